@@ -154,7 +154,21 @@ fn ends_sentence(line: &str) -> bool {
 pub(crate) fn is_short(line: &str) -> bool {
     !is_bullet(line)
         && line.chars().count() <= HEADING_MAX_CHARS
-        && (!ends_sentence(line) || line.ends_with(':'))
+        && (!line.ends_with(['.', '!', '?', ';', '"', '”', '…']) || is_title_case(line))
+}
+
+/// "Strong Market Reaction in Hong Kong and the U.S.": most longer words capitalised, so a
+/// heading even though it ends with a full stop.
+fn is_title_case(line: &str) -> bool {
+    let long: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .collect();
+    let capitalised = long
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    long.len() >= 2 && capitalised * 4 >= long.len() * 3 && !line.trim_end_matches('.').contains(". ")
 }
 
 /// Groups cleaned lines into headings and paragraphs.
