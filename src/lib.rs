@@ -1,5 +1,23 @@
-//! Clippings: answers questions about press coverage with verbatim quoted passages.
+//! Clippings: answers questions about press coverage with verbatim quoted passages and their
+//! source.
 //!
-//! Data flows corpus → passages → index → command → answer → platform rendering:
-//! - [`corpus`]: article files (front matter + raw body), cleaning, passages.
+//! Data flows corpus → passages → index → command → engine → answer → rendering:
+//! - [`corpus`]: article files (front matter + raw scraped body), cleaning, passages.
+//! - [`index`]: the tantivy index over passages, its generations on disk, the data watcher.
+//! - [`command`]: the one command grammar every platform shares (`!ask`, `!capex`, ...).
+//! - [`engine`]: turns a command into a structured [`engine::Answer`] (topics, queries,
+//!   ranking, quotes, paging).
+//! - [`render`]: answers as terminal text and as the stable JSON interface.
+//! - [`app`], [`chat`], [`config`], [`logging`]: start-up, live reload, the terminal chat.
+//! - [`eval`]: answer-quality scoring.
+
+pub mod app;
+pub mod chat;
+pub mod command;
+pub mod config;
 pub mod corpus;
+pub mod engine;
+pub mod eval;
+pub mod index;
+pub mod logging;
+pub mod render;

@@ -1,1 +1,287 @@
-fn main() {}
+//! The `clippings` command: the main job (chat platforms, or the terminal chat), and the CLI.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use clippings::chat::{self, ChatFormat};
+use clippings::config::{self, Config};
+use clippings::corpus::{self, ArticleMeta, frontmatter};
+use clippings::engine::Answer;
+use clippings::render::{self, text::TextStyle};
+use clippings::{app, eval};
+
+#[derive(Parser)]
+#[command(
+    name = "clippings",
+    version,
+    about = "Answers questions about press coverage with verbatim quotes and their source"
+)]
+struct Cli {
+    /// The corpus folder (articles/ and topics.toml).
+    #[arg(long, global = true, env = "CLIPPINGS_DATA")]
+    data: Option<PathBuf>,
+    /// The index folder (generated).
+    #[arg(long, global = true, env = "CLIPPINGS_INDEX")]
+    index: Option<PathBuf>,
+    /// No progress bars and only warnings in the log.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// The terminal chat: the bot's commands, one per line (lines without the prefix are questions).
+    Chat {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Answer a question with quoted passages.
+    Ask(QueryArgs),
+    /// Search passages: words, "phrases", -exclusions, OR, source:NAME.
+    Search(QueryArgs),
+    /// Build the index if data/ changed (or always, with --rebuild).
+    Index {
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// List the topic commands.
+    Topics,
+    /// Add an article file to data/articles with its front matter.
+    Add {
+        /// The raw article text (as scraped); `-` reads stdin.
+        file: PathBuf,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        publisher: String,
+        /// Publication date, YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        via: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// File name (without .md); default from the publisher and title.
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// Score retrieval on a question file (hit@1, hit@3, MRR over the top 5).
+    Eval {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct QueryArgs {
+    /// The question or query.
+    #[arg(required = true, num_args = 1..)]
+    text: Vec<String>,
+    /// How many passages.
+    #[arg(long, short = 'n', default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=30))]
+    limit: u16,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Same as --format json.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    config::load_dotenv();
+    let cli = Cli::parse();
+    clippings::logging::init(cli.quiet);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::from_env(cli.data.clone(), cli.index.clone())?;
+    let progress = !cli.quiet && std::io::stderr().is_terminal();
+    let engine = || {
+        app::engine(
+            &config.data_dir,
+            &config.index_dir,
+            &config.prefix,
+            progress,
+        )
+    };
+    match cli.command {
+        None => main_job(&config, progress),
+        Some(Cmd::Chat { format }) => {
+            let engine = engine()?;
+            let _reloader = app::reload_on_change(engine.clone(), &config.index_dir)?;
+            chat::run(&engine, chat_format(format), true)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Ask(args)) => one_shot(&*engine()?, "ask", args),
+        Some(Cmd::Search(args)) => one_shot(&*engine()?, "search", args),
+        Some(Cmd::Index { rebuild }) => {
+            let (snapshot, freshness) =
+                app::open_index(&config.data_dir, &config.index_dir, rebuild, progress)?;
+            let m = &snapshot.manifest;
+            let state = match freshness {
+                clippings::index::Freshness::Rebuilt => "built",
+                clippings::index::Freshness::UpToDate => "up to date",
+            };
+            println!(
+                "index {state}: {} articles, {} passages, {} files skipped ({})",
+                m.articles.len(),
+                m.passages,
+                m.warnings.len(),
+                snapshot.dir.display()
+            );
+            for w in &m.warnings {
+                println!("  {w}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Topics) => {
+            let engine = engine()?;
+            let answer = engine.handle("cli", &format!("{}topics", config.prefix));
+            print_answer(answer, Format::Text, "topics");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Add {
+            file,
+            title,
+            publisher,
+            date,
+            url,
+            via,
+            notes,
+            slug,
+        }) => {
+            let meta = ArticleMeta {
+                title,
+                publisher,
+                date,
+                url,
+                via,
+                notes,
+            };
+            let path = add(&config.data_dir, &file, meta, slug)?;
+            println!("added {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Eval { file, json }) => {
+            let engine = engine()?;
+            let report = eval::run_file(&engine, &file)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn chat_format(format: Format) -> ChatFormat {
+    match format {
+        Format::Text => ChatFormat::Text,
+        Format::Json => ChatFormat::Json,
+    }
+}
+
+/// The main job: every configured chat platform, or the terminal chat when none is.
+fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
+    if config.discord_token.is_some() || config.matrix_homeserver.is_some() {
+        anyhow::bail!(
+            "Discord and Matrix adapters are not built into this version yet; unset DISCORD_TOKEN and MATRIX_HOMESERVER to use the terminal chat"
+        );
+    }
+    let engine = app::engine(
+        &config.data_dir,
+        &config.index_dir,
+        &config.prefix,
+        progress,
+    )?;
+    let _reloader = app::reload_on_change(engine.clone(), &config.index_dir)?;
+    chat::run(&engine, ChatFormat::Text, true)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn one_shot(
+    engine: &clippings::engine::Engine,
+    verb: &str,
+    args: QueryArgs,
+) -> anyhow::Result<ExitCode> {
+    let text = args.text.join(" ");
+    let format = if args.json { Format::Json } else { args.format };
+    let message = format!("{}{verb} {text}", engine.config().prefix);
+    let answer = engine.handle_with_limit("cli", &message, usize::from(args.limit));
+    let found = matches!(answer, Some(Answer::Passages(_)));
+    print_answer(answer, format, &text);
+    Ok(if found {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_answer(answer: Option<Answer>, format: Format, query: &str) {
+    let Some(answer) = answer else { return };
+    match format {
+        Format::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            println!("{}", render::text::render(&answer, TextStyle { color }));
+        }
+        Format::Json => println!("{}", render::json::render(query, &answer)),
+    }
+}
+
+/// Writes a new article file with front matter; refuses to overwrite.
+fn add(
+    data_dir: &std::path::Path,
+    file: &std::path::Path,
+    meta: ArticleMeta,
+    slug: Option<String>,
+) -> anyhow::Result<PathBuf> {
+    let body = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?
+    } else {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", file.display()))?
+    };
+    let meta = frontmatter::check(meta)?;
+    let slug = slug
+        .map(|s| corpus::slugify(&s))
+        .unwrap_or_else(|| corpus::slugify(&format!("{} {}", meta.publisher, meta.title)));
+    let dir = corpus::articles_dir(data_dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{slug}.md"));
+    let text = frontmatter::render(&meta, &body);
+    // Written aside and renamed, so a running bot never reads half a file.
+    let tmp = dir.join(format!(".{slug}.md.tmp"));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    if path.exists() {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::bail!("{} already exists; choose another --slug", path.display());
+    }
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}

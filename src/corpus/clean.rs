@@ -26,14 +26,57 @@ pub struct Context<'a> {
 
 /// Lines that are page furniture whatever the site: widgets, buttons, ad slots, comment forms.
 const FURNITURE: &[&str] = &[
-    "add to favorites", "add to favourites", "advertisement", "avatar", "bookmark", "comment",
-    "comments", "copy link", "email", "facebook", "follow", "follow us", "latest article",
-    "latest articles", "latest news", "leave a reply", "like", "linkedin", "log in", "login",
-    "more articles", "must read", "phone", "pinterest", "popular", "print", "read more",
-    "recommended", "reddit", "related", "related articles", "related posts", "reply", "save",
-    "share", "share this", "share this article", "show original", "sign up", "source",
-    "source link", "subscribe", "tags", "telegram", "trending", "tweet", "twitter", "whatsapp",
-    "x", "you may also like", "you might also like",
+    "add to favorites",
+    "add to favourites",
+    "advertisement",
+    "avatar",
+    "bookmark",
+    "comment",
+    "comments",
+    "copy link",
+    "email",
+    "facebook",
+    "follow",
+    "follow us",
+    "latest article",
+    "latest articles",
+    "latest news",
+    "leave a reply",
+    "like",
+    "linkedin",
+    "log in",
+    "login",
+    "more articles",
+    "must read",
+    "phone",
+    "pinterest",
+    "popular",
+    "print",
+    "read more",
+    "recommended",
+    "reddit",
+    "related",
+    "related articles",
+    "related posts",
+    "reply",
+    "save",
+    "share",
+    "share this",
+    "share this article",
+    "show original",
+    "sign up",
+    "source",
+    "source link",
+    "subscribe",
+    "tags",
+    "telegram",
+    "trending",
+    "tweet",
+    "twitter",
+    "whatsapp",
+    "x",
+    "you may also like",
+    "you might also like",
 ];
 
 static FURNITURE_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -80,7 +123,9 @@ fn join_wrapped_lines(body: &str) -> Vec<String> {
         let continues = !previous_blank
             && !is_bullet(line)
             && line.chars().next().is_some_and(|c| c.is_lowercase())
-            && out.last().is_some_and(|l| !ends_sentence(l) && !is_bullet(l));
+            && out
+                .last()
+                .is_some_and(|l| !ends_sentence(l) && !is_bullet(l));
         match out.last_mut() {
             Some(last) if continues => {
                 last.push(' ');
@@ -135,9 +180,9 @@ fn is_byline(key: &str, ctx: Context<'_>) -> bool {
 fn is_phone_line(line: &str) -> bool {
     let digits = line.chars().filter(char::is_ascii_digit).count();
     let letters = line.chars().filter(|c| c.is_alphabetic()).count();
-    let phone_chars = line.chars().all(|c| {
-        c.is_alphanumeric() || c.is_whitespace() || "+()-.:/".contains(c)
-    });
+    let phone_chars = line
+        .chars()
+        .all(|c| c.is_alphanumeric() || c.is_whitespace() || "+()-.:/".contains(c));
     line.chars().count() <= 60 && digits >= 8 && letters <= 15 && phone_chars && line.contains('+')
 }
 
@@ -168,7 +213,9 @@ fn is_title_case(line: &str) -> bool {
         .iter()
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .count();
-    long.len() >= 2 && capitalised * 4 >= long.len() * 3 && !line.trim_end_matches('.').contains(". ")
+    long.len() >= 2
+        && capitalised * 4 >= long.len() * 3
+        && !line.trim_end_matches('.').contains(". ")
 }
 
 /// Groups cleaned lines into headings and paragraphs.
@@ -177,7 +224,7 @@ fn assemble(lines: &[String]) -> Vec<Block> {
     let mut i = 0;
     while i < lines.len() {
         if is_bullet(&lines[i]) {
-            let end = run_end(lines, i, |l| is_bullet(l));
+            let end = run_end(lines, i, is_bullet);
             blocks.push(Block::Paragraph(lines[i..end].join("\n")));
             i = end;
         } else if is_short(&lines[i]) {
@@ -236,13 +283,20 @@ mod tests {
         let body = "Email\n\nTelegram\n\nPhone\n\nGọi ngay: +84 969 116 052\n\n- Advertisement -\n\n\
                     Must read\n\nShares rose 5% on Monday.\n\nLike\nAdd to Favorites\nComments\n";
         let blocks = clean(body, Context::default());
-        assert_eq!(blocks, vec![Block::Paragraph("Shares rose 5% on Monday.".into())]);
+        assert_eq!(
+            blocks,
+            vec![Block::Paragraph("Shares rose 5% on Monday.".into())]
+        );
     }
 
     #[test]
     fn disclaimer_label_takes_its_text_along() {
-        let body = "Real text here.\n\nDisclaimer:\nAll information on our website is for reference.\n";
-        assert_eq!(paragraphs(&clean(body, Context::default())), ["Real text here."]);
+        let body =
+            "Real text here.\n\nDisclaimer:\nAll information on our website is for reference.\n";
+        assert_eq!(
+            paragraphs(&clean(body, Context::default())),
+            ["Real text here."]
+        );
     }
 
     #[test]
@@ -250,7 +304,10 @@ mod tests {
         let body = "Greater China\nAlibaba\nCloud Computing\nNews Summary\nShares surged.\n";
         assert_eq!(
             clean(body, Context::default()),
-            vec![Block::Heading("News Summary".into()), Block::Paragraph("Shares surged.".into())]
+            vec![
+                Block::Heading("News Summary".into()),
+                Block::Paragraph("Shares surged.".into())
+            ]
         );
     }
 
@@ -268,13 +325,20 @@ mod tests {
         let body = "The company said it would\nraise spending next year.\n\nNext paragraph.\n";
         assert_eq!(
             paragraphs(&clean(body, Context::default())),
-            ["The company said it would raise spending next year.", "Next paragraph."]
+            [
+                "The company said it would raise spending next year.",
+                "Next paragraph."
+            ]
         );
     }
 
     #[test]
     fn bylines_and_the_title_line_are_dropped() {
-        let ctx = Context { title: "Big News", publisher: "ABMedia", via: Some("Followin") };
+        let ctx = Context {
+            title: "Big News",
+            publisher: "ABMedia",
+            via: Some("Followin"),
+        };
         let body = "Big News\n\navatar\nABMedia\n09-25\nThe body text.\n";
         assert_eq!(paragraphs(&clean(body, ctx)), ["The body text."]);
     }
@@ -282,6 +346,9 @@ mod tests {
     #[test]
     fn typographic_quotes_are_kept_verbatim() {
         let body = "“We are vigorously advancing,” Wu said.\n";
-        assert_eq!(paragraphs(&clean(body, Context::default())), ["“We are vigorously advancing,” Wu said."]);
+        assert_eq!(
+            paragraphs(&clean(body, Context::default())),
+            ["“We are vigorously advancing,” Wu said."]
+        );
     }
 }

@@ -49,15 +49,16 @@ pub fn split(source: &str) -> Result<(ArticleMeta, &str), FrontMatterError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let rest = strip_fence(source).ok_or(FrontMatterError::Missing)?;
     let (toml_text, body) = find_closing_fence(rest).ok_or(FrontMatterError::Unclosed)?;
-    let raw: RawMeta =
-        toml::from_str(toml_text).map_err(|e| FrontMatterError::Toml(first_line(&e.to_string())))?;
+    let raw: RawMeta = toml::from_str(toml_text)
+        .map_err(|e| FrontMatterError::Toml(first_line(&e.to_string())))?;
     Ok((validate(raw)?, body))
 }
 
 fn strip_fence(text: &str) -> Option<&str> {
     let rest = text.strip_prefix("+++")?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
 }
 
 fn find_closing_fence(text: &str) -> Option<(&str, &str)> {
@@ -72,12 +73,17 @@ fn find_closing_fence(text: &str) -> Option<(&str, &str)> {
 }
 
 fn first_line(message: &str) -> String {
-    let line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or(message);
+    let line = message
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message);
     line.trim().to_string()
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 fn validate(raw: RawMeta) -> Result<ArticleMeta, FrontMatterError> {
@@ -91,6 +97,18 @@ fn validate(raw: RawMeta) -> Result<ArticleMeta, FrontMatterError> {
         url: non_empty(raw.url),
         via: non_empty(raw.via),
         notes: non_empty(raw.notes),
+    })
+}
+
+/// Validates attribution given by other means (the `add` command) like front matter.
+pub fn check(meta: ArticleMeta) -> Result<ArticleMeta, FrontMatterError> {
+    validate(RawMeta {
+        title: Some(meta.title),
+        publisher: Some(meta.publisher),
+        date: meta.date.map(toml::Value::String),
+        url: meta.url,
+        via: meta.via,
+        notes: meta.notes,
     })
 }
 
@@ -117,7 +135,7 @@ pub fn validate_date(text: &str) -> Result<String, FrontMatterError> {
 }
 
 fn day_exists(year: u16, month: u8, day: u8) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -158,9 +176,18 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for date in ["2025-02-30", "2025-13-01", "25-09-12", "2025-09-12T10:00:00", "soon"] {
+        for date in [
+            "2025-02-30",
+            "2025-13-01",
+            "25-09-12",
+            "2025-09-12T10:00:00",
+            "soon",
+        ] {
             let text = format!("+++\ntitle='T'\npublisher='P'\ndate='{date}'\n+++\n");
-            assert!(matches!(split(&text), Err(FrontMatterError::BadDate(_))), "{date}");
+            assert!(
+                matches!(split(&text), Err(FrontMatterError::BadDate(_))),
+                "{date}"
+            );
         }
     }
 
@@ -178,9 +205,15 @@ mod tests {
             split("+++\ntitle='T'\npublsher='P'\n+++\n"),
             Err(FrontMatterError::Toml(_))
         ));
-        assert!(matches!(split("+++\ntitle = \n+++\n"), Err(FrontMatterError::Toml(_))));
+        assert!(matches!(
+            split("+++\ntitle = \n+++\n"),
+            Err(FrontMatterError::Toml(_))
+        ));
         assert_eq!(split("no fence").unwrap_err(), FrontMatterError::Missing);
-        assert_eq!(split("+++\ntitle='T'\n").unwrap_err(), FrontMatterError::Unclosed);
+        assert_eq!(
+            split("+++\ntitle='T'\n").unwrap_err(),
+            FrontMatterError::Unclosed
+        );
     }
 
     #[test]

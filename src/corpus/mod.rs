@@ -167,8 +167,16 @@ mod tests {
     #[test]
     fn a_bad_file_is_a_warning_and_the_others_still_load() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "good.md", b"+++\ntitle = \"T\"\npublisher = \"P\"\n+++\nText here.\n");
-        write(dir.path(), "notitle.md", b"+++\npublisher = \"P\"\n+++\nText.\n");
+        write(
+            dir.path(),
+            "good.md",
+            b"+++\ntitle = \"T\"\npublisher = \"P\"\n+++\nText here.\n",
+        );
+        write(
+            dir.path(),
+            "notitle.md",
+            b"+++\npublisher = \"P\"\n+++\nText.\n",
+        );
         write(dir.path(), "binary.md", &[0xff, 0xfe, 0x00, 0x80]);
         write(dir.path(), "nofront.md", b"Just text\n");
         let (articles, warnings) = load(dir.path()).unwrap();
@@ -176,9 +184,18 @@ mod tests {
         assert_eq!(articles[0].slug, "good");
         let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         assert_eq!(warnings.len(), 3, "{text:?}");
-        assert!(text.iter().any(|w| w.contains("binary.md") && w.contains("UTF-8")));
-        assert!(text.iter().any(|w| w.contains("notitle.md") && w.contains("missing title")));
-        assert!(text.iter().any(|w| w.contains("nofront.md") && w.contains("front matter")));
+        assert!(
+            text.iter()
+                .any(|w| w.contains("binary.md") && w.contains("UTF-8"))
+        );
+        assert!(
+            text.iter()
+                .any(|w| w.contains("notitle.md") && w.contains("missing title"))
+        );
+        assert!(
+            text.iter()
+                .any(|w| w.contains("nofront.md") && w.contains("front matter"))
+        );
     }
 
     #[test]
@@ -193,7 +210,10 @@ mod tests {
 
     #[test]
     fn slugs_are_short_ascii() {
-        assert_eq!(slugify("Alibaba’s $53 Billion AI Bet Reignites Investor Confidence"), "alibaba-s-53-billion-ai-bet");
+        assert_eq!(
+            slugify("Alibaba’s $53 Billion AI Bet Reignites Investor Confidence"),
+            "alibaba-s-53-billion-ai-bet"
+        );
         assert_eq!(slugify("日本語"), "article");
     }
 }

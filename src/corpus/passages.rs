@@ -97,7 +97,11 @@ fn clauses(sentence: &str) -> impl Iterator<Item = &str> {
         .flat_map(|c| c.split_inclusive(" - "))
         .flat_map(|c| {
             let words = c.chars().count() > MAX_PASSAGE_CHARS;
-            let (a, b) = if words { (None, Some(c.split_word_bounds())) } else { (Some(c), None) };
+            let (a, b) = if words {
+                (None, Some(c.split_word_bounds()))
+            } else {
+                (Some(c), None)
+            };
             a.into_iter().chain(b.into_iter().flatten())
         })
 }
@@ -147,7 +151,11 @@ mod tests {
     fn a_sentence_longer_than_the_limit_is_cut_at_words() {
         let text = "word ".repeat(400);
         let pieces = split(text.trim());
-        assert!(pieces.iter().all(|p| p.chars().count() <= MAX_PASSAGE_CHARS));
+        assert!(
+            pieces
+                .iter()
+                .all(|p| p.chars().count() <= MAX_PASSAGE_CHARS)
+        );
         assert_eq!(pieces.join(" ").split(' ').count(), 400);
     }
 

@@ -21,13 +21,15 @@ pub fn detect(run: &[String]) -> Option<Table> {
     let mut best: Option<(usize, usize, usize, usize)> = None; // (unused, columns, start, end)
     for start in 0..=1 {
         for trailing in 0..=1 {
-            let Some(end) = run.len().checked_sub(trailing) else { continue };
+            let Some(end) = run.len().checked_sub(trailing) else {
+                continue;
+            };
             if end <= start {
                 continue;
             }
             for columns in 2..=MAX_COLUMNS {
                 let cells = &run[start..end];
-                if cells.len() % columns == 0
+                if cells.len().is_multiple_of(columns)
                     && cells.len() / columns >= MIN_ROWS
                     && is_consistent(cells, columns)
                 {
@@ -40,7 +42,10 @@ pub fn detect(run: &[String]) -> Option<Table> {
         }
     }
     let (_, columns, start, end) = best?;
-    let rows: Vec<String> = run[start..end].chunks(columns).map(|row| row.join(" | ")).collect();
+    let rows: Vec<String> = run[start..end]
+        .chunks(columns)
+        .map(|row| row.join(" | "))
+        .collect();
     Some(Table {
         heading: (start == 1).then(|| run[0].clone()),
         rows: rows.join("\n"),
@@ -64,7 +69,10 @@ fn is_consistent(cells: &[String], columns: usize) -> bool {
 
 /// A cell that states a figure: "+7.2% to 4-yr high", "$16.3M invested", "-3%".
 fn is_figure(cell: &str) -> bool {
-    let mut chars = cell.trim().chars().skip_while(|c| "+-−–$€£¥~≈".contains(*c));
+    let mut chars = cell
+        .trim()
+        .chars()
+        .skip_while(|c| "+-−–$€£¥~≈".contains(*c));
     chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 

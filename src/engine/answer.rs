@@ -1,0 +1,163 @@
+//! Answers are data: what the engine found, for each platform to render its own way.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// Where a passage comes from. Only what the article itself says is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attribution {
+    /// The article's slug (its file name).
+    pub article: String,
+    pub publisher: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub url: Option<String>,
+}
+
+/// One quoted passage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    /// The passage, verbatim.
+    pub text: String,
+    /// Byte ranges of `text` that matched the query.
+    pub highlights: Vec<Range<usize>>,
+    pub source: Attribution,
+    pub section: Option<String>,
+    pub paragraph: u32,
+    pub part: u32,
+    /// `slug:paragraph`, for `!quote`.
+    pub reference: String,
+    /// Other outlets carrying the same fact.
+    pub also_reported_by: Vec<Attribution>,
+}
+
+/// A page of ranked passages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Passages {
+    /// What was asked, as the user put it (or the topic name).
+    pub query: String,
+    /// A label for the answer: the topic's description, or the question.
+    pub heading: String,
+    pub hits: Vec<Hit>,
+    /// Hits before this page (0 on the first page).
+    pub offset: usize,
+    /// All hits found (capped).
+    pub total: usize,
+    /// Things the user should know: spelling fallbacks, dropped words, relaxed matching.
+    pub notices: Vec<String>,
+}
+
+impl Passages {
+    pub fn has_more(&self) -> bool {
+        self.offset + self.hits.len() < self.total
+    }
+}
+
+/// A paragraph of an article, for `!quote`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotedParagraph {
+    pub number: u32,
+    pub text: String,
+    /// The paragraph the ref named (its neighbours are context).
+    pub target: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    pub reference: String,
+    pub source: Attribution,
+    pub section: Option<String>,
+    pub paragraphs: Vec<QuotedParagraph>,
+}
+
+/// An article in `!sources`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub source: Attribution,
+    pub via: Option<String>,
+    pub notes: Option<String>,
+    pub passages: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopicLine {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HelpLine {
+    pub usage: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Help {
+    pub prefix: String,
+    /// One command in detail, when asked for.
+    pub details: Option<String>,
+    pub commands: Vec<HelpLine>,
+    pub topics: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct About {
+    pub version: String,
+    pub articles: usize,
+    pub passages: u64,
+    pub topics: usize,
+    /// Unix seconds of the index build.
+    pub built_at: u64,
+    pub skipped_files: usize,
+}
+
+/// Why there is nothing to quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    NoHits,
+    UnknownCommand,
+    BadInput,
+    NotFound,
+    Busy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+    /// Commands or words to try instead, ready to type.
+    pub suggestions: Vec<String>,
+}
+
+/// What the engine answers to one command.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Answer {
+    Passages(Passages),
+    Quote(Quote),
+    Sources {
+        sources: Vec<Source>,
+    },
+    Topics {
+        prefix: String,
+        topics: Vec<TopicLine>,
+    },
+    Help(Help),
+    About(About),
+    Notice(Notice),
+}
+
+impl Answer {
+    pub fn notice(kind: NoticeKind, text: impl Into<String>, suggestions: Vec<String>) -> Answer {
+        Answer::Notice(Notice {
+            kind,
+            text: text.into(),
+            suggestions,
+        })
+    }
+}

@@ -1,0 +1,252 @@
+//! The engine: turns a parsed command into a structured [`Answer`], searching the live index.
+//! It knows nothing of Discord, Matrix or terminals.
+
+pub mod answer;
+pub mod query;
+mod retrieve;
+pub mod spelling;
+pub mod topics;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+pub use answer::*;
+use topics::{Synonyms, Topics};
+
+use crate::command::{self, Command, Grammar, Invocation};
+use crate::index::{Live, Snapshot};
+
+/// Answers per page.
+pub const DEFAULT_PAGE_SIZE: usize = 3;
+/// Hits kept for paging with `!more`.
+pub const MAX_HITS: usize = 30;
+/// Conversations whose last answer is kept for `!more`.
+const MAX_CONVERSATIONS: usize = 4096;
+
+/// Settings of the engine.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub prefix: String,
+    pub page_size: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            prefix: "!".to_string(),
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+/// Topics and synonyms: reloaded with the index.
+#[derive(Debug, Clone, Default)]
+pub struct Knowledge {
+    pub topics: Topics,
+    pub synonyms: Synonyms,
+}
+
+impl Knowledge {
+    pub fn load(data_dir: &Path) -> Result<Knowledge, topics::TopicsError> {
+        Ok(Knowledge {
+            topics: Topics::load(data_dir)?,
+            synonyms: Synonyms::load(data_dir)?,
+        })
+    }
+}
+
+/// The last ranked answer of a conversation, for `!more`.
+#[derive(Debug, Clone)]
+struct Pages {
+    answer: Passages,
+    all: Vec<Hit>,
+    sequence: u64,
+}
+
+pub struct Engine {
+    live: Live,
+    knowledge: RwLock<Arc<Knowledge>>,
+    config: EngineConfig,
+    pages: Mutex<(u64, HashMap<String, Pages>)>,
+    data_dir: PathBuf,
+}
+
+impl Engine {
+    pub fn new(live: Live, knowledge: Knowledge, data_dir: &Path, config: EngineConfig) -> Engine {
+        Engine {
+            live,
+            knowledge: RwLock::new(Arc::new(knowledge)),
+            config,
+            pages: Mutex::new((0, HashMap::new())),
+            data_dir: data_dir.to_path_buf(),
+        }
+    }
+
+    /// An engine over an in-memory index of `data_dir` (tests, benchmarks, eval).
+    pub fn in_ram(data_dir: &Path) -> anyhow::Result<Engine> {
+        let snapshot = Snapshot::in_ram(data_dir)?;
+        let knowledge = Knowledge::load(data_dir)?;
+        Ok(Engine::new(
+            Live::new(snapshot),
+            knowledge,
+            data_dir,
+            EngineConfig::default(),
+        ))
+    }
+
+    pub fn live(&self) -> &Live {
+        &self.live
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn knowledge(&self) -> Arc<Knowledge> {
+        match self.knowledge.read() {
+            Ok(k) => k.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Installs new topics and synonyms (after data/ changed).
+    pub fn set_knowledge(&self, knowledge: Knowledge) {
+        let knowledge = Arc::new(knowledge);
+        match self.knowledge.write() {
+            Ok(mut k) => *k = knowledge,
+            Err(poisoned) => *poisoned.into_inner() = knowledge,
+        }
+    }
+
+    pub fn grammar(&self) -> Grammar {
+        Grammar::new(self.config.prefix.clone(), self.knowledge().topics.words())
+    }
+
+    /// Parses and answers one message; `None` when it is not addressed to the bot.
+    pub fn handle(&self, conversation: &str, message: &str) -> Option<Answer> {
+        let invocation = command::parse(message, &self.grammar())?;
+        Some(self.execute(conversation, invocation))
+    }
+
+    /// Like [`Engine::handle`], with `limit` passages on the first page instead of the page size.
+    pub fn handle_with_limit(
+        &self,
+        conversation: &str,
+        message: &str,
+        limit: usize,
+    ) -> Option<Answer> {
+        let invocation = command::parse(message, &self.grammar())?;
+        Some(self.execute_with(conversation, invocation, limit))
+    }
+
+    /// Answers one parsed command in a conversation (a channel, room or terminal session).
+    pub fn execute(&self, conversation: &str, invocation: Invocation) -> Answer {
+        self.execute_with(conversation, invocation, self.config.page_size)
+    }
+
+    fn execute_with(&self, conversation: &str, invocation: Invocation, page_size: usize) -> Answer {
+        let _span = tracing::debug_span!("command", conversation).entered();
+        let mut answer = self.dispatch(conversation, invocation.command, page_size.max(1));
+        if invocation.truncated
+            && let Answer::Passages(p) = &mut answer
+        {
+            p.notices.push(format!(
+                "Your message was long: I read its first {} characters.",
+                command::MAX_ARGUMENT_CHARS
+            ));
+        }
+        answer
+    }
+
+    fn dispatch(&self, conversation: &str, command: Command, page_size: usize) -> Answer {
+        let snapshot = self.live.get();
+        let knowledge = self.knowledge();
+        let ctx = retrieve::Context {
+            snapshot: &snapshot,
+            knowledge: &knowledge,
+            config: &self.config,
+            page_size,
+        };
+        let answer = match command {
+            Command::Search(text) => retrieve::search(&ctx, &text),
+            Command::Ask(text) => retrieve::ask(&ctx, &text),
+            Command::Topic { name, extra } => retrieve::topic(&ctx, &name, &extra),
+            Command::Compare(text) => retrieve::compare(&ctx, &text),
+            Command::Figures(topic) => retrieve::figures(&ctx, topic.as_deref()),
+            Command::Quote(reference) => retrieve::quote(&ctx, &reference),
+            Command::More => return self.more(conversation),
+            Command::Sources => retrieve::sources(&snapshot),
+            Command::Topics => retrieve::topic_list(&ctx),
+            Command::Help(name) => retrieve::help(&ctx, name.as_deref()),
+            Command::About => retrieve::about(&ctx),
+            Command::Unknown { name, suggestion } => retrieve::unknown(&ctx, &name, suggestion),
+        };
+        match answer {
+            retrieve::Found::Ranked(all, first) => {
+                self.remember(conversation, &first, all);
+                Answer::Passages(first)
+            }
+            retrieve::Found::Done(answer) => answer,
+        }
+    }
+
+    fn remember(&self, conversation: &str, answer: &Passages, all: Vec<Hit>) {
+        let Ok(mut guard) = self.pages.lock() else {
+            return;
+        };
+        let (counter, pages) = &mut *guard;
+        *counter += 1;
+        if pages.len() >= MAX_CONVERSATIONS
+            && !pages.contains_key(conversation)
+            && let Some(oldest) = pages
+                .iter()
+                .min_by_key(|(_, p)| p.sequence)
+                .map(|(k, _)| k.clone())
+        {
+            pages.remove(&oldest);
+        }
+        let page = Pages {
+            answer: answer.clone(),
+            all,
+            sequence: *counter,
+        };
+        pages.insert(conversation.to_string(), page);
+    }
+
+    /// The next page of the conversation's last answer.
+    fn more(&self, conversation: &str) -> Answer {
+        let Ok(mut guard) = self.pages.lock() else {
+            return Answer::notice(
+                NoticeKind::Busy,
+                "Something went wrong; please ask again.",
+                vec![],
+            );
+        };
+        let p = &self.config.prefix;
+        let Some(page) = guard.1.get_mut(conversation) else {
+            return Answer::notice(
+                NoticeKind::NotFound,
+                "Nothing to continue: ask something first.",
+                vec![format!("{p}ask <question>"), format!("{p}topics")],
+            );
+        };
+        let offset = page.answer.offset + page.answer.hits.len();
+        if offset >= page.all.len() {
+            return Answer::notice(
+                NoticeKind::NoHits,
+                format!("That was everything for “{}”.", page.answer.query),
+                vec![],
+            );
+        }
+        let end = (offset + self.config.page_size).min(page.all.len());
+        page.answer.hits = page.all[offset..end].to_vec();
+        page.answer.offset = offset;
+        page.answer.notices.clear();
+        Answer::Passages(page.answer.clone())
+    }
+}

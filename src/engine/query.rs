@@ -1,0 +1,315 @@
+//! Typed search queries: the lenient `!search` syntax, questions for `!ask`, and topic
+//! queries, turned into tantivy queries built programmatically (no raw parser sees user text).
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::index::Fields;
+use crate::index::tokenizer;
+
+/// At most this many words and phrases are searched; the rest is ignored (and said so).
+pub const MAX_ITEMS: usize = 24;
+/// A phrase keeps at most this many words.
+pub const MAX_PHRASE_WORDS: usize = 8;
+
+/// A word or a quoted phrase, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Word(String),
+    Phrase(String),
+}
+
+impl Item {
+    pub fn text(&self) -> &str {
+        match self {
+            Item::Word(w) | Item::Phrase(w) => w,
+        }
+    }
+}
+
+/// `!search` syntax: every group must match (a group is one item, or items joined by OR).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    pub groups: Vec<Vec<Item>>,
+    pub excluded: Vec<Item>,
+    pub sources: Vec<String>,
+    /// Items beyond [`MAX_ITEMS`] were dropped.
+    pub capped: bool,
+}
+
+impl SearchQuery {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// All positive items, in order.
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.groups.iter().flatten()
+    }
+}
+
+/// Reads search syntax leniently: `"phrases"` (an unclosed quote runs to the end), `-word`,
+/// `-"phrase"`, `a OR b`, `source:x` / `publisher:x`. Any other `field:value` is read as words,
+/// and characters that mean syntax elsewhere (`*`, `[`, `^`, `~`...) are just separators.
+pub fn parse_search(input: &str) -> SearchQuery {
+    let mut query = SearchQuery::default();
+    let mut pending_or = false;
+    let mut count = 0;
+    for token in lex(input) {
+        match token {
+            Lexeme::Or => {
+                pending_or = !query.groups.is_empty();
+                continue;
+            }
+            _ if count >= MAX_ITEMS => {
+                query.capped = true;
+                continue;
+            }
+            Lexeme::Source(name) => query.sources.push(name),
+            Lexeme::Item {
+                item,
+                negated: true,
+            } => query.excluded.push(item),
+            Lexeme::Item {
+                item,
+                negated: false,
+            } => {
+                count += 1;
+                match query.groups.last_mut() {
+                    Some(group) if pending_or => group.push(item),
+                    _ => query.groups.push(vec![item]),
+                }
+            }
+        }
+        pending_or = false;
+    }
+    query
+}
+
+enum Lexeme {
+    Or,
+    Source(String),
+    Item { item: Item, negated: bool },
+}
+
+fn lex(input: &str) -> Vec<Lexeme> {
+    let mut out = Vec::new();
+    let mut rest = input;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        rest = &rest[start..];
+        let negated =
+            rest.starts_with('-') && rest.len() > 1 && !rest[1..].starts_with(char::is_whitespace);
+        let body = if negated { &rest[1..] } else { rest };
+        if let Some(inner) = body.strip_prefix(['"', '“', '”']) {
+            let end = inner.find(['"', '“', '”']).unwrap_or(inner.len());
+            let phrase = inner[..end].trim();
+            if !phrase.is_empty() {
+                out.push(Lexeme::Item {
+                    item: Item::Phrase(phrase.to_string()),
+                    negated,
+                });
+            }
+            rest = inner.get(end + 1..).unwrap_or("");
+            continue;
+        }
+        let end = body.find(char::is_whitespace).unwrap_or(body.len());
+        let word = &body[..end];
+        rest = &body[end..];
+        if word == "OR" || word == "||" {
+            out.push(Lexeme::Or);
+        } else if let Some(name) = source_filter(word) {
+            out.push(Lexeme::Source(name));
+        } else {
+            let word = word
+                .rsplit_once(':')
+                .filter(|(f, _)| is_field_name(f))
+                .map_or(word, |(_, v)| v);
+            if word.chars().any(char::is_alphanumeric) {
+                out.push(Lexeme::Item {
+                    item: Item::Word(word.to_string()),
+                    negated,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn source_filter(word: &str) -> Option<String> {
+    let (field, value) = word.split_once(':')?;
+    let field = field.to_lowercase();
+    let value = value.trim_matches(|c: char| !c.is_alphanumeric());
+    (matches!(field.as_str(), "source" | "publisher" | "outlet" | "from") && !value.is_empty())
+        .then(|| value.to_lowercase())
+}
+
+fn is_field_name(field: &str) -> bool {
+    !field.is_empty() && field.len() <= 20 && field.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+/// Words that ask rather than say: they don't drive the ranking of a question.
+const QUESTION_WORDS: &[&str] = &[
+    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+    "being", "by", "can", "could", "did", "do", "does", "doing", "done", "for", "from", "give",
+    "had", "has", "have", "how", "i", "in", "into", "is", "it", "its", "just", "know", "many",
+    "me", "much", "my", "of", "on", "or", "our", "please", "said", "say", "says", "should", "show",
+    "so", "some", "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "to", "us", "was", "we", "were", "what", "whats", "when", "where", "which",
+    "who", "whom", "whose", "why", "will", "with", "would", "you", "your",
+];
+
+/// The content words of a question, in order, lower-cased, without question and filler words.
+pub fn content_words(question: &str) -> Vec<String> {
+    question
+        .split(|c: char| c.is_whitespace() || "?!,;:()[]{}\"“”‘’'".contains(c))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '%')
+                .to_lowercase()
+        })
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| QUESTION_WORDS.binary_search(&w.as_str()).is_err())
+        .take(MAX_ITEMS)
+        .collect()
+}
+
+/// Turns typed items into tantivy queries on the passage fields.
+pub struct Builder<'a> {
+    pub fields: &'a Fields,
+    pub analyzer: TextAnalyzer,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(fields: &'a Fields) -> Self {
+        Builder {
+            fields,
+            analyzer: tokenizer::stemmed(),
+        }
+    }
+
+    /// Stemmed terms of some text.
+    pub fn terms(&mut self, text: &str) -> Vec<String> {
+        let mut t = tokenizer::tokens(&mut self.analyzer, text);
+        t.truncate(MAX_PHRASE_WORDS);
+        t
+    }
+
+    /// A query matching an item in the passage text (and, weaker, in its section heading).
+    pub fn item(&mut self, item: &Item) -> Option<Box<dyn Query>> {
+        let terms = self.terms(item.text());
+        let text = self.sequence(self.fields.text, &terms)?;
+        let section = self.sequence(self.fields.section, &terms)?;
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, text),
+            (Occur::Should, Box::new(BoostQuery::new(section, 0.3))),
+        ])))
+    }
+
+    /// One term, or the terms as a phrase.
+    pub fn sequence(
+        &self,
+        field: tantivy::schema::Field,
+        terms: &[String],
+    ) -> Option<Box<dyn Query>> {
+        match terms {
+            [] => None,
+            [one] => Some(Box::new(TermQuery::new(
+                Term::from_field_text(field, one),
+                IndexRecordOption::WithFreqs,
+            ))),
+            many => Some(Box::new(PhraseQuery::new(
+                many.iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect(),
+            ))),
+        }
+    }
+
+    /// A phrase that may have up to `slop` other words between its words.
+    pub fn near(&self, terms: &[String], slop: u32) -> Option<Box<dyn Query>> {
+        if terms.len() < 2 {
+            return None;
+        }
+        let mut phrase = PhraseQuery::new(
+            terms
+                .iter()
+                .map(|t| Term::from_field_text(self.fields.text, t))
+                .collect(),
+        );
+        phrase.set_slop(slop);
+        Some(Box::new(phrase))
+    }
+
+    /// Passages from any of the named sources (publisher, syndicating site or article slug words).
+    pub fn sources(&self, names: &[String]) -> Option<Box<dyn Query>> {
+        let mut plain = tokenizer::plain();
+        let clauses: Vec<(Occur, Box<dyn Query>)> = names
+            .iter()
+            .filter_map(|name| {
+                let terms = tokenizer::tokens(&mut plain, name);
+                self.sequence(self.fields.source, &terms)
+                    .map(|q| (Occur::Should, q))
+            })
+            .collect();
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(items: &[Item]) -> Vec<&str> {
+        items.iter().map(Item::text).collect()
+    }
+
+    #[test]
+    fn question_words_are_sorted_for_binary_search() {
+        assert!(QUESTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn words_phrases_exclusions_or_and_sources_are_read() {
+        let q =
+            parse_search("alibaba \"data centers\" -nvidia chips OR semiconductors source:invezz");
+        assert_eq!(q.groups.len(), 3);
+        assert_eq!(q.groups[1], vec![Item::Phrase("data centers".into())]);
+        assert_eq!(words(&q.groups[2]), ["chips", "semiconductors"]);
+        assert_eq!(q.excluded, vec![Item::Word("nvidia".into())]);
+        assert_eq!(q.sources, ["invezz"]);
+    }
+
+    #[test]
+    fn malformed_syntax_is_read_leniently() {
+        assert_eq!(
+            parse_search("\"unclosed phrase").groups,
+            vec![vec![Item::Phrase("unclosed phrase".into())]]
+        );
+        assert!(parse_search("text:*").is_empty());
+        assert_eq!(parse_search("[a TO z]").groups.len(), 3);
+        assert!(parse_search("((((((((").is_empty());
+        assert!(parse_search("OR OR -").is_empty());
+        assert_eq!(
+            words(&parse_search("title:alibaba").groups.concat()),
+            ["alibaba"]
+        );
+    }
+
+    #[test]
+    fn long_pastes_are_capped() {
+        let q = parse_search(&"word ".repeat(5000));
+        assert_eq!(q.groups.len(), MAX_ITEMS);
+        assert!(q.capped);
+    }
+
+    #[test]
+    fn questions_keep_only_content_words() {
+        assert_eq!(
+            content_words("How much did Alibaba say it will invest in AI?"),
+            ["alibaba", "invest", "ai"]
+        );
+        assert_eq!(content_words("What is Qwen3-Max?"), ["qwen3-max"]);
+        assert_eq!(content_words("Who is China Unicom?"), ["china", "unicom"]);
+    }
+}

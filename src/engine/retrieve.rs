@@ -1,0 +1,611 @@
+//! Running commands against a snapshot: ranking passages, quoting paragraphs, listing sources.
+
+use std::collections::BTreeMap;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, Term};
+
+use super::answer::*;
+use super::query::{self, Builder, Item, SearchQuery};
+use super::{EngineConfig, Knowledge, MAX_HITS, spelling};
+use crate::command;
+use crate::index::{Snapshot, StoredPassage};
+
+pub struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    pub knowledge: &'a Knowledge,
+    pub config: &'a EngineConfig,
+    /// Passages on the first page.
+    pub page_size: usize,
+}
+
+/// A ranked answer (all hits kept for paging, and the first page) or a finished answer.
+pub enum Found {
+    Ranked(Vec<Hit>, Passages),
+    Done(Answer),
+}
+
+impl Context<'_> {
+    fn prefix(&self) -> &str {
+        &self.config.prefix
+    }
+
+    fn no_hits(&self, what: &str, notices: Vec<String>) -> Found {
+        let mut text = format!("No passage matches “{what}”.");
+        for n in notices {
+            text.push(' ');
+            text.push_str(&n);
+        }
+        let p = self.prefix();
+        let mut suggestions: Vec<String> = closest_topics(self.knowledge, what)
+            .into_iter()
+            .map(|t| format!("{p}{t}"))
+            .collect();
+        suggestions.push(format!("{p}topics"));
+        Found::Done(Answer::notice(NoticeKind::NoHits, text, suggestions))
+    }
+
+    fn ranked(&self, what: &str, heading: String, hits: Vec<Hit>, notices: Vec<String>) -> Found {
+        if hits.is_empty() {
+            return self.no_hits(what, notices);
+        }
+        let first = Passages {
+            query: what.to_string(),
+            heading,
+            hits: hits.iter().take(self.page_size).cloned().collect(),
+            offset: 0,
+            total: hits.len(),
+            notices,
+        };
+        Found::Ranked(hits, first)
+    }
+}
+
+/// `!search`: every word or phrase must match; when nothing has them all, any may.
+pub fn search(ctx: &Context<'_>, text: &str) -> Found {
+    let p = ctx.prefix();
+    let mut parsed = query::parse_search(text);
+    if parsed.is_empty() {
+        return Found::Done(Answer::notice(
+            NoticeKind::BadInput,
+            "Search for what? Give me some words.",
+            vec![
+                format!("{p}search \"data centers\" Brazil"),
+                format!("{p}help search"),
+            ],
+        ));
+    }
+    let searcher = ctx.snapshot.reader.searcher();
+    let mut notices = respell(ctx, &searcher, &mut parsed.groups);
+    if parsed.capped {
+        notices.push(format!("I searched the first {} words.", query::MAX_ITEMS));
+    }
+    let mut hits = run(ctx, &searcher, &search_query(ctx, &parsed, true));
+    if hits.is_empty() && parsed.groups.len() > 1 {
+        hits = run(ctx, &searcher, &search_query(ctx, &parsed, false));
+        if !hits.is_empty() {
+            notices.push("No passage has all your words; these have some of them.".to_string());
+        }
+    }
+    ctx.ranked(text, text.to_string(), hits, notices)
+}
+
+fn search_query(ctx: &Context<'_>, parsed: &SearchQuery, all: bool) -> Box<dyn Query> {
+    let mut b = Builder::new(&ctx.snapshot.fields);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for group in &parsed.groups {
+        let alternatives: Vec<(Occur, Box<dyn Query>)> = group
+            .iter()
+            .filter_map(|i| b.item(i))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        if !alternatives.is_empty() {
+            let occur = if all { Occur::Must } else { Occur::Should };
+            clauses.push((occur, Box::new(BooleanQuery::new(alternatives))));
+        }
+    }
+    for item in &parsed.excluded {
+        if let Some(q) = b.item(item) {
+            clauses.push((Occur::MustNot, q));
+        }
+    }
+    if let Some(q) = b.sources(&parsed.sources) {
+        clauses.push((Occur::Must, q));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// `!ask`: the content words of the question rank the passages; words that stand together in
+/// the question count more when they stand together in a passage.
+pub fn ask(ctx: &Context<'_>, question: &str) -> Found {
+    let p = ctx.prefix();
+    let words = query::content_words(question);
+    if words.is_empty() {
+        return Found::Done(Answer::notice(
+            NoticeKind::BadInput,
+            "Ask me something about the coverage, in a few words.",
+            vec![
+                format!("{p}ask how much will Alibaba invest in AI?"),
+                format!("{p}topics"),
+            ],
+        ));
+    }
+    let searcher = ctx.snapshot.reader.searcher();
+    let mut groups: Vec<Vec<Item>> = words.into_iter().map(|w| vec![Item::Word(w)]).collect();
+    let notices = respell(ctx, &searcher, &mut groups);
+    let q = ranked_query(ctx, &groups, &[]);
+    let hits = run(ctx, &searcher, &q);
+    ctx.ranked(question, question.to_string(), hits, notices)
+}
+
+/// A relevance query: any item may match; synonyms count a little less; neighbouring words
+/// found near each other count more. `required` items must match.
+fn ranked_query(ctx: &Context<'_>, groups: &[Vec<Item>], required: &[Item]) -> Box<dyn Query> {
+    let mut b = Builder::new(&ctx.snapshot.fields);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let items: Vec<&Item> = groups.iter().flatten().collect();
+    for item in &items {
+        if let Some(q) = b.item(item) {
+            let weight = if matches!(item, Item::Phrase(_)) {
+                1.5
+            } else {
+                1.0
+            };
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
+        }
+        for synonym in ctx.knowledge.synonyms.of(&item.text().to_lowercase()) {
+            if let Some(q) = b.item(&Item::Phrase(synonym.to_string())) {
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 0.6))));
+            }
+        }
+    }
+    for pair in items.windows(2) {
+        let terms = b.terms(&format!("{} {}", pair[0].text(), pair[1].text()));
+        if let Some(q) = b.near(&terms, 2) {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 1.5))));
+        }
+    }
+    let optional = Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>;
+    let mut required_clauses: Vec<(Occur, Box<dyn Query>)> = required
+        .iter()
+        .filter_map(|i| b.item(i))
+        .map(|q| (Occur::Must, q))
+        .collect();
+    if required_clauses.is_empty() {
+        return optional;
+    }
+    required_clauses.push((Occur::Should, optional));
+    Box::new(BooleanQuery::new(required_clauses))
+}
+
+/// Replaces words the index doesn't know by their closest indexed spelling, and says so.
+fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> Vec<String> {
+    let plain = ctx.snapshot.fields.plain;
+    let mut analyzer = crate::index::tokenizer::plain();
+    let mut notices = Vec::new();
+    for item in groups.iter_mut().flatten() {
+        let Item::Word(word) = item else { continue };
+        let tokens = crate::index::tokenizer::tokens(&mut analyzer, word);
+        let [token] = tokens.as_slice() else { continue };
+        if spelling::doc_freq(searcher, plain, token) > 0 {
+            continue;
+        }
+        if let Some(better) = spelling::closest(searcher, plain, token) {
+            notices.push(format!(
+                "Nothing has “{word}”, so I searched for “{better}”."
+            ));
+            *item = Item::Word(better);
+        }
+    }
+    notices
+}
+
+/// Ranks passages for a query and quotes them with their highlights.
+fn run(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Vec<Hit> {
+    let top = match searcher.search(query, &TopDocs::with_limit(MAX_HITS).order_by_score()) {
+        Ok(top) => top,
+        Err(e) => {
+            tracing::warn!(error = %e, "search failed");
+            return Vec::new();
+        }
+    };
+    let fields = &ctx.snapshot.fields;
+    let mut snippets = SnippetGenerator::create(searcher, query, fields.text).ok();
+    if let Some(s) = snippets.as_mut() {
+        s.set_max_num_chars(crate::corpus::passages::MAX_PASSAGE_CHARS * 4);
+    }
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let Some(stored) = load(ctx, searcher, address) else {
+            continue;
+        };
+        let highlights = snippets
+            .as_ref()
+            .map(|s| highlights(s, &stored.text))
+            .unwrap_or_default();
+        hits.push(hit(hits.len() + 1, score, stored, highlights));
+    }
+    hits
+}
+
+fn load(ctx: &Context<'_>, searcher: &Searcher, address: DocAddress) -> Option<StoredPassage> {
+    match ctx.snapshot.fields.load(searcher, address) {
+        Ok(stored) => Some(stored),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read a stored passage");
+            None
+        }
+    }
+}
+
+/// Byte ranges of the matched words in `text`, from tantivy's snippet generator.
+fn highlights(generator: &SnippetGenerator, text: &str) -> Vec<std::ops::Range<usize>> {
+    let snippet = generator.snippet(text);
+    let start = snippet.fragment_range().start;
+    snippet
+        .highlighted()
+        .iter()
+        .map(|r| r.start + start..r.end + start)
+        .filter(|r| {
+            r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+        })
+        .collect()
+}
+
+fn attribution(stored: &StoredPassage) -> Attribution {
+    Attribution {
+        article: stored.article.clone(),
+        publisher: stored.publisher.clone(),
+        title: stored.title.clone(),
+        date: stored.date.clone(),
+        url: stored.url.clone(),
+    }
+}
+
+fn hit(
+    rank: usize,
+    score: f32,
+    stored: StoredPassage,
+    highlights: Vec<std::ops::Range<usize>>,
+) -> Hit {
+    Hit {
+        rank,
+        score,
+        source: attribution(&stored),
+        reference: stored.reference(),
+        section: stored.section,
+        paragraph: stored.paragraph,
+        part: stored.part,
+        text: stored.text,
+        highlights,
+        also_reported_by: Vec::new(),
+    }
+}
+
+/// `!<topic> [words]`: the topic's query, narrowed by any extra words.
+pub fn topic(ctx: &Context<'_>, name: &str, extra: &str) -> Found {
+    let Some(topic) = ctx.knowledge.topics.find(name) else {
+        return unknown(ctx, name, None);
+    };
+    let parsed = query::parse_search(&topic.query);
+    let required: Vec<Item> = query::parse_search(extra).items().cloned().collect();
+    let searcher = ctx.snapshot.reader.searcher();
+    let hits = run(
+        ctx,
+        &searcher,
+        &*ranked_query(ctx, &parsed.groups, &required),
+    );
+    let label = if extra.is_empty() {
+        topic.name.clone()
+    } else {
+        format!("{} {extra}", topic.name)
+    };
+    ctx.ranked(&label, topic.description.clone(), hits, Vec::new())
+}
+
+/// `!compare`: the best passage of each outlet on the same thing, side by side.
+pub fn compare(ctx: &Context<'_>, text: &str) -> Found {
+    let p = ctx.prefix();
+    let (groups, heading) = match ctx.knowledge.topics.find(text.trim()) {
+        Some(t) => (query::parse_search(&t.query).groups, t.description.clone()),
+        None => {
+            let words: Vec<Vec<Item>> = query::content_words(text)
+                .into_iter()
+                .map(|w| vec![Item::Word(w)])
+                .collect();
+            (words, format!("How each outlet reported “{text}”"))
+        }
+    };
+    if groups.is_empty() {
+        return Found::Done(Answer::notice(
+            NoticeKind::BadInput,
+            "Compare what? Name a topic or a few words.",
+            vec![format!("{p}compare stock"), format!("{p}compare AI budget")],
+        ));
+    }
+    let searcher = ctx.snapshot.reader.searcher();
+    let hits = run(ctx, &searcher, &*ranked_query(ctx, &groups, &[]));
+    let mut seen = Vec::new();
+    let mut per_outlet: Vec<Hit> = Vec::new();
+    for h in hits {
+        if !seen.contains(&h.source.article) {
+            seen.push(h.source.article.clone());
+            let rank = per_outlet.len() + 1;
+            per_outlet.push(Hit { rank, ..h });
+        }
+    }
+    let mut found = ctx.ranked(text, heading, per_outlet, Vec::new());
+    if let Found::Ranked(all, first) = &mut found {
+        first.hits = all.clone();
+    }
+    found
+}
+
+/// `!figures [topic]`: passages stating figures (amounts, percentages, prices), best first.
+pub fn figures(ctx: &Context<'_>, topic_name: Option<&str>) -> Found {
+    let groups = match topic_name.map(|t| (t, ctx.knowledge.topics.find(t))) {
+        Some((_, Some(t))) => query::parse_search(&t.query).groups,
+        Some((words, None)) => query::content_words(words)
+            .into_iter()
+            .map(|w| vec![Item::Word(w)])
+            .collect(),
+        None => vec![
+            vec![Item::Word("billion".into())],
+            vec![Item::Word("%".into())],
+        ],
+    };
+    let searcher = ctx.snapshot.reader.searcher();
+    let hits: Vec<Hit> = run(ctx, &searcher, &*ranked_query(ctx, &groups, &[]))
+        .into_iter()
+        .filter(|h| h.text.chars().any(|c| c.is_ascii_digit()))
+        .enumerate()
+        .map(|(i, h)| Hit { rank: i + 1, ..h })
+        .collect();
+    let label = topic_name.unwrap_or("figures");
+    ctx.ranked(label, format!("Figures: {label}"), hits, Vec::new())
+}
+
+/// `!quote slug:N`: the whole paragraph behind a passage, with its neighbours.
+pub fn quote(ctx: &Context<'_>, reference: &str) -> Found {
+    let p = ctx.prefix();
+    let Some((slug, number)) = parse_reference(reference) else {
+        return Found::Done(Answer::notice(
+            NoticeKind::BadInput,
+            "Give me a ref like `invezz-shares-surge:3` (every quoted passage shows its ref).",
+            vec![format!("{p}help quote")],
+        ));
+    };
+    let manifest = &ctx.snapshot.manifest;
+    let Some(article) = manifest.article(&slug) else {
+        let closest = manifest
+            .articles
+            .iter()
+            .map(|a| (strsim::jaro_winkler(&a.slug, &slug), &a.slug))
+            .filter(|(s, _)| *s > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, s)| format!("{p}quote {s}:{number}"));
+        return Found::Done(Answer::notice(
+            NoticeKind::NotFound,
+            format!("No article is called “{slug}”."),
+            closest.into_iter().chain([format!("{p}sources")]).collect(),
+        ));
+    };
+    if number == 0 || number > article.paragraphs {
+        return Found::Done(Answer::notice(
+            NoticeKind::NotFound,
+            format!("{slug} has paragraphs 1 to {}.", article.paragraphs),
+            vec![format!("{p}quote {slug}:1")],
+        ));
+    }
+    let searcher = ctx.snapshot.reader.searcher();
+    let paragraphs = article_paragraphs(ctx, &searcher, &slug);
+    let Some(target) = paragraphs.get(&number) else {
+        return Found::Done(Answer::notice(
+            NoticeKind::NotFound,
+            format!("{slug}:{number} is not in the index."),
+            vec![],
+        ));
+    };
+    let source = attribution(&target[0]);
+    let section = target[0].section.clone();
+    let quoted = (number.saturating_sub(1)..=number + 1)
+        .filter_map(|n| paragraphs.get(&n).map(|parts| (n, parts)))
+        .map(|(n, parts)| QuotedParagraph {
+            number: n,
+            text: join_parts(parts),
+            target: n == number,
+        })
+        .collect();
+    Found::Done(Answer::Quote(Quote {
+        reference: format!("{slug}:{number}"),
+        source,
+        section,
+        paragraphs: quoted,
+    }))
+}
+
+/// `slug:N`, `slug N`, `slug:N.part` or `slug#N`.
+pub fn parse_reference(text: &str) -> Option<(String, u32)> {
+    let text = text.trim().trim_matches(|c: char| "`'\"<>[]()".contains(c));
+    let (slug, rest) = text.rsplit_once([':', ' ', '#'])?;
+    let number = rest.split('.').next()?.parse().ok()?;
+    let slug = slug.trim().to_lowercase();
+    (!slug.is_empty()).then_some((slug, number))
+}
+
+fn article_paragraphs(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    slug: &str,
+) -> BTreeMap<u32, Vec<StoredPassage>> {
+    let term = Term::from_field_text(ctx.snapshot.fields.article, slug);
+    let q = TermQuery::new(term, IndexRecordOption::Basic);
+    let mut out: BTreeMap<u32, Vec<StoredPassage>> = BTreeMap::new();
+    let Ok(docs) = searcher.search(&q, &TopDocs::with_limit(10_000).order_by_score()) else {
+        return out;
+    };
+    for (_, address) in docs {
+        if let Some(stored) = load(ctx, searcher, address) {
+            out.entry(stored.paragraph).or_default().push(stored);
+        }
+    }
+    for parts in out.values_mut() {
+        parts.sort_by_key(|p| p.part);
+    }
+    out
+}
+
+fn join_parts(parts: &[StoredPassage]) -> String {
+    let separator = if parts.iter().any(|p| p.text.contains('\n')) {
+        "\n"
+    } else {
+        " "
+    };
+    parts
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+pub fn sources(snapshot: &Snapshot) -> Found {
+    let sources = snapshot
+        .manifest
+        .articles
+        .iter()
+        .map(|a| Source {
+            source: Attribution {
+                article: a.slug.clone(),
+                publisher: a.meta.publisher.clone(),
+                title: a.meta.title.clone(),
+                date: a.meta.date.clone(),
+                url: a.meta.url.clone(),
+            },
+            via: a.meta.via.clone(),
+            notes: a.meta.notes.clone(),
+            passages: a.passages,
+        })
+        .collect();
+    Found::Done(Answer::Sources { sources })
+}
+
+pub fn topic_list(ctx: &Context<'_>) -> Found {
+    let topics = ctx
+        .knowledge
+        .topics
+        .list
+        .iter()
+        .map(|t| TopicLine {
+            name: t.name.clone(),
+            aliases: t.aliases.clone(),
+            description: t.description.clone(),
+        })
+        .collect();
+    Found::Done(Answer::Topics {
+        prefix: ctx.prefix().to_string(),
+        topics,
+    })
+}
+
+pub fn help(ctx: &Context<'_>, name: Option<&str>) -> Found {
+    let p = ctx.prefix();
+    let details = match name {
+        None => None,
+        Some(n) => match command::help_for(n) {
+            Some(h) => Some(format!("{p}{}\n{}\n\n{}", h.usage, h.summary, h.details)),
+            None => match ctx.knowledge.topics.find(n.trim_start_matches(['!', '/'])) {
+                Some(t) => Some(format!(
+                    "{p}{} — {}\nSearches: {}",
+                    t.name, t.description, t.query
+                )),
+                None => {
+                    return unknown(ctx, n, None);
+                }
+            },
+        },
+    };
+    let commands = command::COMMANDS
+        .iter()
+        .map(|c| HelpLine {
+            usage: format!("{p}{}", c.usage),
+            summary: c.summary.to_string(),
+        })
+        .collect();
+    let topics = ctx
+        .knowledge
+        .topics
+        .list
+        .iter()
+        .map(|t| format!("{p}{}", t.name))
+        .collect();
+    Found::Done(Answer::Help(Help {
+        prefix: p.to_string(),
+        details,
+        commands,
+        topics,
+    }))
+}
+
+pub fn about(ctx: &Context<'_>) -> Found {
+    let m = &ctx.snapshot.manifest;
+    Found::Done(Answer::About(About {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        articles: m.articles.len(),
+        passages: m.passages,
+        topics: ctx.knowledge.topics.list.len(),
+        built_at: m.built_at,
+        skipped_files: m.warnings.len(),
+    }))
+}
+
+pub fn unknown(ctx: &Context<'_>, name: &str, suggestion: Option<String>) -> Found {
+    let p = ctx.prefix();
+    let shown: String = name.chars().take(40).collect();
+    let mut suggestions: Vec<String> = suggestion.into_iter().map(|s| format!("{p}{s}")).collect();
+    suggestions.push(format!("{p}help"));
+    Found::Done(Answer::notice(
+        NoticeKind::UnknownCommand,
+        format!("I don't know {p}{shown}."),
+        suggestions,
+    ))
+}
+
+/// Topics whose name, aliases or description share words with `text`.
+fn closest_topics(knowledge: &Knowledge, text: &str) -> Vec<String> {
+    let words = query::content_words(text);
+    let mut scored: Vec<(f64, &str)> = knowledge
+        .topics
+        .list
+        .iter()
+        .map(|t| {
+            let hay = format!(
+                "{} {} {} {}",
+                t.name,
+                t.aliases.join(" "),
+                t.description,
+                t.query
+            )
+            .to_lowercase();
+            let score = words
+                .iter()
+                .map(|w| {
+                    hay.split(|c: char| !c.is_alphanumeric())
+                        .map(|h| strsim::jaro_winkler(h, w))
+                        .fold(0.0, f64::max)
+                })
+                .filter(|s| *s > 0.88)
+                .sum::<f64>();
+            (score, t.name.as_str())
+        })
+        .filter(|(s, _)| *s > 0.0)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
+}

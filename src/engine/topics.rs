@@ -1,0 +1,252 @@
+//! Topic commands and the synonym map, read from `data/topics.toml` and `data/synonyms.toml`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum TopicsError {
+    #[error("cannot read {file}: {message}")]
+    Read { file: String, message: String },
+    #[error("{file}: topic {entry}: {problem}")]
+    Entry {
+        file: String,
+        entry: String,
+        problem: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub description: String,
+    pub query: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopicsFile {
+    #[serde(default)]
+    topic: Vec<Topic>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymsFile {
+    #[serde(default)]
+    groups: Vec<Vec<String>>,
+}
+
+/// The topics of a corpus, looked up by name or alias.
+#[derive(Debug, Clone, Default)]
+pub struct Topics {
+    pub list: Vec<Topic>,
+}
+
+impl Topics {
+    /// Reads `topics.toml` in `data_dir`; a missing file means no topics.
+    pub fn load(data_dir: &Path) -> Result<Topics, TopicsError> {
+        let path = data_dir.join("topics.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Topics::parse(&text, "topics.toml"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Topics::default()),
+            Err(e) => Err(TopicsError::Read {
+                file: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn parse(text: &str, file: &str) -> Result<Topics, TopicsError> {
+        let parsed: TopicsFile = toml::from_str(text).map_err(|e| TopicsError::Read {
+            file: file.to_string(),
+            message: e.message().to_string(),
+        })?;
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (i, topic) in parsed.topic.iter().enumerate() {
+            let label = if topic.name.is_empty() {
+                format!("#{}", i + 1)
+            } else {
+                topic.name.clone()
+            };
+            let bad = |problem: String| TopicsError::Entry {
+                file: file.to_string(),
+                entry: label.clone(),
+                problem,
+            };
+            for word in std::iter::once(&topic.name).chain(&topic.aliases) {
+                if !is_command_word(word) {
+                    return Err(bad(format!(
+                        "{word:?} must be one lower-case word (a-z, 0-9, - or _)"
+                    )));
+                }
+                if crate::command::help_for(word).is_some() {
+                    return Err(bad(format!("{word:?} is a built-in command")));
+                }
+                if let Some(other) = seen.insert(word.clone(), topic.name.clone()) {
+                    return Err(bad(format!("{word:?} is already used by topic {other}")));
+                }
+            }
+            if topic.query.trim().is_empty() {
+                return Err(bad("empty query".to_string()));
+            }
+        }
+        Ok(Topics { list: parsed.topic })
+    }
+
+    /// The topic named or aliased `word` (case-insensitive).
+    pub fn find(&self, word: &str) -> Option<&Topic> {
+        let word = word.to_lowercase();
+        self.list
+            .iter()
+            .find(|t| t.name == word || t.aliases.contains(&word))
+    }
+
+    /// Every name and alias, for the command grammar.
+    pub fn words(&self) -> Vec<String> {
+        self.list
+            .iter()
+            .flat_map(|t| std::iter::once(t.name.clone()).chain(t.aliases.iter().cloned()))
+            .collect()
+    }
+}
+
+fn is_command_word(word: &str) -> bool {
+    !word.is_empty()
+        && word.len() <= 32
+        && word
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Groups of words and phrases that mean the same.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    groups: Vec<Vec<String>>,
+}
+
+impl Synonyms {
+    /// Reads `synonyms.toml` in `data_dir`; a missing file means no synonyms.
+    pub fn load(data_dir: &Path) -> Result<Synonyms, TopicsError> {
+        let path = data_dir.join("synonyms.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Synonyms::default()),
+            Err(e) => {
+                return Err(TopicsError::Read {
+                    file: path.display().to_string(),
+                    message: e.to_string(),
+                });
+            }
+        };
+        let parsed: SynonymsFile = toml::from_str(&text).map_err(|e| TopicsError::Read {
+            file: "synonyms.toml".to_string(),
+            message: e.message().to_string(),
+        })?;
+        let groups = parsed
+            .groups
+            .into_iter()
+            .map(|g| g.into_iter().map(|w| w.to_lowercase()).collect())
+            .collect();
+        Ok(Synonyms { groups })
+    }
+
+    /// The other entries of every group containing `entry` (a lower-case word or phrase).
+    pub fn of(&self, entry: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for group in self.groups.iter().filter(|g| g.iter().any(|w| w == entry)) {
+            for w in group.iter().filter(|w| *w != entry) {
+                if !out.contains(&w.as_str()) {
+                    out.push(w);
+                }
+            }
+        }
+        out
+    }
+
+    /// Multi-word entries, longest first, so a question can be matched against them.
+    pub fn phrases(&self) -> Vec<&str> {
+        let mut p: Vec<&str> = self
+            .groups
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|w| w.contains(' '))
+            .collect();
+        p.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        p.dedup();
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_topics_load_and_cover_the_required_set() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let topics = Topics::load(&data).unwrap();
+        for name in [
+            "capex",
+            "chips",
+            "cloud",
+            "qwen",
+            "stock",
+            "datacenters",
+            "bonds",
+            "nvidia",
+            "analysts",
+            "competitors",
+        ] {
+            assert!(topics.find(name).is_some(), "{name}");
+        }
+        assert_eq!(topics.find("Spending").unwrap().name, "capex");
+        Synonyms::load(&data).unwrap();
+    }
+
+    #[test]
+    fn a_bad_entry_is_named_in_the_error() {
+        let text = "[[topic]]\nname = \"ok\"\ndescription = \"d\"\nquery = \"q\"\n\
+                    [[topic]]\nname = \"Two Words\"\ndescription = \"d\"\nquery = \"q\"\n";
+        let err = Topics::parse(text, "topics.toml").unwrap_err().to_string();
+        assert!(err.contains("topic Two Words"), "{err}");
+        let dup = "[[topic]]\nname = \"a\"\ndescription = \"d\"\nquery = \"q\"\n\
+                   [[topic]]\nname = \"b\"\naliases = [\"a\"]\ndescription = \"d\"\nquery = \"q\"\n";
+        assert!(
+            Topics::parse(dup, "topics.toml")
+                .unwrap_err()
+                .to_string()
+                .contains("already used by topic a")
+        );
+        let builtin = "[[topic]]\nname = \"search\"\ndescription = \"d\"\nquery = \"q\"\n";
+        assert!(
+            Topics::parse(builtin, "topics.toml")
+                .unwrap_err()
+                .to_string()
+                .contains("built-in")
+        );
+        let missing = "[[topic]]\nname = \"x\"\nquery = \"q\"\n";
+        assert!(
+            Topics::parse(missing, "topics.toml")
+                .unwrap_err()
+                .to_string()
+                .contains("description")
+        );
+    }
+
+    #[test]
+    fn synonyms_expand_both_ways() {
+        let s = Synonyms {
+            groups: vec![vec!["capex".into(), "capital spending".into()]],
+        };
+        assert_eq!(s.of("capex"), ["capital spending"]);
+        assert_eq!(s.of("capital spending"), ["capex"]);
+        assert!(s.of("other").is_empty());
+    }
+}

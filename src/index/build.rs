@@ -1,0 +1,163 @@
+//! Building one index generation from a data folder: passages in, tantivy index and
+//! `manifest.json` out.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexWriter};
+
+use super::IndexError;
+use super::schema::{Fields, register_tokenizers};
+use super::store::Fingerprint;
+use crate::corpus::{self, ArticleMeta};
+
+pub const MANIFEST: &str = "manifest.json";
+const FORMAT: u32 = 1;
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// What a generation holds, written next to the tantivy files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub built_at: u64,
+    pub fingerprint: Fingerprint,
+    pub articles: Vec<ArticleEntry>,
+    pub passages: u64,
+    /// Files that were skipped, with the reason.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArticleEntry {
+    pub slug: String,
+    #[serde(flatten)]
+    pub meta: ArticleMeta,
+    pub paragraphs: u32,
+    pub passages: u32,
+}
+
+impl Manifest {
+    pub fn read(dir: &Path) -> Result<Manifest, IndexError> {
+        let text = std::fs::read_to_string(dir.join(MANIFEST))
+            .map_err(|e| IndexError::Corrupt(format!("cannot read {MANIFEST}: {e}")))?;
+        let manifest: Manifest = serde_json::from_str(&text)
+            .map_err(|e| IndexError::Corrupt(format!("bad {MANIFEST}: {e}")))?;
+        if manifest.format != FORMAT {
+            return Err(IndexError::Corrupt(format!(
+                "index format {} is not {FORMAT}",
+                manifest.format
+            )));
+        }
+        Ok(manifest)
+    }
+
+    pub fn article(&self, slug: &str) -> Option<&ArticleEntry> {
+        self.articles.iter().find(|a| a.slug == slug)
+    }
+}
+
+/// Whether to draw a progress bar while building.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    pub progress: bool,
+}
+
+/// Builds the index of `data_dir` into the empty directory `dir`, manifest included.
+pub fn build_into(
+    dir: &Path,
+    data_dir: &Path,
+    fingerprint: Fingerprint,
+    options: BuildOptions,
+) -> Result<Manifest, IndexError> {
+    let (schema, _) = Fields::schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    let manifest = fill(&index, data_dir, fingerprint, options)?;
+    write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}
+
+/// Indexes every readable article of `data_dir` into a new, empty `index`.
+pub fn fill(
+    index: &Index,
+    data_dir: &Path,
+    fingerprint: Fingerprint,
+    options: BuildOptions,
+) -> Result<Manifest, IndexError> {
+    let files = corpus::article_files(data_dir)?;
+    if files.is_empty() {
+        return Err(corpus::CorpusError::Empty(corpus::articles_dir(data_dir)).into());
+    }
+    register_tokenizers(index);
+    let fields = Fields::of(index)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(threads, WRITER_MEMORY * threads)?;
+    let progress = progress_bar(files.len() as u64, options.progress);
+    let mut manifest = Manifest {
+        format: FORMAT,
+        built_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        fingerprint,
+        articles: Vec::new(),
+        passages: 0,
+        warnings: Vec::new(),
+    };
+    for file in &files {
+        progress.inc(1);
+        let article = match corpus::load_file(file) {
+            Ok(article) => article,
+            Err(warning) => {
+                tracing::warn!(file = %warning.file.display(), problem = %warning.problem, "skipped article");
+                manifest.warnings.push(warning.to_string());
+                continue;
+            }
+        };
+        let passages = article.passages();
+        for passage in &passages {
+            writer.add_document(fields.document(&article, passage))?;
+        }
+        manifest.passages += passages.len() as u64;
+        manifest.articles.push(ArticleEntry {
+            slug: article.slug.clone(),
+            meta: article.meta.clone(),
+            paragraphs: article.paragraphs.len() as u32,
+            passages: passages.len() as u32,
+        });
+    }
+    if manifest.articles.is_empty() {
+        return Err(IndexError::NoArticles(manifest.warnings.len()));
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    progress.finish_and_clear();
+    Ok(manifest)
+}
+
+fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
+    let json =
+        serde_json::to_vec_pretty(manifest).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+    let path = dir.join(MANIFEST);
+    let file = std::fs::File::create(&path).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, &json)?;
+        f.sync_all()
+    });
+    file.map_err(|source| IndexError::Io { path, source })
+}
+
+fn progress_bar(len: u64, visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "indexing {bar:30} {pos}/{len} articles ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -1,0 +1,201 @@
+//! The tantivy index over passages: schema, building, generations on disk, and the live
+//! handle the engine searches through.
+
+pub mod build;
+pub mod schema;
+pub mod store;
+pub mod tokenizer;
+pub mod watch;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use tantivy::{Index, IndexReader, ReloadPolicy};
+use thiserror::Error;
+
+pub use build::{BuildOptions, Manifest};
+pub use schema::{Fields, StoredPassage};
+use store::{Fingerprint, Store, StoreError};
+
+use crate::corpus::CorpusError;
+
+#[derive(Debug, Error)]
+pub enum IndexError {
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("index is unusable: {0}")]
+    Corrupt(String),
+    #[error("no article could be read ({0} skipped, see the warnings above)")]
+    NoArticles(usize),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// One opened generation: the tantivy index, a reader and what the manifest says.
+pub struct Snapshot {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub manifest: Manifest,
+}
+
+impl Snapshot {
+    pub fn open(dir: &Path) -> Result<Snapshot, IndexError> {
+        let manifest = Manifest::read(dir)?;
+        let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+        let snapshot = Snapshot::from_index(index, manifest, dir.to_path_buf())?;
+        let docs = snapshot.reader.searcher().num_docs();
+        if docs != snapshot.manifest.passages {
+            return Err(IndexError::Corrupt(format!(
+                "{docs} passages in the index, {} in the manifest",
+                snapshot.manifest.passages
+            )));
+        }
+        Ok(snapshot)
+    }
+
+    /// An in-memory index of a data folder, for tests and benchmarks that need no files.
+    pub fn in_ram(data_dir: &Path) -> Result<Snapshot, IndexError> {
+        let (schema, _) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        let manifest = build::fill(
+            &index,
+            data_dir,
+            Fingerprint::default(),
+            BuildOptions::default(),
+        )?;
+        Snapshot::from_index(index, manifest, PathBuf::new())
+    }
+
+    fn from_index(index: Index, manifest: Manifest, dir: PathBuf) -> Result<Snapshot, IndexError> {
+        schema::register_tokenizers(&index);
+        let corrupt = |e: tantivy::TantivyError| IndexError::Corrupt(e.to_string());
+        let fields = Fields::of(&index).map_err(corrupt)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(corrupt)?;
+        Ok(Snapshot {
+            dir,
+            index,
+            reader,
+            fields,
+            manifest,
+        })
+    }
+}
+
+/// What [`ensure_current`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// The current generation matched data/.
+    UpToDate,
+    /// A new generation was built.
+    Rebuilt,
+}
+
+/// Opens the current generation when it matches `data_dir`, else builds a new one. A
+/// generation that fails to open is set aside with a warning and rebuilt from data/.
+pub fn ensure_current(
+    store: &Store,
+    data_dir: &Path,
+    force: bool,
+    options: BuildOptions,
+) -> Result<(Snapshot, Freshness), IndexError> {
+    if !force && let Some(snapshot) = open_current(store) {
+        let fingerprint = Fingerprint::of_data_dir(data_dir, Some(&snapshot.manifest.fingerprint))
+            .map_err(|source| IndexError::Io {
+                path: data_dir.to_path_buf(),
+                source,
+            })?;
+        if fingerprint.same_content(&snapshot.manifest.fingerprint) {
+            return Ok((snapshot, Freshness::UpToDate));
+        }
+    }
+    let dir = rebuild(store, data_dir, options)?;
+    Ok((Snapshot::open(&dir)?, Freshness::Rebuilt))
+}
+
+/// The current generation, if it opens; a broken one is discarded with a warning.
+pub fn open_current(store: &Store) -> Option<Snapshot> {
+    let dir = store.current()?;
+    match Snapshot::open(&dir) {
+        Ok(snapshot) => Some(snapshot),
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "index is corrupt; rebuilding it from data/");
+            store.discard(&dir);
+            None
+        }
+    }
+}
+
+/// Builds and publishes a new generation of `data_dir`; the old one serves until it is done.
+pub fn rebuild(
+    store: &Store,
+    data_dir: &Path,
+    options: BuildOptions,
+) -> Result<PathBuf, IndexError> {
+    crate::corpus::article_files(data_dir)?;
+    let previous = store
+        .current()
+        .and_then(|d| Manifest::read(&d).ok())
+        .map(|m| m.fingerprint);
+    let fingerprint =
+        Fingerprint::of_data_dir(data_dir, previous.as_ref()).map_err(|source| IndexError::Io {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+    let started = std::time::Instant::now();
+    let mut failure = None;
+    let published = store.publish(true, |dir| {
+        build::build_into(dir, data_dir, fingerprint, options)
+            .map(|_| ())
+            .map_err(|e| {
+                let text = e.to_string();
+                failure = Some(e);
+                text
+            })
+    });
+    match (published, failure) {
+        (Ok(dir), _) => {
+            tracing::info!(dir = %dir.display(), ms = started.elapsed().as_millis() as u64, "index built");
+            Ok(dir)
+        }
+        (Err(_), Some(e)) => Err(e),
+        (Err(e), None) => Err(e.into()),
+    }
+}
+
+/// The snapshot the engine searches, swapped whole when a rebuild lands.
+#[derive(Clone)]
+pub struct Live(Arc<RwLock<Arc<Snapshot>>>);
+
+impl Live {
+    pub fn new(snapshot: Snapshot) -> Live {
+        Live(Arc::new(RwLock::new(Arc::new(snapshot))))
+    }
+
+    pub fn get(&self) -> Arc<Snapshot> {
+        match self.0.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn swap(&self, snapshot: Snapshot) {
+        let snapshot = Arc::new(snapshot);
+        match self.0.write() {
+            Ok(mut guard) => *guard = snapshot,
+            Err(poisoned) => *poisoned.into_inner() = snapshot,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The one schema type: owns the passage fields and turns passages into documents and back.
+
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{DocAddress, Index, Searcher};
+
+use super::tokenizer;
+use crate::corpus::{Article, Passage};
+
+/// Fields of a passage document.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// The passage, stemmed, with positions for phrases; stored verbatim.
+    pub text: Field,
+    /// The passage again, unstemmed, for spelling suggestions.
+    pub plain: Field,
+    /// The heading above the paragraph.
+    pub section: Field,
+    /// Publisher, via and slug words, for `source:` filters.
+    pub source: Field,
+    pub article: Field,
+    pub paragraph: Field,
+    pub part: Field,
+    pub publisher: Field,
+    pub title: Field,
+    pub date: Field,
+    pub url: Field,
+}
+
+impl Fields {
+    pub fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text_options = |name: &str, record: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(name)
+                    .set_index_option(record),
+            )
+        };
+        let positions = IndexRecordOption::WithFreqsAndPositions;
+        let fields = Fields {
+            text: b.add_text_field("text", text_options(tokenizer::STEMMED, positions) | STORED),
+            plain: b.add_text_field(
+                "plain",
+                text_options(tokenizer::PLAIN, IndexRecordOption::Basic),
+            ),
+            section: b.add_text_field(
+                "section",
+                text_options(tokenizer::STEMMED, positions) | STORED,
+            ),
+            source: b.add_text_field(
+                "source",
+                text_options(tokenizer::PLAIN, IndexRecordOption::Basic),
+            ),
+            article: b.add_text_field("article", STRING | STORED),
+            paragraph: b.add_u64_field("paragraph", INDEXED | STORED),
+            part: b.add_u64_field("part", STORED),
+            publisher: b.add_text_field("publisher", STORED),
+            title: b.add_text_field("title", STORED),
+            date: b.add_text_field("date", STORED),
+            url: b.add_text_field("url", STORED),
+        };
+        (b.build(), fields)
+    }
+
+    /// The fields of an opened index (built by [`Fields::schema`]).
+    pub fn of(index: &Index) -> tantivy::Result<Fields> {
+        let s = index.schema();
+        Ok(Fields {
+            text: s.get_field("text")?,
+            plain: s.get_field("plain")?,
+            section: s.get_field("section")?,
+            source: s.get_field("source")?,
+            article: s.get_field("article")?,
+            paragraph: s.get_field("paragraph")?,
+            part: s.get_field("part")?,
+            publisher: s.get_field("publisher")?,
+            title: s.get_field("title")?,
+            date: s.get_field("date")?,
+            url: s.get_field("url")?,
+        })
+    }
+
+    pub fn document(&self, article: &Article, passage: &Passage) -> TantivyDocument {
+        let meta = &article.meta;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(self.text, &passage.text);
+        doc.add_text(self.plain, &passage.text);
+        if let Some(section) = &passage.section {
+            doc.add_text(self.section, section);
+        }
+        let source = [
+            Some(meta.publisher.as_str()),
+            meta.via.as_deref(),
+            Some(article.slug.as_str()),
+        ];
+        doc.add_text(
+            self.source,
+            source.into_iter().flatten().collect::<Vec<_>>().join(" "),
+        );
+        doc.add_text(self.article, &article.slug);
+        doc.add_u64(self.paragraph, u64::from(passage.paragraph));
+        doc.add_u64(self.part, u64::from(passage.part));
+        doc.add_text(self.publisher, &meta.publisher);
+        doc.add_text(self.title, &meta.title);
+        for (field, value) in [(self.date, &meta.date), (self.url, &meta.url)] {
+            if let Some(value) = value {
+                doc.add_text(field, value);
+            }
+        }
+        doc
+    }
+
+    /// Reads a stored passage back.
+    pub fn load(&self, searcher: &Searcher, address: DocAddress) -> tantivy::Result<StoredPassage> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let number =
+            |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        Ok(StoredPassage {
+            article: text(self.article).unwrap_or_default(),
+            paragraph: number(self.paragraph),
+            part: number(self.part),
+            section: text(self.section),
+            text: text(self.text).unwrap_or_default(),
+            publisher: text(self.publisher).unwrap_or_default(),
+            title: text(self.title).unwrap_or_default(),
+            date: text(self.date),
+            url: text(self.url),
+        })
+    }
+}
+
+/// A passage as stored in the index, with its article's attribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPassage {
+    pub article: String,
+    pub paragraph: u32,
+    pub part: u32,
+    pub section: Option<String>,
+    pub text: String,
+    pub publisher: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub url: Option<String>,
+}
+
+impl StoredPassage {
+    /// The reference `!quote` takes: `slug:paragraph`.
+    pub fn reference(&self) -> String {
+        format!("{}:{}", self.article, self.paragraph)
+    }
+}
+
+/// Registers the analyzers the schema names.
+pub fn register_tokenizers(index: &Index) {
+    index
+        .tokenizers()
+        .register(tokenizer::STEMMED, tokenizer::stemmed());
+    index
+        .tokenizers()
+        .register(tokenizer::PLAIN, tokenizer::plain());
+}

@@ -1,0 +1,218 @@
+//! Answers as terminal text: quotes with highlighted words (colour on a TTY), attribution and
+//! refs, readable when piped too.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::attribution_line;
+use crate::engine::{Answer, Hit, Passages};
+
+/// How to draw text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextStyle {
+    pub color: bool,
+}
+
+impl TextStyle {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+const HIGHLIGHT: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+const DIM: Style = Style::new().dimmed();
+const HEADING: Style = Style::new().bold();
+
+pub fn render(answer: &Answer, style: TextStyle) -> String {
+    let mut out = String::new();
+    match answer {
+        Answer::Passages(p) => passages(&mut out, p, style),
+        Answer::Quote(q) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                style.paint(
+                    HEADING,
+                    &format!("{} — {}", q.reference, attribution_line(&q.source))
+                )
+            );
+            if let Some(section) = &q.section {
+                let _ = writeln!(out, "{}", style.paint(DIM, section));
+            }
+            for p in &q.paragraphs {
+                let marker = if p.target { "▶" } else { " " };
+                let body = if p.target {
+                    p.text.clone()
+                } else {
+                    style.paint(DIM, &p.text)
+                };
+                let _ = writeln!(
+                    out,
+                    "{marker} [{}] {}",
+                    p.number,
+                    body.replace('\n', "\n      ")
+                );
+            }
+            link(&mut out, q.source.url.as_deref(), style);
+        }
+        Answer::Sources { sources } => {
+            let _ = writeln!(
+                out,
+                "{}",
+                style.paint(HEADING, &format!("{} articles", sources.len()))
+            );
+            for s in sources {
+                let _ = writeln!(
+                    out,
+                    "• {} ({} passages)",
+                    attribution_line(&s.source),
+                    s.passages
+                );
+                let mut extra = vec![format!("ref {}", s.source.article)];
+                extra.extend(s.source.url.clone());
+                extra.extend(s.via.as_ref().map(|v| format!("via {v}")));
+                let _ = writeln!(out, "  {}", style.paint(DIM, &extra.join(" · ")));
+                if let Some(notes) = &s.notes {
+                    let _ = writeln!(out, "  {}", style.paint(DIM, &format!("note: {notes}")));
+                }
+            }
+        }
+        Answer::Topics { prefix, topics } => {
+            let _ = writeln!(out, "{}", style.paint(HEADING, "Topics"));
+            for t in topics {
+                let aliases = if t.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (also {})",
+                        t.aliases
+                            .iter()
+                            .map(|a| format!("{prefix}{a}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                let _ = writeln!(
+                    out,
+                    "{prefix}{} — {}{}",
+                    t.name,
+                    t.description,
+                    style.paint(DIM, &aliases)
+                );
+            }
+        }
+        Answer::Help(h) => {
+            if let Some(details) = &h.details {
+                let _ = writeln!(out, "{details}");
+            } else {
+                let _ = writeln!(out, "{}", style.paint(HEADING, "Commands"));
+                for c in &h.commands {
+                    let _ = writeln!(out, "{:<24} {}", c.usage, c.summary);
+                }
+                let _ = writeln!(
+                    out,
+                    "\n{} {}",
+                    style.paint(HEADING, "Topics:"),
+                    h.topics.join(" ")
+                );
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    style.paint(
+                        DIM,
+                        &format!("{}help <command> for details and examples.", h.prefix)
+                    )
+                );
+            }
+        }
+        Answer::About(a) => {
+            let _ = writeln!(
+                out,
+                "Clippings {} — {} articles, {} passages, {} topics.",
+                a.version, a.articles, a.passages, a.topics
+            );
+            if a.skipped_files > 0 {
+                let _ = writeln!(out, "{} files were skipped (see the log).", a.skipped_files);
+            }
+        }
+        Answer::Notice(n) => {
+            let _ = writeln!(out, "{}", n.text);
+            if !n.suggestions.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    style.paint(DIM, &format!("Try: {}", n.suggestions.join("  ")))
+                );
+            }
+        }
+    }
+    out.trim_end().to_string()
+}
+
+fn passages(out: &mut String, p: &Passages, style: TextStyle) {
+    let _ = writeln!(out, "{}", style.paint(HEADING, &p.heading));
+    for notice in &p.notices {
+        let _ = writeln!(out, "{}", style.paint(DIM, notice));
+    }
+    for hit in &p.hits {
+        let _ = writeln!(out);
+        passage(out, hit, style);
+    }
+    if p.has_more() {
+        let shown = p.offset + p.hits.len();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.paint(
+                DIM,
+                &format!("{shown} of {} — !more for the next ones", p.total)
+            )
+        );
+    }
+}
+
+fn passage(out: &mut String, hit: &Hit, style: TextStyle) {
+    let quoted = highlighted(&hit.text, &hit.highlights, style);
+    let _ = writeln!(out, "{}. “{}”", hit.rank, quoted.replace('\n', "\n     "));
+    let _ = writeln!(out, "   — {}", attribution_line(&hit.source));
+    if !hit.also_reported_by.is_empty() {
+        let others: Vec<&str> = hit
+            .also_reported_by
+            .iter()
+            .map(|a| a.publisher.as_str())
+            .collect();
+        let _ = writeln!(out, "   also reported by {}", others.join(", "));
+    }
+    let mut tail = vec![format!("ref {}", hit.reference)];
+    tail.extend(hit.source.url.clone());
+    let _ = writeln!(out, "   {}", style.paint(DIM, &tail.join(" · ")));
+}
+
+fn link(out: &mut String, url: Option<&str>, style: TextStyle) {
+    if let Some(url) = url {
+        let _ = writeln!(out, "{}", style.paint(DIM, url));
+    }
+}
+
+/// The text with highlighted ranges painted (or left plain without colour).
+pub fn highlighted(text: &str, ranges: &[std::ops::Range<usize>], style: TextStyle) -> String {
+    let mut out = String::with_capacity(text.len() + ranges.len() * 8);
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at || r.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str(&style.paint(HIGHLIGHT, &text[r.clone()]));
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}

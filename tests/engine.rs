@@ -1,0 +1,304 @@
+//! The engine end to end on the seed corpus (in RAM): every command, paging, quotes, and
+//! bad input of every kind answered briefly and safely.
+
+mod common;
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use clippings::engine::{Answer, Engine, NoticeKind};
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::in_ram(&common::seed_data()).unwrap())
+}
+
+fn answer(conversation: &str, message: &str) -> Answer {
+    engine()
+        .handle(conversation, message)
+        .expect("addressed to the bot")
+}
+
+fn passages(message: &str) -> clippings::engine::Passages {
+    match answer("t", message) {
+        Answer::Passages(p) => p,
+        other => panic!("{message}: expected passages, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_topic_answers_with_three_attributed_passages() {
+    for topic in [
+        "capex",
+        "chips",
+        "cloud",
+        "qwen",
+        "stock",
+        "datacenters",
+        "bonds",
+        "nvidia",
+        "analysts",
+        "competitors",
+    ] {
+        let p = passages(&format!("!{topic}"));
+        assert_eq!(p.hits.len(), 3, "{topic}");
+        for hit in &p.hits {
+            assert!(!hit.source.publisher.is_empty() && !hit.source.title.is_empty());
+            assert!(hit.reference.starts_with(&hit.source.article));
+        }
+    }
+}
+
+#[test]
+fn ask_quotes_verbatim_with_highlights_on_matched_words() {
+    let p = passages("!ask how much will Alibaba spend on AI infrastructure?");
+    let hit = &p.hits[0];
+    assert!(!hit.highlights.is_empty());
+    for r in &hit.highlights {
+        let word = hit.text[r.clone()].to_lowercase();
+        assert!(
+            ["alibaba", "ai", "infrastructure", "spend", "spending"]
+                .iter()
+                .any(|w| word.starts_with(w)),
+            "{word}"
+        );
+    }
+}
+
+#[test]
+fn search_supports_phrases_exclusion_or_and_source_filters() {
+    let p = passages("!search \"data centers\" -Brazil");
+    for h in &p.hits {
+        let context = format!("{} {}", h.section.as_deref().unwrap_or(""), h.text).to_lowercase();
+        assert!(
+            context.contains("data center") && !h.text.contains("Brazil"),
+            "{context}"
+        );
+    }
+    let p = passages("!search Zhenwu OR Kunlun");
+    assert!(
+        p.hits
+            .iter()
+            .all(|h| h.text.contains("Zhenwu") || h.text.contains("Kunlun"))
+    );
+    let p = passages("!search chips source:investingcube");
+    assert!(p.hits.iter().all(|h| h.source.publisher == "InvestingCube"));
+}
+
+#[test]
+fn search_without_any_passage_having_all_words_falls_back_to_some() {
+    let p = passages("!search Zhenwu Morningstar");
+    assert!(p.notices.iter().any(|n| n.contains("some of them")));
+}
+
+#[test]
+fn numbers_money_and_tickers_match_as_typed() {
+    for (query, expected) in [
+        ("HK$151.80", "HK$151.80"),
+        ("7.2%", "7.2%"),
+        ("Qwen3-Max", "Qwen3-Max"),
+        ("P800", "P800"),
+        ("$16.3M", "$16.3 million"),
+    ] {
+        let p = passages(&format!("!search {query}"));
+        assert!(
+            p.hits[0].text.contains(expected),
+            "{query}: {}",
+            p.hits[0].text
+        );
+    }
+}
+
+#[test]
+fn misspelled_words_fall_back_to_the_closest_indexed_word_and_say_so() {
+    let p = passages("!search semiconducter");
+    assert!(
+        p.notices
+            .iter()
+            .any(|n| n.contains("semiconducter") && n.contains("semiconductor")),
+        "{:?}",
+        p.notices
+    );
+    let p = passages("!ask what did nvida do?");
+    assert!(
+        p.notices.iter().any(|n| n.contains("nvidia")),
+        "{:?}",
+        p.notices
+    );
+}
+
+#[test]
+fn more_pages_through_the_last_answer_of_that_conversation_only() {
+    let first = match answer("room-a", "!chips") {
+        Answer::Passages(p) => p,
+        other => panic!("{other:?}"),
+    };
+    let second = match answer("room-a", "!more") {
+        Answer::Passages(p) => p,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(second.offset, 3);
+    assert_eq!(second.hits[0].rank, 4);
+    assert!(second.hits.iter().all(|h| !first.hits.contains(h)));
+    match answer("room-b", "!more") {
+        Answer::Notice(n) => assert_eq!(n.kind, NoticeKind::NotFound),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn quote_shows_the_paragraph_with_its_neighbours() {
+    let p = passages("!search Zhenwu processor");
+    let reference = p.hits[0].reference.clone();
+    match answer("t", &format!("!quote {reference}")) {
+        Answer::Quote(q) => {
+            assert_eq!(q.reference, reference);
+            assert!(
+                q.paragraphs
+                    .iter()
+                    .any(|p| p.target && p.text.contains("Zhenwu"))
+            );
+            assert!(q.paragraphs.len() >= 2);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bad_refs_get_a_short_reply_with_a_suggestion() {
+    for bad in [
+        "!quote",
+        "!quote nonsense",
+        "!quote invezz-shares-surg:1",
+        "!quote invezz-shares-surge:999",
+        "!quote invezz-shares-surge:0",
+    ] {
+        match answer("t", bad) {
+            Answer::Notice(n) => assert!(n.text.len() < 200, "{bad}: {}", n.text),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    match answer("t", "!quote invezz-shares-surg:1") {
+        Answer::Notice(n) => assert!(
+            n.suggestions
+                .iter()
+                .any(|s| s.contains("invezz-shares-surge:1"))
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn sources_topics_help_and_about_answer() {
+    match answer("t", "!sources") {
+        Answer::Sources { sources } => {
+            assert_eq!(sources.len(), 5);
+            let invezz = sources
+                .iter()
+                .find(|s| s.source.publisher == "Invezz")
+                .unwrap();
+            assert_eq!(invezz.source.date.as_deref(), Some("2025-09-12"));
+            assert!(
+                sources.iter().all(|s| s.source.url.is_none()),
+                "no seed gives a link"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(answer("t", "!topics"), Answer::Topics { .. }));
+    assert!(matches!(answer("t", "!help"), Answer::Help(_)));
+    match answer("t", "!help search") {
+        Answer::Help(h) => assert!(h.details.unwrap().contains("search")),
+        other => panic!("{other:?}"),
+    }
+    match answer("t", "!about") {
+        Answer::About(a) => assert_eq!(a.articles, 5),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unknown_commands_suggest_the_closest() {
+    match answer("t", "!serch chips") {
+        Answer::Notice(n) => {
+            assert_eq!(n.kind, NoticeKind::UnknownCommand);
+            assert!(
+                n.suggestions.contains(&"!search".to_string()),
+                "{:?}",
+                n.suggestions
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match answer("t", "!capx") {
+        Answer::Notice(n) => assert!(
+            n.suggestions.contains(&"!capex".to_string()),
+            "{:?}",
+            n.suggestions
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn no_hit_says_so_and_suggests_topics() {
+    match answer("t", "!search zebra giraffe") {
+        Answer::Notice(n) => {
+            assert_eq!(n.kind, NoticeKind::NoHits);
+            assert!(n.text.starts_with("No passage matches"));
+            assert!(n.suggestions.iter().any(|s| s == "!topics"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Every class of hostile input: a short reply, quickly, never a panic or internal error text.
+#[test]
+fn hostile_input_gets_a_short_clear_reply_in_bounded_time() {
+    let big = "a".repeat(100_000);
+    let paste = "Alibaba cloud chips investment ".repeat(1250);
+    let nested = format!("{}chips{}", "(".repeat(500), ")".repeat(500));
+    let inputs = [
+        "!ask".to_string(),
+        "!search".to_string(),
+        "!search    ".to_string(),
+        format!("!ask {big}"),
+        format!("!search {big}"),
+        format!("!ask {paste}"),
+        "!search \u{0}\u{1}\u{7f}\u{1b}[31m".to_string(),
+        "!ask 🚀🚀🚀 📈".to_string(),
+        "!ask ما هي استثمارات علي بابا".to_string(),
+        "!ask \u{200b}\u{200b}\u{202e}\u{2066}".to_string(),
+        "!search \"unclosed".to_string(),
+        "!search text:*".to_string(),
+        "!search [a TO z]".to_string(),
+        "!search title:alibaba^100 ~2 *".to_string(),
+        format!("!search {nested}"),
+        "!search -".to_string(),
+        "!search OR OR OR".to_string(),
+        "!quote ../../etc/passwd:1".to_string(),
+        format!("!{big}"),
+        "!\u{0}".to_string(),
+    ];
+    for input in &inputs {
+        let started = Instant::now();
+        let answer = engine().handle("hostile", input);
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed < Duration::from_secs(5),
+            "{:.40}: took {elapsed:?}",
+            input
+        );
+        let Some(answer) = answer else { continue };
+        let text = clippings::render::text::render(&answer, Default::default());
+        let shown: String = input.chars().take(40).collect();
+        assert!(!text.to_lowercase().contains("error"), "{shown}: {text}");
+        assert!(
+            !text.contains("Tantivy") && !text.contains("panicked"),
+            "{shown}: {text}"
+        );
+        if let Answer::Notice(n) = &answer {
+            assert!(n.text.chars().count() <= 300, "{shown}: {}", n.text);
+        }
+    }
+}
