@@ -37,7 +37,7 @@ pub fn engine(
         tracing::info!(
             articles = snapshot.manifest.articles.len(),
             passages = snapshot.manifest.passages,
-            "index built"
+            "index ready"
         );
     }
     for warning in &snapshot.manifest.warnings {

@@ -114,7 +114,7 @@ pub fn render(answer: &Answer, style: TextStyle) -> String {
             } else {
                 let _ = writeln!(out, "{}", style.paint(HEADING, "Commands"));
                 for c in &h.commands {
-                    let _ = writeln!(out, "{:<24} {}", c.usage, c.summary);
+                    let _ = writeln!(out, "{:<26} {}", c.usage, c.summary);
                 }
                 let _ = writeln!(
                     out,
