@@ -27,7 +27,7 @@ pub fn run(engine: &Engine, format: ChatFormat, greet: bool) -> std::io::Result<
         writeln!(
             out,
             "Clippings terminal chat. Ask a question, or try {prefix}topics, {prefix}help. Ctrl-D or `quit` leaves.\n\
-             To serve Discord or Matrix instead, set DISCORD_TOKEN or MATRIX_* in .env (see .env.example)."
+             No chat platform is configured, so this is the terminal chat; the README's Configuration section says how to connect Discord or Matrix."
         )?;
     }
     let mut lines = stdin.lock().lines();

@@ -253,3 +253,21 @@ fn a_missing_or_empty_data_folder_is_a_clear_error() {
     );
     assert!(stderr(&out).contains("no articles"), "{}", stderr(&out));
 }
+
+#[test]
+fn no_arguments_runs_the_terminal_chat_when_nothing_is_configured() {
+    let ws = Workspace::new();
+    let out = ws.run(&[], "!search Kunlun\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Kunlun P800"), "{}", stdout(&out));
+}
+
+#[test]
+fn quiet_silences_progress_and_info_logs() {
+    let ws = Workspace::new();
+    let out = ws.run(&["--quiet", "index"], "");
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "");
+    let loud = ws.run(&["index", "--rebuild"], "");
+    assert!(stderr(&loud).contains("index built"), "{}", stderr(&loud));
+}
