@@ -271,3 +271,37 @@ fn quiet_silences_progress_and_info_logs() {
     let loud = ws.run(&["index", "--rebuild"], "");
     assert!(stderr(&loud).contains("index built"), "{}", stderr(&loud));
 }
+
+#[test]
+fn eval_prints_scores_and_json() {
+    let ws = Workspace::new();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/dev_questions.json"
+    );
+    let out = ws.run(&["eval", file], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("hit@1"), "{}", stdout(&out));
+    let json = ws.run(&["eval", "--json", file], "");
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value["questions"], 15);
+    assert!(value["mrr"].as_f64().unwrap() > 0.0);
+    assert!(value["details"][0]["rank"].is_number());
+}
+
+#[test]
+fn ask_json_carries_also_reported_by() {
+    let ws = Workspace::new();
+    let out = ws.run(
+        &[
+            "ask",
+            "--json",
+            "data centers in Brazil, France and the Netherlands",
+        ],
+        "",
+    );
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let also = value["hits"][0]["also_reported_by"].as_array().unwrap();
+    assert!(!also.is_empty());
+    assert!(also[0]["publisher"].is_string() && also[0]["article"].is_string());
+}

@@ -302,3 +302,106 @@ fn hostile_input_gets_a_short_clear_reply_in_bounded_time() {
         }
     }
 }
+
+#[test]
+fn synonyms_from_data_match_other_words_for_the_same_thing() {
+    // "capex" is nowhere in the passages that state the spending plan.
+    let p = passages("!ask capex plans");
+    assert!(
+        p.hits.iter().any(|h| h.text.contains("380 billion yuan")),
+        "{:?}",
+        p.hits
+    );
+    let p = passages("!ask data centres");
+    assert!(
+        p.hits[0].text.contains("data centers"),
+        "{}",
+        p.hits[0].text
+    );
+    let p = passages("!ask BABA rivals");
+    assert!(
+        p.hits
+            .iter()
+            .any(|h| h.text.contains("rivals") || h.text.contains("compete"))
+    );
+}
+
+#[test]
+fn amounts_match_however_they_are_typed() {
+    for typed in ["$53 billion", "53bn", "380 billion yuan", "$5.3 billion"] {
+        let p = passages(&format!("!search {typed}"));
+        let digits: String = typed
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        assert!(
+            p.hits[0].text.contains(&digits),
+            "{typed}: {}",
+            p.hits[0].text
+        );
+    }
+}
+
+#[test]
+fn the_same_fact_from_several_outlets_is_one_line_with_also_reported_by() {
+    let p = passages("!ask where will Alibaba open data centers in Brazil and France?");
+    let top = &p.hits[0];
+    assert!(top.text.contains("Brazil"));
+    assert!(!top.also_reported_by.is_empty(), "{top:?}");
+    let others: Vec<&str> = top
+        .also_reported_by
+        .iter()
+        .map(|a| a.article.as_str())
+        .collect();
+    assert!(!others.contains(&top.source.article.as_str()));
+    assert!(p.hits.iter().skip(1).all(
+        |h| !others.contains(&h.source.article.as_str()) || !h.text.contains("Brazil, France")
+    ));
+}
+
+#[test]
+fn compare_shows_each_outlet_once_side_by_side_with_the_differing_figures() {
+    let p = passages("!compare stock");
+    let mut outlets: Vec<&str> = p.hits.iter().map(|h| h.source.article.as_str()).collect();
+    let count = outlets.len();
+    outlets.dedup();
+    assert_eq!(outlets.len(), count, "one passage per outlet");
+    assert!(count >= 4, "{count}");
+    assert!(p.hits.iter().all(|h| h.also_reported_by.is_empty()));
+    assert!(
+        p.notices.iter().any(|n| n.starts_with("The figures differ")
+            && n.contains("7.2%")
+            && n.contains("5.9%")),
+        "{:?}",
+        p.notices
+    );
+    let unicom = passages("!compare China Unicom");
+    assert!(
+        unicom.hits.iter().all(|h| h.text.contains("Unicom")),
+        "{:?}",
+        unicom.hits
+    );
+    assert!(matches!(answer("t", "!compare"), Answer::Notice(_)));
+}
+
+#[test]
+fn figures_list_values_with_their_sentence_and_sources() {
+    let Answer::Figures { topic, figures } = answer("t", "!figures capex") else {
+        panic!("expected figures")
+    };
+    assert_eq!(topic, "capex");
+    let budget = figures
+        .iter()
+        .find(|f| f.value == "$53 billion")
+        .expect("the $53 billion figure");
+    assert!(budget.quote.contains("$53 billion"));
+    assert!(budget.also_reported_by.len() >= 2, "{budget:?}");
+    for f in &figures {
+        assert!(f.quote.contains(&f.value), "{f:?}");
+    }
+    let Answer::Figures { figures, .. } = answer("t", "!figures") else {
+        panic!("expected figures")
+    };
+    assert!(figures.iter().any(|f| f.value.ends_with('%')));
+    assert!(matches!(answer("t", "!figures zebra"), Answer::Notice(_)));
+}

@@ -73,6 +73,19 @@ pub struct Quote {
     pub paragraphs: Vec<QuotedParagraph>,
 }
 
+/// One figure for `!figures`: the value as stated, the sentence stating it, its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureLine {
+    pub value: String,
+    pub kind: super::figures::FigureKind,
+    /// The sentence that states the figure, verbatim.
+    pub quote: String,
+    pub source: Attribution,
+    pub reference: String,
+    /// Other outlets stating the same figure.
+    pub also_reported_by: Vec<Attribution>,
+}
+
 /// An article in `!sources`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
@@ -140,6 +153,10 @@ pub struct Notice {
 pub enum Answer {
     Passages(Passages),
     Quote(Quote),
+    Figures {
+        topic: String,
+        figures: Vec<FigureLine>,
+    },
     Sources {
         sources: Vec<Source>,
     },

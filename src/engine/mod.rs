@@ -2,7 +2,10 @@
 //! It knows nothing of Discord, Matrix or terminals.
 
 pub mod answer;
+pub mod corroborate;
+pub mod figures;
 pub mod query;
+pub mod rank;
 mod retrieve;
 pub mod spelling;
 pub mod topics;

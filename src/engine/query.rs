@@ -195,6 +195,11 @@ impl<'a> Builder<'a> {
         t
     }
 
+    /// Stemmed terms of a whole text (no phrase cap).
+    pub fn terms_unbounded(&mut self, text: &str) -> Vec<String> {
+        tokenizer::tokens(&mut self.analyzer, text)
+    }
+
     /// A query matching an item in the passage text (and, weaker, in its section heading).
     pub fn item(&mut self, item: &Item) -> Option<Box<dyn Query>> {
         let terms = self.terms(item.text());

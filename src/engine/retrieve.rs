@@ -3,14 +3,14 @@
 use std::collections::BTreeMap;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, Term};
 
 use super::answer::*;
 use super::query::{self, Builder, Item, SearchQuery};
-use super::{EngineConfig, Knowledge, MAX_HITS, spelling};
+use super::{EngineConfig, Knowledge, MAX_HITS, corroborate, figures, rank, spelling};
 use crate::command;
 use crate::index::{Snapshot, StoredPassage};
 
@@ -49,6 +49,12 @@ impl Context<'_> {
     }
 
     fn ranked(&self, what: &str, heading: String, hits: Vec<Hit>, notices: Vec<String>) -> Found {
+        let hits = corroborate::group(hits);
+        self.page(what, heading, hits, notices)
+    }
+
+    /// The first page of hits, all of them kept for `!more`.
+    fn page(&self, what: &str, heading: String, hits: Vec<Hit>, notices: Vec<String>) -> Found {
         if hits.is_empty() {
             return self.no_hits(what, notices);
         }
@@ -136,61 +142,63 @@ pub fn ask(ctx: &Context<'_>, question: &str) -> Found {
     let searcher = ctx.snapshot.reader.searcher();
     let mut groups: Vec<Vec<Item>> = words.into_iter().map(|w| vec![Item::Word(w)]).collect();
     let notices = respell(ctx, &searcher, &mut groups);
-    let q = ranked_query(ctx, &groups, &[]);
-    let hits = run(ctx, &searcher, &q);
+    let items: Vec<Item> = groups.into_iter().flatten().collect();
+    let hits = rank_question(ctx, &searcher, &items, rank::expected(question));
     ctx.ranked(question, question.to_string(), hits, notices)
 }
 
-/// A relevance query: any item may match; synonyms count a little less; neighbouring words
-/// found near each other count more. `required` items must match.
-fn ranked_query(ctx: &Context<'_>, groups: &[Vec<Item>], required: &[Item]) -> Box<dyn Query> {
+/// Ranked passages for the content words of a question.
+pub fn rank_question(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    items: &[Item],
+    expected: rank::Expected,
+) -> Vec<Hit> {
+    let mut builder = Builder::new(&ctx.snapshot.fields);
+    let concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items);
+    let query = rank::question_query(&builder, &concepts);
+    let mut hits = run(ctx, searcher, &*query);
+    rank::rerank(&mut hits, &mut builder, &concepts, expected);
+    hits
+}
+
+/// A relevance query: any item may match, each counted once (the best of its synonyms);
+/// `required` items must match.
+fn ranked_query(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    groups: &[Vec<Item>],
+    required: &[Item],
+) -> Box<dyn Query> {
     let mut b = Builder::new(&ctx.snapshot.fields);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let items: Vec<&Item> = groups.iter().flatten().collect();
-    for item in &items {
-        if let Some(q) = b.item(item) {
-            let weight = if matches!(item, Item::Phrase(_)) {
-                1.5
-            } else {
-                1.0
-            };
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
-        }
-        for synonym in ctx.knowledge.synonyms.of(&item.text().to_lowercase()) {
-            if let Some(q) = b.item(&Item::Phrase(synonym.to_string())) {
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 0.6))));
-            }
-        }
-    }
-    for pair in items.windows(2) {
-        let terms = b.terms(&format!("{} {}", pair[0].text(), pair[1].text()));
-        if let Some(q) = b.near(&terms, 2) {
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 1.5))));
-        }
-    }
-    let optional = Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>;
-    let mut required_clauses: Vec<(Occur, Box<dyn Query>)> = required
+    let items: Vec<Item> = groups.iter().flatten().cloned().collect();
+    let concepts = rank::concepts(&mut b, searcher, ctx.knowledge, &items);
+    let optional = rank::question_query(&b, &concepts);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = required
         .iter()
         .filter_map(|i| b.item(i))
         .map(|q| (Occur::Must, q))
         .collect();
-    if required_clauses.is_empty() {
+    if clauses.is_empty() {
         return optional;
     }
-    required_clauses.push((Occur::Should, optional));
-    Box::new(BooleanQuery::new(required_clauses))
+    clauses.push((Occur::Should, optional));
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Replaces words the index doesn't know by their closest indexed spelling, and says so.
 fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> Vec<String> {
     let plain = ctx.snapshot.fields.plain;
     let mut analyzer = crate::index::tokenizer::plain();
+    let mut stemmer = crate::index::tokenizer::stemmed();
     let mut notices = Vec::new();
     for item in groups.iter_mut().flatten() {
         let Item::Word(word) = item else { continue };
         let tokens = crate::index::tokenizer::tokens(&mut analyzer, word);
         let [token] = tokens.as_slice() else { continue };
-        if spelling::doc_freq(searcher, plain, token) > 0 {
+        let stemmed = crate::index::tokenizer::tokens(&mut stemmer, word);
+        let known = |field, term: &String| spelling::doc_freq(searcher, field, term) > 0;
+        if known(plain, token) || stemmed.iter().all(|t| known(ctx.snapshot.fields.text, t)) {
             continue;
         }
         if let Some(better) = spelling::closest(searcher, plain, token) {
@@ -296,7 +304,7 @@ pub fn topic(ctx: &Context<'_>, name: &str, extra: &str) -> Found {
     let hits = run(
         ctx,
         &searcher,
-        &*ranked_query(ctx, &parsed.groups, &required),
+        &*ranked_query(ctx, &searcher, &parsed.groups, &required),
     );
     let label = if extra.is_empty() {
         topic.name.clone()
@@ -327,24 +335,69 @@ pub fn compare(ctx: &Context<'_>, text: &str) -> Found {
         ));
     }
     let searcher = ctx.snapshot.reader.searcher();
-    let hits = run(ctx, &searcher, &*ranked_query(ctx, &groups, &[]));
-    let mut seen = Vec::new();
+    let mut hits = run(ctx, &searcher, &*ranked_query(ctx, &searcher, &groups, &[]));
+    // What outlets report differently is mostly figures: prefer passages that state some.
+    for hit in &mut hits {
+        if rank::states(rank::Expected::Figure, &hit.text) {
+            hit.score *= 1.3;
+        }
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let best = hits.first().map_or(0.0, |h| h.score);
     let mut per_outlet: Vec<Hit> = Vec::new();
-    for h in hits {
-        if !seen.contains(&h.source.article) {
-            seen.push(h.source.article.clone());
+    // Outlets whose best passage is far below the best one don't report the same thing.
+    for h in hits.into_iter().filter(|h| h.score >= 0.35 * best) {
+        if !per_outlet
+            .iter()
+            .any(|p| p.source.article == h.source.article)
+        {
             let rank = per_outlet.len() + 1;
             per_outlet.push(Hit { rank, ..h });
         }
     }
-    let mut found = ctx.ranked(text, heading, per_outlet, Vec::new());
+    let notices = discrepancies(&per_outlet).into_iter().collect();
+    let mut found = ctx.page(text, heading, per_outlet, notices);
     if let Found::Ranked(all, first) = &mut found {
         first.hits = all.clone();
     }
     found
 }
 
-/// `!figures [topic]`: passages stating figures (amounts, percentages, prices), best first.
+/// "The figures differ: ..." when the compared passages state different figures.
+fn discrepancies(hits: &[Hit]) -> Option<String> {
+    let stated: Vec<(String, Vec<String>)> = hits
+        .iter()
+        .map(|h| {
+            let values: Vec<String> = figures::extract(&h.text)
+                .into_iter()
+                .filter(|f| f.kind != figures::FigureKind::Date)
+                .map(|f| f.value)
+                .take(3)
+                .collect();
+            (h.source.publisher.clone(), values)
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let keys: std::collections::HashSet<String> = stated
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|f| figures::key(f)))
+        .collect();
+    if stated.len() < 2 || keys.len() <= stated[0].1.len() {
+        return None;
+    }
+    let parts: Vec<String> = stated
+        .iter()
+        .map(|(p, v)| format!("{p}: {}", v.join(", ")))
+        .collect();
+    Some(format!("The figures differ — {}.", parts.join("; ")))
+}
+
+/// At most this many figures in one answer.
+const MAX_FIGURES: usize = 12;
+
+/// `!figures [topic]`: the figures stated in the passages on a topic (or on money and
+/// percentages), each with its sentence and source; the same figure from several outlets is
+/// one line.
 pub fn figures(ctx: &Context<'_>, topic_name: Option<&str>) -> Found {
     let groups = match topic_name.map(|t| (t, ctx.knowledge.topics.find(t))) {
         Some((_, Some(t))) => query::parse_search(&t.query).groups,
@@ -352,20 +405,59 @@ pub fn figures(ctx: &Context<'_>, topic_name: Option<&str>) -> Found {
             .into_iter()
             .map(|w| vec![Item::Word(w)])
             .collect(),
-        None => vec![
-            vec![Item::Word("billion".into())],
-            vec![Item::Word("%".into())],
-        ],
+        None => ["billion", "million", "percent", "shares", "price"]
+            .iter()
+            .map(|w| vec![Item::Word(w.to_string())])
+            .collect(),
     };
     let searcher = ctx.snapshot.reader.searcher();
-    let hits: Vec<Hit> = run(ctx, &searcher, &*ranked_query(ctx, &groups, &[]))
+    let hits = run(ctx, &searcher, &*ranked_query(ctx, &searcher, &groups, &[]));
+    let mut lines: Vec<(String, FigureLine)> = Vec::new();
+    for hit in &hits {
+        for found in figures::extract(&hit.text) {
+            let key = figures::key(&found.value);
+            let same = |(k, l): &&mut (String, FigureLine)| {
+                *k == key && figures::same_fact(&l.quote, &found.sentence)
+            };
+            if let Some((_, line)) = lines.iter_mut().find(same) {
+                let known = line.source.article == hit.source.article
+                    || line
+                        .also_reported_by
+                        .iter()
+                        .any(|a| a.article == hit.source.article);
+                if !known {
+                    line.also_reported_by.push(hit.source.clone());
+                }
+                continue;
+            }
+            lines.push((
+                key,
+                FigureLine {
+                    value: found.value,
+                    kind: found.kind,
+                    quote: found.sentence,
+                    source: hit.source.clone(),
+                    reference: hit.reference.clone(),
+                    also_reported_by: Vec::new(),
+                },
+            ));
+        }
+    }
+    let label = topic_name.unwrap_or("the coverage").to_string();
+    if lines.is_empty() {
+        return ctx.no_hits(&format!("figures on {label}"), Vec::new());
+    }
+    // Figures carried by more outlets first, then in ranking order.
+    lines.sort_by_key(|(_, l)| std::cmp::Reverse(l.also_reported_by.len()));
+    let figures = lines
         .into_iter()
-        .filter(|h| h.text.chars().any(|c| c.is_ascii_digit()))
-        .enumerate()
-        .map(|(i, h)| Hit { rank: i + 1, ..h })
+        .take(MAX_FIGURES)
+        .map(|(_, l)| l)
         .collect();
-    let label = topic_name.unwrap_or("figures");
-    ctx.ranked(label, format!("Figures: {label}"), hits, Vec::new())
+    Found::Done(Answer::Figures {
+        topic: label,
+        figures,
+    })
 }
 
 /// `!quote slug:N`: the whole paragraph behind a passage, with its neighbours.

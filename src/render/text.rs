@@ -62,6 +62,33 @@ pub fn render(answer: &Answer, style: TextStyle) -> String {
             }
             link(&mut out, q.source.url.as_deref(), style);
         }
+        Answer::Figures { topic, figures } => {
+            let _ = writeln!(
+                out,
+                "{}",
+                style.paint(HEADING, &format!("Figures: {topic}"))
+            );
+            for f in figures {
+                let quote = f
+                    .quote
+                    .replacen(&f.value, &style.paint(HIGHLIGHT, &f.value), 1);
+                let _ = writeln!(out, "\n• {} — “{}”", style.paint(HEADING, &f.value), quote);
+                let _ = writeln!(out, "   — {}", attribution_line(&f.source));
+                if !f.also_reported_by.is_empty() {
+                    let others: Vec<&str> = f
+                        .also_reported_by
+                        .iter()
+                        .map(|a| a.publisher.as_str())
+                        .collect();
+                    let _ = writeln!(out, "   also reported by {}", others.join(", "));
+                }
+                let _ = writeln!(
+                    out,
+                    "   {}",
+                    style.paint(DIM, &format!("ref {}", f.reference))
+                );
+            }
+        }
         Answer::Sources { sources } => {
             let _ = writeln!(
                 out,

@@ -1,0 +1,186 @@
+//! Corroboration: the same fact carried by several outlets (near-duplicate sentences in
+//! passages of different articles) collapses into one answer line, "also reported by ...",
+//! ranked up by how many outlets carry it.
+
+use std::collections::HashSet;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::answer::Hit;
+use crate::index::tokenizer;
+
+/// Share of the shorter sentence's words that must recur in the other sentence.
+const SAME_FACT_OVERLAP: f32 = 0.5;
+/// At least this many shared words, so short sentences don't pair by chance.
+const MIN_SHARED: usize = 4;
+/// Score bonus per extra outlet carrying the fact.
+const PER_OUTLET_BONUS: f32 = 0.1;
+
+/// The content words (and figures) of each sentence of a passage.
+pub fn signature(text: &str) -> Vec<HashSet<String>> {
+    let mut analyzer = tokenizer::stemmed();
+    text.unicode_sentences()
+        .map(|s| {
+            tokenizer::tokens(&mut analyzer, s)
+                .into_iter()
+                .filter(|t| t.chars().count() > 3 || t.chars().any(|c| c.is_ascii_digit()))
+                .collect::<HashSet<String>>()
+        })
+        .filter(|s| s.len() >= MIN_SHARED)
+        .collect()
+}
+
+fn is_figure(term: &str) -> bool {
+    term.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Two sentences state the same fact: most words of the shorter recur in the other and,
+/// when both state figures, they share one (different figures are a discrepancy, not a
+/// corroboration).
+fn same_fact(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+    let shared: Vec<&String> = a.intersection(b).collect();
+    let smaller = a.len().min(b.len()).max(1);
+    let figures_agree = {
+        let fa = a.iter().any(|t| is_figure(t));
+        let fb = b.iter().any(|t| is_figure(t));
+        !(fa && fb) || shared.iter().any(|t| is_figure(t))
+    };
+    shared.len() >= MIN_SHARED
+        && shared.len() as f32 / smaller as f32 >= SAME_FACT_OVERLAP
+        && figures_agree
+}
+
+/// Whether two passages carry a common fact.
+pub fn corroborates(a: &[HashSet<String>], b: &[HashSet<String>]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| same_fact(x, y)))
+}
+
+/// Collapses hits from different articles that carry the same fact into the best-ranked one,
+/// recording the others in `also_reported_by`; then ranks lines carried by more outlets up.
+pub fn group(hits: Vec<Hit>) -> Vec<Hit> {
+    let signatures: Vec<Vec<HashSet<String>>> = hits.iter().map(|h| signature(&h.text)).collect();
+    let mut lines: Vec<(Hit, Vec<usize>)> = Vec::new();
+    for (i, hit) in hits.into_iter().enumerate() {
+        let home = lines.iter_mut().find(|(line, members)| {
+            line.source.article != hit.source.article
+                && !line
+                    .also_reported_by
+                    .iter()
+                    .any(|a| a.article == hit.source.article)
+                && members
+                    .iter()
+                    .any(|&m| corroborates(&signatures[m], &signatures[i]))
+        });
+        match home {
+            Some((line, members)) => {
+                line.also_reported_by.push(hit.source.clone());
+                members.push(i);
+            }
+            None => lines.push((hit, vec![i])),
+        }
+    }
+    let mut out: Vec<Hit> = lines
+        .into_iter()
+        .map(|(mut line, _)| {
+            line.score *= 1.0 + PER_OUTLET_BONUS * line.also_reported_by.len() as f32;
+            line
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    for (i, hit) in out.iter_mut().enumerate() {
+        hit.rank = i + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::answer::Attribution;
+
+    fn hit(article: &str, score: f32, text: &str) -> Hit {
+        Hit {
+            rank: 0,
+            score,
+            text: text.to_string(),
+            highlights: vec![],
+            source: Attribution {
+                article: article.into(),
+                publisher: article.to_uppercase(),
+                title: "t".into(),
+                date: None,
+                url: None,
+            },
+            section: None,
+            paragraph: 1,
+            part: 1,
+            reference: format!("{article}:1"),
+            also_reported_by: vec![],
+        }
+    }
+
+    #[test]
+    fn the_same_fact_from_two_outlets_collapses_into_one_line() {
+        let hits = vec![
+            hit(
+                "a",
+                3.0,
+                "Alibaba Cloud will also establish its first data centers in Brazil, France, and the Netherlands within the next year.",
+            ),
+            hit("b", 2.0, "Shares rose."),
+            hit(
+                "c",
+                1.0,
+                "To support its AI ambitions, Alibaba Cloud announced it will open its first data centers in Brazil, France, and the Netherlands, while also expanding to Mexico.",
+            ),
+        ];
+        let lines = group(hits);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].source.article, "a");
+        assert_eq!(lines[0].also_reported_by.len(), 1);
+        assert_eq!(lines[0].also_reported_by[0].article, "c");
+        assert_eq!(lines[1].rank, 2);
+    }
+
+    #[test]
+    fn different_figures_are_not_the_same_fact() {
+        let hits = vec![
+            hit(
+                "a",
+                2.0,
+                "Alibaba's Hong Kong share price rose by more than 9% in a single day, hitting a high.",
+            ),
+            hit(
+                "b",
+                1.0,
+                "In Hong Kong, Alibaba's share price jumped more than 6% in a single day, hitting a high.",
+            ),
+        ];
+        assert_eq!(group(hits).len(), 2);
+    }
+
+    #[test]
+    fn passages_of_the_same_article_never_corroborate_each_other() {
+        let text = "Alibaba Group is raising $3.2 billion through zero-coupon convertible bonds to strengthen its AI push.";
+        let lines = group(vec![hit("a", 2.0, text), hit("a", 1.0, text)]);
+        assert_eq!(lines.len(), 2);
+    }
+
+    #[test]
+    fn more_outlets_rank_a_line_up() {
+        let fact = "The company will raise $3.2 billion through convertible bonds for its cloud infrastructure.";
+        let hits = vec![
+            hit(
+                "solo",
+                1.1,
+                "Something else entirely about quarterly earnings and margins today.",
+            ),
+            hit("a", 1.0, fact),
+            hit("b", 0.9, fact),
+            hit("c", 0.8, fact),
+        ];
+        let lines = group(hits);
+        assert_eq!(lines[0].source.article, "a");
+        assert_eq!(lines[0].also_reported_by.len(), 2);
+    }
+}

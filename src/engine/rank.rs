@@ -1,0 +1,248 @@
+//! Ranking questions: content words become concepts (a word with its synonyms), each scored
+//! once (the best of its variants, a synonym never outweighing the word typed), neighbouring
+//! words found together count more, and passages covering more of the question's rare words
+//! rise.
+
+use std::collections::HashSet;
+
+use tantivy::Searcher;
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query};
+
+use super::Knowledge;
+use super::answer::Hit;
+use super::query::{Builder, Item};
+use crate::index::Fields;
+
+/// Weight of a synonym relative to the word typed.
+const SYNONYM_WEIGHT: f32 = 0.7;
+/// Weight of two neighbouring question words found within two words of each other.
+const PROXIMITY_WEIGHT: f32 = 1.5;
+/// Share of a passage's score that does not depend on covering the question.
+const COVERAGE_FLOOR: f32 = 0.3;
+
+/// A question word or phrase, with the stemmed terms of each of its variants.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub label: String,
+    /// (terms, weight); the first is what was typed.
+    pub variants: Vec<(Vec<String>, f32)>,
+    /// How rare the concept is (the idf of the word typed, or of its best variant).
+    pub idf: f32,
+}
+
+fn idf(searcher: &Searcher, field: tantivy::schema::Field, terms: &[String]) -> f32 {
+    let n = searcher.num_docs() as f32;
+    terms
+        .iter()
+        .map(|t| {
+            let df = searcher
+                .doc_freq(&Term::from_field_text(field, t))
+                .unwrap_or(0) as f32;
+            if df == 0.0 {
+                0.0
+            } else {
+                (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+            }
+        })
+        .fold(0.0, f32::max)
+}
+
+/// Groups the content words of a question into concepts, merging runs that form a synonym
+/// phrase ("capital expenditure", "hong kong") and adding the synonyms of each.
+pub fn concepts(
+    builder: &mut Builder<'_>,
+    searcher: &Searcher,
+    knowledge: &Knowledge,
+    items: &[Item],
+) -> Vec<Concept> {
+    let words: Vec<String> = items.iter().map(|i| i.text().to_lowercase()).collect();
+    let phrases = knowledge.synonyms.phrases();
+    let field = builder.fields.text;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let (label, used) = phrases
+            .iter()
+            .filter_map(|p| {
+                let n = p.split(' ').count();
+                (i + n <= words.len() && words[i..i + n].join(" ") == *p)
+                    .then(|| (p.to_string(), n))
+            })
+            .next()
+            .unwrap_or_else(|| (words[i].clone(), 1));
+        let phrase = matches!(items[i], Item::Phrase(_)) || used > 1;
+        i += used;
+        let typed = builder.terms(&label);
+        if typed.is_empty() {
+            continue;
+        }
+        let typed_idf = idf(searcher, field, &typed);
+        let mut variants = vec![(typed.clone(), if phrase { 1.2 } else { 1.0 })];
+        let mut best_idf = typed_idf;
+        for synonym in knowledge.synonyms.of(&label) {
+            let terms = builder.terms(synonym);
+            if terms.is_empty() || variants.iter().any(|(t, _)| *t == terms) {
+                continue;
+            }
+            let syn_idf = idf(searcher, field, &terms);
+            if syn_idf == 0.0 {
+                continue;
+            }
+            // A rare synonym of a common word must not outweigh the word itself.
+            let scale = if typed_idf > 0.0 {
+                (typed_idf / syn_idf).min(1.0)
+            } else {
+                1.0
+            };
+            best_idf = best_idf.max(syn_idf * scale);
+            variants.push((terms, SYNONYM_WEIGHT * scale));
+        }
+        out.push(Concept {
+            label,
+            variants,
+            idf: best_idf,
+        });
+    }
+    out
+}
+
+/// The tantivy query of a question: each concept the best of its variants, plus proximity.
+pub fn question_query(builder: &Builder<'_>, concepts: &[Concept]) -> Box<dyn Query> {
+    let fields: &Fields = builder.fields;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for concept in concepts {
+        let variants: Vec<Box<dyn Query>> = concept
+            .variants
+            .iter()
+            .filter_map(|(terms, weight)| {
+                let text = builder.sequence(fields.text, terms)?;
+                let section = builder.sequence(fields.section, terms)?;
+                let either = BooleanQuery::new(vec![
+                    (Occur::Should, text),
+                    (Occur::Should, Box::new(BoostQuery::new(section, 0.2))),
+                ]);
+                Some(Box::new(BoostQuery::new(Box::new(either), *weight)) as Box<dyn Query>)
+            })
+            .collect();
+        if !variants.is_empty() {
+            clauses.push((
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(variants, 0.1)),
+            ));
+        }
+    }
+    for pair in concepts.windows(2) {
+        let terms: Vec<String> = pair[0].variants[0]
+            .0
+            .iter()
+            .chain(&pair[1].variants[0].0)
+            .cloned()
+            .collect();
+        if let Some(q) = builder.near(&terms, 2) {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(q, PROXIMITY_WEIGHT)),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// What kind of answer a question wants, from its first words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// "when", "what date": a passage stating a date or day.
+    Date,
+    /// "how much", "how many", "how big", "what percentage": a passage stating a figure.
+    Figure,
+    Anything,
+}
+
+/// Reads the expected answer type off a question.
+pub fn expected(question: &str) -> Expected {
+    let q = question.to_lowercase();
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| q.trim_start().starts_with(p));
+    if starts(&[
+        "when ",
+        "what date",
+        "what day",
+        "which day",
+        "what year",
+        "since when",
+    ]) {
+        Expected::Date
+    } else if starts(&[
+        "how much",
+        "how many",
+        "how big",
+        "how large",
+        "how fast",
+        "how high",
+        "how far",
+        "what percentage",
+        "what share",
+        "what price",
+        "by how much",
+    ]) {
+        Expected::Figure
+    } else {
+        Expected::Anything
+    }
+}
+
+static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|(19|20)\d\d)\b")
+        .expect("date pattern is valid")
+});
+static FIGURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(\d[\d.,]*\s*(%|percent|per cent|billion|million|trillion|bn|yuan)|[$€£¥]\s*\d)",
+    )
+    .expect("figure pattern is valid")
+});
+
+/// How much a passage stating what the question expects rises.
+const EXPECTED_BOOST: f32 = 1.2;
+
+pub fn states(expected: Expected, text: &str) -> bool {
+    match expected {
+        Expected::Date => DATE.is_match(text),
+        Expected::Figure => FIGURE.is_match(text),
+        Expected::Anything => false,
+    }
+}
+
+/// Re-ranks hits by how much of the question (weighted by rarity) each one covers.
+pub fn rerank(
+    hits: &mut [Hit],
+    builder: &mut Builder<'_>,
+    concepts: &[Concept],
+    expected: Expected,
+) {
+    let total: f32 = concepts.iter().map(|c| c.idf).sum();
+    for hit in hits.iter_mut() {
+        if states(expected, &hit.text) {
+            hit.score *= EXPECTED_BOOST;
+        }
+        if total <= 0.0 || concepts.len() < 2 {
+            continue;
+        }
+        let text = format!("{} {}", hit.section.as_deref().unwrap_or(""), hit.text);
+        let present: HashSet<String> = builder.terms_unbounded(&text).into_iter().collect();
+        let covered: f32 = concepts
+            .iter()
+            .filter(|c| {
+                c.variants
+                    .iter()
+                    .any(|(terms, _)| terms.iter().all(|t| present.contains(t)))
+            })
+            .map(|c| c.idf)
+            .sum();
+        hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * covered / total;
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    for (i, hit) in hits.iter_mut().enumerate() {
+        hit.rank = i + 1;
+    }
+}
