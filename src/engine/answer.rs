@@ -24,6 +24,8 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges of `text` that matched the query.
     pub highlights: Vec<Range<usize>>,
+    /// The byte range of `text` to show as the quote: the sentence or two that answer.
+    pub quote: Range<usize>,
     pub source: Attribution,
     pub section: Option<String>,
     pub paragraph: u32,
@@ -32,6 +34,27 @@ pub struct Hit {
     pub reference: String,
     /// Other outlets carrying the same fact.
     pub also_reported_by: Vec<Attribution>,
+}
+
+impl Hit {
+    /// The quoted sentences, verbatim.
+    pub fn quote_text(&self) -> &str {
+        self.text.get(self.quote.clone()).unwrap_or(&self.text)
+    }
+
+    /// Highlights within the quote, relative to its start.
+    pub fn quote_highlights(&self) -> Vec<Range<usize>> {
+        self.highlights
+            .iter()
+            .filter(|h| h.start >= self.quote.start && h.end <= self.quote.end)
+            .map(|h| h.start - self.quote.start..h.end - self.quote.start)
+            .collect()
+    }
+
+    /// Whether the quote leaves out the start or the end of the passage.
+    pub fn quote_is_partial(&self) -> (bool, bool) {
+        (self.quote.start > 0, self.quote.end < self.text.len())
+    }
 }
 
 /// A page of ranked passages.

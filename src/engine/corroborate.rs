@@ -30,8 +30,11 @@ pub fn signature(text: &str) -> Vec<HashSet<String>> {
         .collect()
 }
 
+/// A term stating an amount (years don't: two outlets both saying "since 2021" may still
+/// report different moves).
 fn is_figure(term: &str) -> bool {
-    term.chars().any(|c| c.is_ascii_digit())
+    let is_year = term.len() == 4 && term.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y));
+    term.chars().any(|c| c.is_ascii_digit()) && !is_year
 }
 
 /// Two sentences state the same fact: most words of the shorter recur in the other and,
@@ -104,6 +107,7 @@ mod tests {
             score,
             text: text.to_string(),
             highlights: vec![],
+            quote: 0..text.len(),
             source: Attribution {
                 article: article.into(),
                 publisher: article.to_uppercase(),
@@ -154,6 +158,23 @@ mod tests {
                 "b",
                 1.0,
                 "In Hong Kong, Alibaba's share price jumped more than 6% in a single day, hitting a high.",
+            ),
+        ];
+        assert_eq!(group(hits).len(), 2);
+    }
+
+    #[test]
+    fn a_shared_year_does_not_make_different_moves_the_same_fact() {
+        let hits = vec![
+            hit(
+                "a",
+                2.0,
+                "Alibaba's Hong Kong share price rose by more than 9% in a single day, hitting a nearly four-year high since December 2021.",
+            ),
+            hit(
+                "b",
+                1.0,
+                "In Hong Kong, Alibaba's stock jumped more than 6%, reaching its highest level since 2021.",
             ),
         ];
         assert_eq!(group(hits).len(), 2);

@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod corroborate;
+pub mod excerpt;
 pub mod figures;
 pub mod query;
 pub mod rank;

@@ -279,6 +279,7 @@ fn hit(
     stored: StoredPassage,
     highlights: Vec<std::ops::Range<usize>>,
 ) -> Hit {
+    let quote = super::excerpt::choose(&stored.text, &highlights);
     Hit {
         rank,
         score,
@@ -288,6 +289,7 @@ fn hit(
         paragraph: stored.paragraph,
         part: stored.part,
         text: stored.text,
+        quote,
         highlights,
         also_reported_by: Vec::new(),
     }

@@ -20,6 +20,8 @@ pub struct JsonHit<'a> {
     pub rank: usize,
     pub score: f32,
     pub text: &'a str,
+    /// The sentence or two of `text` that answer (all of it for short passages).
+    pub quote: &'a str,
     pub article: &'a str,
     pub publisher: &'a str,
     pub title: &'a str,
@@ -37,6 +39,7 @@ impl<'a> JsonHit<'a> {
             rank: hit.rank,
             score: hit.score,
             text: &hit.text,
+            quote: hit.quote_text(),
             article: &hit.source.article,
             publisher: &hit.source.publisher,
             title: &hit.source.title,

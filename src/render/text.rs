@@ -206,8 +206,18 @@ fn passages(out: &mut String, p: &Passages, style: TextStyle) {
 }
 
 fn passage(out: &mut String, hit: &Hit, style: TextStyle) {
-    let quoted = highlighted(&hit.text, &hit.highlights, style);
-    let _ = writeln!(out, "{}. “{}”", hit.rank, quoted.replace('\n', "\n     "));
+    let quoted = highlighted(hit.quote_text(), &hit.quote_highlights(), style);
+    let (cut_start, cut_end) = hit.quote_is_partial();
+    let (open, close) = (
+        if cut_start { "…" } else { "" },
+        if cut_end { "…" } else { "" },
+    );
+    let _ = writeln!(
+        out,
+        "{}. “{open}{}{close}”",
+        hit.rank,
+        quoted.replace('\n', "\n     ")
+    );
     let _ = writeln!(out, "   — {}", attribution_line(&hit.source));
     if !hit.also_reported_by.is_empty() {
         let others: Vec<&str> = hit
