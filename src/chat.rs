@@ -12,6 +12,8 @@ pub enum ChatFormat {
     #[default]
     Text,
     Json,
+    /// The Discord message payload the bot would send.
+    Discord,
 }
 
 /// Runs the chat on stdin/stdout until end of input or `quit`.
@@ -74,5 +76,6 @@ pub fn answer_line(engine: &Engine, line: &str, format: ChatFormat, style: TextS
     match format {
         ChatFormat::Text => render::text::render(&answer, style),
         ChatFormat::Json => render::json::render(line, &answer),
+        ChatFormat::Discord => crate::discord::preview(&answer),
     }
 }

@@ -8,6 +8,10 @@ use std::path::PathBuf;
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -27,6 +31,15 @@ pub struct Config {
     pub prefix: String,
     pub log_json: bool,
     pub discord_token: Option<Secret>,
+    pub discord_guild_id: Option<u64>,
+    /// The application's public key (hex), for the HTTP interactions endpoint.
+    pub discord_public_key: Option<String>,
+    /// REST calls go through this rate-limit proxy when set.
+    pub discord_proxy_url: Option<String>,
+    /// Address of the built-in HTTP server (the interactions endpoint).
+    pub http_listen: Option<std::net::SocketAddr>,
+    pub cooldown_user_per_minute: u32,
+    pub cooldown_channel_per_minute: u32,
     pub matrix_homeserver: Option<String>,
 }
 
@@ -42,6 +55,13 @@ pub fn load_dotenv() {
         Ok(path) => tracing::debug!(path = %path.display(), "loaded .env"),
         Err(e) if e.not_found() => {}
         Err(e) => eprintln!("warning: .env not loaded: {e}"),
+    }
+}
+
+fn invalid(name: &'static str, problem: &str) -> ConfigError {
+    ConfigError::Invalid {
+        name,
+        problem: problem.to_string(),
     }
 }
 
@@ -75,7 +95,46 @@ impl Config {
                 });
             }
         };
+        let discord_guild_id = match var("DISCORD_GUILD_ID") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<u64>()
+                    .map_err(|_| invalid("DISCORD_GUILD_ID", "expected a numeric guild id"))?,
+            ),
+        };
+        let discord_public_key = var("DISCORD_PUBLIC_KEY");
+        if let Some(key) = &discord_public_key {
+            crate::discord::endpoint::public_key(key).map_err(|e| {
+                invalid(
+                    "DISCORD_PUBLIC_KEY",
+                    &format!("{e} (copy it from the application's General Information page)"),
+                )
+            })?;
+        }
+        let http_listen =
+            match var("HTTP_LISTEN") {
+                None => None,
+                Some(v) => Some(v.parse().map_err(|_| {
+                    invalid("HTTP_LISTEN", "expected an address like 127.0.0.1:8080")
+                })?),
+            };
+        let per_minute = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| invalid(name, "expected a whole number above 0")),
+            }
+        };
         Ok(Config {
+            discord_guild_id,
+            discord_public_key,
+            discord_proxy_url: var("DISCORD_PROXY_URL"),
+            http_listen,
+            cooldown_user_per_minute: per_minute("COOLDOWN_USER_PER_MINUTE", 12)?,
+            cooldown_channel_per_minute: per_minute("COOLDOWN_CHANNEL_PER_MINUTE", 60)?,
             data_dir: data_dir
                 .or_else(|| var("CLIPPINGS_DATA").map(PathBuf::from))
                 .unwrap_or_else(|| "data".into()),

@@ -8,6 +8,7 @@
 //! - [`engine`]: turns a command into a structured [`engine::Answer`] (topics, queries,
 //!   ranking, quotes, paging).
 //! - [`render`]: answers as terminal text and as the stable JSON interface.
+//! - [`discord`]: the Discord adapter (gateway bot, HTTP interactions endpoint, embeds).
 //! - [`app`], [`chat`], [`config`], [`logging`]: start-up, live reload, the terminal chat.
 //! - [`eval`]: answer-quality scoring.
 
@@ -16,8 +17,10 @@ pub mod chat;
 pub mod command;
 pub mod config;
 pub mod corpus;
+pub mod discord;
 pub mod engine;
 pub mod eval;
 pub mod index;
 pub mod logging;
+pub mod platforms;
 pub mod render;

@@ -12,7 +12,7 @@ use clippings::config::{self, Config};
 use clippings::corpus::{self, ArticleMeta, frontmatter};
 use clippings::engine::Answer;
 use clippings::render::{self, text::TextStyle};
-use clippings::{app, eval};
+use clippings::{app, eval, platforms};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +39,8 @@ enum Format {
     #[default]
     Text,
     Json,
+    /// The exact Discord message payload the bot would send.
+    Discord,
 }
 
 #[derive(Subcommand)]
@@ -202,14 +204,15 @@ fn chat_format(format: Format) -> ChatFormat {
     match format {
         Format::Text => ChatFormat::Text,
         Format::Json => ChatFormat::Json,
+        Format::Discord => ChatFormat::Discord,
     }
 }
 
 /// The main job: every configured chat platform, or the terminal chat when none is.
 fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
-    if config.discord_token.is_some() || config.matrix_homeserver.is_some() {
+    if config.matrix_homeserver.is_some() {
         anyhow::bail!(
-            "Discord and Matrix adapters are not built into this version yet; unset DISCORD_TOKEN and MATRIX_HOMESERVER to use the terminal chat"
+            "the Matrix adapter is not built into this version yet; unset MATRIX_HOMESERVER"
         );
     }
     let engine = app::engine(
@@ -219,7 +222,15 @@ fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
         progress,
     )?;
     let _reloader = app::reload_on_change(engine.clone(), &config.index_dir)?;
-    chat::run(&engine, ChatFormat::Text, true)?;
+    let endpoint = config.discord_public_key.as_ref().zip(config.http_listen);
+    if config.discord_token.is_none() && endpoint.is_none() {
+        chat::run(&engine, ChatFormat::Text, true)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(platforms::run(config, engine))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -249,6 +260,7 @@ fn print_answer(answer: Option<Answer>, format: Format, query: &str) {
             println!("{}", render::text::render(&answer, TextStyle { color }));
         }
         Format::Json => println!("{}", render::json::render(query, &answer)),
+        Format::Discord => println!("{}", clippings::discord::preview(&answer)),
     }
 }
 

@@ -1,0 +1,142 @@
+//! Slash commands: their definitions for registration, and interaction data back into the one
+//! command grammar.
+
+use serde_json::{Value, json};
+use serenity::model::application::{CommandData, CommandDataOptionValue};
+
+use crate::command::{Command, sanitize};
+
+/// Choices Discord accepts in one autocomplete answer.
+pub const AUTOCOMPLETE_MAX: usize = 25;
+
+fn hide() -> Value {
+    json!({"type": 5, "name": "hide", "description": "Only you see the answer", "required": false})
+}
+
+fn text(name: &str, description: &str, required: bool, autocomplete: bool) -> Value {
+    json!({"type": 3, "name": name, "description": description, "required": required,
+           "autocomplete": autocomplete, "max_length": crate::command::MAX_ARGUMENT_CHARS})
+}
+
+/// The slash commands, as the body of Discord's bulk overwrite (idempotent: registering twice
+/// leaves the same set).
+pub fn definitions() -> Value {
+    let command = |name: &str, description: &str, mut options: Vec<Value>| {
+        options.push(hide());
+        json!({"name": name, "description": description, "type": 1, "options": options, "contexts": [0, 1, 2]})
+    };
+    Value::Array(vec![
+        command(
+            "ask",
+            "Answer a question with quoted passages",
+            vec![text("question", "What do you want to know?", true, false)],
+        ),
+        command(
+            "search",
+            "Search passages: words, \"phrases\", -not, OR, source:name",
+            vec![text("query", "What to search for", true, false)],
+        ),
+        command(
+            "topic",
+            "A topic of the coverage",
+            vec![
+                text("name", "The topic", true, true),
+                text("words", "Narrow it down", false, false),
+            ],
+        ),
+        command(
+            "quote",
+            "The whole paragraph behind a passage",
+            vec![text(
+                "ref",
+                "The ref shown under a passage (article:paragraph)",
+                true,
+                false,
+            )],
+        ),
+        command(
+            "compare",
+            "How each outlet reported the same thing",
+            vec![text("what", "A topic or a few words", true, true)],
+        ),
+        command(
+            "figures",
+            "The key numbers, with the quote that states each",
+            vec![text("topic", "A topic (optional)", false, true)],
+        ),
+        command("sources", "The articles and their attribution", vec![]),
+        command(
+            "help",
+            "What Clippings can do",
+            vec![text("command", "One command in detail", false, false)],
+        ),
+    ])
+}
+
+fn option<'a>(data: &'a CommandData, name: &str) -> Option<&'a CommandDataOptionValue> {
+    data.options
+        .iter()
+        .find(|o| o.name == name)
+        .map(|o| &o.value)
+}
+
+fn string(data: &CommandData, name: &str) -> String {
+    match option(data, name) {
+        Some(CommandDataOptionValue::String(s)) => sanitize(s).0,
+        Some(CommandDataOptionValue::Autocomplete { value, .. }) => sanitize(value).0,
+        _ => String::new(),
+    }
+}
+
+fn optional(data: &CommandData, name: &str) -> Option<String> {
+    Some(string(data, name)).filter(|s| !s.is_empty())
+}
+
+/// Whether the user asked for an answer only they see.
+pub fn hidden(data: &CommandData) -> bool {
+    matches!(
+        option(data, "hide"),
+        Some(CommandDataOptionValue::Boolean(true))
+    )
+}
+
+/// A slash command as a grammar command; `None` for a command this bot doesn't define.
+pub fn to_command(data: &CommandData) -> Option<Command> {
+    Some(match data.name.as_str() {
+        "ask" => Command::Ask(string(data, "question")),
+        "search" => Command::Search(string(data, "query")),
+        "topic" => Command::Topic {
+            name: string(data, "name").to_lowercase(),
+            extra: string(data, "words"),
+        },
+        "quote" => Command::Quote(string(data, "ref")),
+        "compare" => Command::Compare(string(data, "what")),
+        "figures" => Command::Figures(optional(data, "topic")),
+        "sources" => Command::Sources,
+        "help" => Command::Help(optional(data, "command")),
+        _ => return None,
+    })
+}
+
+/// Up to 25 topic choices for what the user has typed so far: names and aliases that start
+/// with it first, then those containing it (or whose description does).
+pub fn topic_choices(topics: &crate::engine::topics::Topics, typed: &str) -> Vec<(String, String)> {
+    let typed = typed.trim().to_lowercase();
+    let mut starts = Vec::new();
+    let mut contains = Vec::new();
+    for t in &topics.list {
+        let words = std::iter::once(&t.name).chain(&t.aliases);
+        let label = format!("{} — {}", t.name, t.description);
+        let label: String = label.chars().take(100).collect();
+        if words.clone().any(|w| w.starts_with(&typed)) {
+            starts.push((label, t.name.clone()));
+        } else if words.clone().any(|w| w.contains(&typed))
+            || t.description.to_lowercase().contains(&typed)
+        {
+            contains.push((label, t.name.clone()));
+        }
+    }
+    starts.extend(contains);
+    starts.truncate(AUTOCOMPLETE_MAX);
+    starts
+}

@@ -1,0 +1,135 @@
+//! The HTTP interactions endpoint (for hosting without a gateway connection): Ed25519-signed
+//! requests from Discord in, the same slash commands and buttons out.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use ed25519_dalek::{Signature, VerifyingKey};
+use serenity::model::application::Interaction;
+
+use super::Discord;
+
+/// Requests signed longer ago (or further ahead) than this are refused as replays.
+const MAX_SKEW: Duration = Duration::from_secs(300);
+/// Requests larger than this are refused before any work.
+const MAX_BODY: usize = 64 * 1024;
+
+/// Reads the application's public key as Discord shows it (64 hex characters).
+pub fn public_key(hex_key: &str) -> Result<VerifyingKey, String> {
+    let bytes = hex::decode(hex_key.trim()).map_err(|_| "not hex".to_string())?;
+    let bytes: [u8; 32] = bytes.try_into().map_err(|_| "not 32 bytes".to_string())?;
+    VerifyingKey::from_bytes(&bytes).map_err(|e| e.to_string())
+}
+
+struct Shared {
+    discord: Arc<Discord>,
+    key: VerifyingKey,
+    /// Signatures seen within the skew window: a replayed request is refused.
+    seen: Mutex<HashMap<[u8; 64], u64>>,
+}
+
+/// The endpoint's routes: `POST /interactions` (and `POST /` for convenience).
+pub fn router(discord: Arc<Discord>, key: VerifyingKey) -> Router {
+    let shared = Arc::new(Shared {
+        discord,
+        key,
+        seen: Mutex::new(HashMap::new()),
+    });
+    Router::new()
+        .route("/interactions", post(interactions))
+        .route("/", post(interactions))
+        .with_state(shared)
+}
+
+/// Serves the router on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+fn unauthorized(why: &'static str) -> Response {
+    tracing::debug!(why, "refused an interaction request");
+    (StatusCode::UNAUTHORIZED, why).into_response()
+}
+
+async fn interactions(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if body.len() > MAX_BODY {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
+    }
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let (Some(signature), Some(timestamp)) = (
+        header("x-signature-ed25519"),
+        header("x-signature-timestamp"),
+    ) else {
+        return unauthorized("missing signature");
+    };
+    let Some(signature) = hex::decode(signature)
+        .ok()
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+    else {
+        return unauthorized("bad signature");
+    };
+    let mut signed = Vec::with_capacity(timestamp.len() + body.len());
+    signed.extend_from_slice(timestamp.as_bytes());
+    signed.extend_from_slice(&body);
+    if shared
+        .key
+        .verify_strict(&signed, &Signature::from_bytes(&signature))
+        .is_err()
+    {
+        return unauthorized("bad signature");
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let Ok(sent) = timestamp.parse::<u64>() else {
+        return unauthorized("bad timestamp");
+    };
+    if now.abs_diff(sent) > MAX_SKEW.as_secs() {
+        return unauthorized("stale timestamp");
+    }
+    {
+        let Ok(mut seen) = shared.seen.lock() else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        seen.retain(|_, at| now.abs_diff(*at) <= MAX_SKEW.as_secs());
+        if seen.insert(signature, sent).is_some() {
+            return unauthorized("replayed request");
+        }
+    }
+    let interaction: Interaction = match serde_json::from_slice(&body) {
+        Ok(i) => i,
+        Err(e) => {
+            let is_ping =
+                serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v["type"] == 1);
+            if is_ping {
+                return Json(serde_json::json!({"type": 1})).into_response();
+            }
+            tracing::warn!(error = %e, "unreadable interaction");
+            return (StatusCode::BAD_REQUEST, "unreadable interaction").into_response();
+        }
+    };
+    let discord = shared.discord.clone();
+    let work = tokio::task::spawn_blocking(move || discord.on_interaction(&interaction));
+    match tokio::time::timeout(Duration::from_millis(2500), work).await {
+        Ok(Ok(response)) => Json(response).into_response(),
+        _ => Json(super::ephemeral("That took too long; please try again.")).into_response(),
+    }
+}

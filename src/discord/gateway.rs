@@ -1,0 +1,214 @@
+//! The gateway bot: serenity's client, prefix commands in channels and DMs, slash commands,
+//! buttons and autocomplete, with automatic sharding, a watchdog and graceful shutdown.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use serenity::all::{
+    ChannelId, Context, CreateAllowedMentions, EventHandler, GatewayIntents, GuildId, HttpBuilder,
+    Interaction, Message as SerenityMessage, Ready, ShardId,
+};
+use serenity::async_trait;
+use serenity::gateway::ConnectionStage;
+
+use super::{Discord, Incoming};
+use crate::config::Secret;
+
+/// A slash interaction must be answered within 3 s; past this, it is deferred first.
+const DEFER_AFTER: Duration = Duration::from_millis(1500);
+/// A shard not connected for this long is restarted.
+const SILENT_SHARD: Duration = Duration::from_secs(90);
+
+/// How to connect to Discord.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    pub token: Secret,
+    /// Registers slash commands in this guild only (instant, for development).
+    pub guild_id: Option<u64>,
+    /// Send every REST call through this HTTP rate-limit proxy (its own limiter then off).
+    pub proxy: Option<String>,
+}
+
+struct Handler {
+    discord: Arc<Discord>,
+    guild_id: Option<u64>,
+    registered: AtomicBool,
+    /// The bot's own user id, once READY said it.
+    bot_id: AtomicU64,
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        ctx.http.set_application_id(ready.application.id);
+        self.bot_id.store(ready.user.id.get(), Ordering::SeqCst);
+        tracing::info!(shard = ?ready.shard, guilds = ready.guilds.len(), "discord ready");
+        if self.registered.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let definitions = super::commands::definitions();
+        let result = match self.guild_id {
+            Some(guild) => {
+                ctx.http
+                    .create_guild_commands(GuildId::new(guild), &definitions)
+                    .await
+            }
+            None => ctx.http.create_global_commands(&definitions).await,
+        };
+        match result {
+            Ok(commands) => {
+                tracing::info!(count = commands.len(), guild = ?self.guild_id, "slash commands registered")
+            }
+            Err(e) => {
+                self.registered.store(false, Ordering::SeqCst);
+                tracing::error!(error = %e, "slash commands not registered");
+            }
+        }
+    }
+
+    async fn message(&self, ctx: Context, msg: SerenityMessage) {
+        if msg.author.bot || msg.author.id.get() == self.bot_id.load(Ordering::SeqCst) {
+            return;
+        }
+        let discord = self.discord.clone();
+        let content = msg.content.clone();
+        let (message_id, channel_id, author_id) =
+            (msg.id.get(), msg.channel_id.get(), msg.author.id.get());
+        let reply = tokio::task::spawn_blocking(move || {
+            discord.on_message(&Incoming {
+                message_id,
+                channel_id,
+                author_id,
+                author_is_bot: false,
+                content: &content,
+            })
+        })
+        .await;
+        let Ok(Some(reply)) = reply else { return };
+        if let Err(e) = ctx
+            .http
+            .send_message(ChannelId::new(channel_id), Vec::new(), &reply)
+            .await
+        {
+            tracing::warn!(channel = channel_id, error = %e, "reply not sent");
+        }
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let (id, token) = (interaction.id(), interaction.token().to_string());
+        let hide =
+            matches!(&interaction, Interaction::Command(c) if super::commands::hidden(&c.data));
+        let discord = self.discord.clone();
+        let mut work = tokio::task::spawn_blocking(move || discord.on_interaction(&interaction));
+        let response = tokio::select! {
+            done = &mut work => done.ok(),
+            () = tokio::time::sleep(DEFER_AFTER) => None,
+        };
+        let result = match response {
+            Some(response) => {
+                ctx.http
+                    .create_interaction_response(id, &token, &response, Vec::new())
+                    .await
+            }
+            None => {
+                let defer = if hide {
+                    serde_json::json!({"type": 5, "data": {"flags": 64}})
+                } else {
+                    serde_json::json!({"type": 5})
+                };
+                if let Err(e) = ctx
+                    .http
+                    .create_interaction_response(id, &token, &defer, Vec::new())
+                    .await
+                {
+                    tracing::warn!(error = %e, "defer not sent");
+                }
+                match work.await {
+                    Ok(response) => {
+                        let data = response.get("data").cloned().unwrap_or(Value::Null);
+                        ctx.http
+                            .edit_original_interaction_response(&token, &data, Vec::new())
+                            .await
+                            .map(|_| ())
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "interaction handler failed");
+                        return;
+                    }
+                }
+            }
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "interaction response not sent");
+        }
+    }
+}
+
+/// Runs the gateway bot until `shutdown` resolves (then closes every shard cleanly).
+pub async fn run(
+    discord: Arc<Discord>,
+    config: GatewayConfig,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let mut http = HttpBuilder::new(config.token.expose())
+        .default_allowed_mentions(CreateAllowedMentions::new());
+    if let Some(proxy) = &config.proxy {
+        http = http.proxy(proxy.clone()).ratelimiter_disabled(true);
+    }
+    let intents = GatewayIntents::GUILD_MESSAGES
+        | GatewayIntents::DIRECT_MESSAGES
+        | GatewayIntents::MESSAGE_CONTENT;
+    let handler = Handler {
+        discord,
+        guild_id: config.guild_id,
+        registered: AtomicBool::new(false),
+        bot_id: AtomicU64::new(0),
+    };
+    let mut client = serenity::client::ClientBuilder::new_with_http(http.build(), intents)
+        .event_handler(handler)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start the Discord client: {e}"))?;
+    let manager = client.shard_manager.clone();
+    let watchdog = tokio::spawn(watchdog(manager.clone()));
+    let result = tokio::select! {
+        result = client.start_autosharded() => result.map_err(|e| anyhow::anyhow!("Discord connection failed: {e}")),
+        () = shutdown => {
+            tracing::info!("shutting down the Discord shards");
+            manager.shutdown_all().await;
+            Ok(())
+        }
+    };
+    watchdog.abort();
+    result
+}
+
+/// Restarts a shard that has not been connected for [`SILENT_SHARD`].
+async fn watchdog(manager: Arc<serenity::gateway::ShardManager>) {
+    let mut down_since: HashMap<ShardId, Instant> = HashMap::new();
+    loop {
+        tokio::time::sleep(Duration::from_secs(15)).await;
+        let stages: Vec<(ShardId, ConnectionStage)> = manager
+            .runners
+            .lock()
+            .await
+            .iter()
+            .map(|(id, info)| (*id, info.stage))
+            .collect();
+        for (id, stage) in stages {
+            if matches!(stage, ConnectionStage::Connected) {
+                down_since.remove(&id);
+                continue;
+            }
+            let since = *down_since.entry(id).or_insert_with(Instant::now);
+            if since.elapsed() > SILENT_SHARD {
+                tracing::warn!(shard = id.0, ?stage, "shard silent; restarting it");
+                manager.restart(id).await;
+                down_since.remove(&id);
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Running the configured chat platforms together until SIGINT or SIGTERM.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::discord::{self, Cooldowns, Discord};
+use crate::engine::Engine;
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+async fn stop_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// Starts every configured platform and waits for them; a stop signal shuts them all down.
+pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
+    let cooldowns = Cooldowns {
+        user_per_minute: config.cooldown_user_per_minute,
+        channel_per_minute: config.cooldown_channel_per_minute,
+    };
+    let discord = Arc::new(Discord::new(engine, cooldowns));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stopped = move |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    if let Some(token) = &config.discord_token {
+        let gateway = discord::gateway::GatewayConfig {
+            token: token.clone(),
+            guild_id: config.discord_guild_id,
+            proxy: config.discord_proxy_url.clone(),
+        };
+        let discord = discord.clone();
+        let stop = stopped(stop_rx.clone());
+        tasks.spawn(async move { discord::gateway::run(discord, gateway, stop).await });
+    }
+    if let (Some(key), Some(addr)) = (&config.discord_public_key, config.http_listen) {
+        let key = discord::endpoint::public_key(key)
+            .map_err(|e| anyhow::anyhow!("invalid DISCORD_PUBLIC_KEY: {e}"))?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        tracing::info!(%addr, "Discord interactions endpoint listening");
+        let router = discord::endpoint::router(discord.clone(), key);
+        let stop = stopped(stop_rx.clone());
+        tasks.spawn(async move {
+            discord::endpoint::serve(listener, router, stop)
+                .await
+                .context("interactions endpoint failed")
+        });
+    }
+    tokio::select! {
+        () = stop_signal() => tracing::info!("stop requested"),
+        Some(done) = tasks.join_next() => {
+            if let Ok(Err(e)) = done {
+                tracing::error!(error = %e, "a platform stopped");
+            }
+        }
+    }
+    let _ = stop_tx.send(true);
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Err(e)) = done {
+            tracing::error!(error = %e, "platform stopped with an error");
+        }
+    }
+    Ok(())
+}

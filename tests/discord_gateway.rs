@@ -1,0 +1,215 @@
+//! The real serenity client against a local Discord-protocol peer: REST through
+//! `HttpBuilder::proxy`, the gateway from the peer's `/gateway/bot`, then HELLO / IDENTIFY /
+//! READY / heartbeats, a prefix command, a slash command, button clicks, and hostile input.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clippings::config::Secret;
+use clippings::discord::gateway::{self, GatewayConfig};
+use clippings::discord::{Cooldowns, Discord};
+use clippings::engine::Engine;
+use common::discord_peer::{self, CHANNEL_ID, Call, Peer, USER_ID, interaction, message, user};
+use serde_json::{Value, json};
+
+fn is_message_to(call: &Call, reply_to: &str) -> bool {
+    call.method == "POST"
+        && call.path == format!("/api/v10/channels/{CHANNEL_ID}/messages")
+        && call.body["message_reference"]["message_id"] == reply_to
+}
+
+fn is_callback(call: &Call, id: &str) -> bool {
+    call.method == "POST"
+        && call
+            .path
+            .starts_with(&format!("/api/v10/interactions/{id}/"))
+        && call.path.ends_with("/callback")
+}
+
+fn assert_no_pings(body: &Value) {
+    assert_eq!(body["allowed_mentions"]["parse"], json!([]), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serenity_answers_prefix_slash_and_button_commands_through_the_local_peer() {
+    let peer = Peer::start().await;
+    let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
+    let discord = Arc::new(Discord::new(
+        engine,
+        Cooldowns {
+            user_per_minute: 1000,
+            channel_per_minute: 1000,
+        },
+    ));
+    let config = GatewayConfig {
+        token: Secret::new("test-token"),
+        guild_id: None,
+        proxy: Some(peer.base.clone()),
+    };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let bot = tokio::spawn(gateway::run(discord, config, async move {
+        let _ = stop_rx.await;
+    }));
+
+    // HELLO, IDENTIFY with the token and the message-content intent, READY.
+    let identify = peer.wait_identified().await;
+    assert_eq!(identify["d"]["token"], "Bot test-token");
+    let intents = identify["d"]["intents"].as_u64().unwrap();
+    assert_ne!(intents & (1 << 15), 0, "MESSAGE_CONTENT intent");
+    let registration = peer
+        .wait_call("slash command registration", |c| {
+            c.method == "PUT" && c.path.ends_with("/commands")
+        })
+        .await;
+    let names: Vec<&str> = registration
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "ask", "search", "topic", "quote", "compare", "sources", "help",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+
+    // A prefix command in a channel.
+    peer.dispatch(
+        "MESSAGE_CREATE",
+        message("2001", user(USER_ID, "alice", false), "!capex"),
+    );
+    let reply = peer
+        .wait_call("the !capex reply", |c| is_message_to(c, "2001"))
+        .await;
+    assert_no_pings(&reply.body);
+    let embeds = reply.body["embeds"].as_array().unwrap();
+    assert_eq!(embeds.len(), 3);
+    assert!(embeds[0]["description"].as_str().unwrap().starts_with("> "));
+    assert!(
+        embeds[0]["footer"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("ref ")
+    );
+    let buttons = reply.body["components"][0]["components"]
+        .as_array()
+        .unwrap();
+    let more = buttons.iter().find(|b| b["label"] == "More").unwrap()["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Bots, including itself, are never answered.
+    peer.dispatch(
+        "MESSAGE_CREATE",
+        message("2002", user("7777", "otherbot", true), "!capex"),
+    );
+
+    // A slash command.
+    let ask = json!({"id": "7001", "name": "ask", "type": 1, "options": [{"name": "question", "type": 3, "value": "who is China Unicom?"}]});
+    peer.dispatch(
+        "INTERACTION_CREATE",
+        interaction("6001", 2, ask, "tok1", None),
+    );
+    let answered = peer
+        .wait_call("the /ask response", |c| is_callback(c, "6001"))
+        .await;
+    assert_eq!(answered.body["type"], 4);
+    assert_no_pings(&answered.body["data"]);
+    assert!(
+        answered.body["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Unicom")
+    );
+
+    // The asker clicks More: the message is updated with the next page.
+    let clicked = Some(message(
+        "9001",
+        user(discord_peer::BOT_ID, "clippings", true),
+        "",
+    ));
+    let click = json!({"custom_id": more, "component_type": 2});
+    peer.dispatch(
+        "INTERACTION_CREATE",
+        interaction("6002", 3, click.clone(), "tok2", clicked.clone()),
+    );
+    let paged = peer
+        .wait_call("the More click", |c| is_callback(c, "6002"))
+        .await;
+    assert_eq!(paged.body["type"], 7, "{}", paged.body);
+    assert!(
+        paged.body["data"]["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("4. ")
+    );
+
+    // Someone else clicking gets a polite private note; an unknown button says it expired.
+    let mut other = interaction("6003", 3, click, "tok3", clicked.clone());
+    other["user"] = user("8888", "bob", false);
+    peer.dispatch("INTERACTION_CREATE", other);
+    let refused = peer
+        .wait_call("bob's click", |c| is_callback(c, "6003"))
+        .await;
+    assert_eq!(refused.body["data"]["flags"], 64);
+    assert!(
+        refused.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("belong to whoever asked")
+    );
+    let stale = json!({"custom_id": "clip:more:1", "component_type": 2});
+    peer.dispatch(
+        "INTERACTION_CREATE",
+        interaction("6004", 3, stale, "tok4", clicked),
+    );
+    let expired = peer
+        .wait_call("the stale click", |c| is_callback(c, "6004"))
+        .await;
+    assert!(
+        expired.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+
+    // Hostile input: echoed mentions and markdown can't ping or fake a link.
+    let hostile = "!search @everyone <@123> <@&456> **bold** [click](http://evil.example) Alibaba";
+    peer.dispatch(
+        "MESSAGE_CREATE",
+        message("2003", user(USER_ID, "alice", false), hostile),
+    );
+    let reply = peer
+        .wait_call("the hostile reply", |c| is_message_to(c, "2003"))
+        .await;
+    assert_no_pings(&reply.body);
+    let content = reply.body["content"].as_str().unwrap();
+    assert!(!content.contains("[click](http"), "{content}");
+    assert!(
+        content.contains("\\@everyone") && !content.replace("\\@", "").contains('@'),
+        "{content}"
+    );
+    assert!(
+        !content.contains("<@123>") && !content.contains("<@&456>"),
+        "{content}"
+    );
+
+    assert!(
+        !peer.calls().iter().any(|c| is_message_to(c, "2002")),
+        "answered a bot"
+    );
+    assert!(
+        peer.calls().iter().all(|c| c.path.starts_with("/api/v10/")),
+        "{:?}",
+        peer.calls()
+    );
+    assert!(peer.gateway_frames().iter().any(|f| f["op"] == 2));
+
+    let _ = stop_tx.send(());
+    let stopped = tokio::time::timeout(Duration::from_secs(15), bot).await;
+    assert!(stopped.is_ok(), "the bot did not shut down");
+}
