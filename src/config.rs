@@ -78,6 +78,20 @@ impl Config {
         data_dir: Option<PathBuf>,
         index_dir: Option<PathBuf>,
     ) -> Result<Config, ConfigError> {
+        Config::from_vars(data_dir, index_dir, var)
+    }
+
+    /// Reads the settings through `var` (the environment, or a map in tests).
+    pub fn from_vars(
+        data_dir: Option<PathBuf>,
+        index_dir: Option<PathBuf>,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let var = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let prefix = var("CLIPPINGS_PREFIX").unwrap_or_else(|| "!".to_string());
         if prefix.chars().count() > 8 || prefix.chars().any(char::is_whitespace) {
             return Err(ConfigError::Invalid {
@@ -119,6 +133,7 @@ impl Config {
                 })?),
             };
         let per_minute = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+            let var = &var;
             match var(name) {
                 None => Ok(default),
                 Some(v) => v
@@ -152,6 +167,47 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: std::collections::HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(None, None, |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_need_nothing_configured() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.prefix, "!");
+        assert!(c.discord_token.is_none() && c.http_listen.is_none());
+        assert_eq!(
+            (c.cooldown_user_per_minute, c.cooldown_channel_per_minute),
+            (12, 60)
+        );
+    }
+
+    #[test]
+    fn bad_values_are_named_in_the_error() {
+        for (name, value) in [
+            ("DISCORD_GUILD_ID", "abc"),
+            ("DISCORD_PUBLIC_KEY", "not-hex"),
+            ("HTTP_LISTEN", "nowhere"),
+            ("COOLDOWN_USER_PER_MINUTE", "0"),
+            ("LOG_FORMAT", "xml"),
+            ("CLIPPINGS_PREFIX", "a b"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("invalid {name}")), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_token_is_kept_secret() {
+        let c = config(&[("DISCORD_TOKEN", "very-secret")]).unwrap();
+        assert!(!format!("{c:?}").contains("very-secret"));
+        assert_eq!(c.discord_token.unwrap().expose(), "very-secret");
+    }
 
     #[test]
     fn secrets_never_show_in_debug_output() {

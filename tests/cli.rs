@@ -305,3 +305,26 @@ fn ask_json_carries_also_reported_by() {
     assert!(!also.is_empty());
     assert!(also[0]["publisher"].is_string() && also[0]["article"].is_string());
 }
+
+#[test]
+fn discord_format_prints_the_exact_message_payload() {
+    let ws = Workspace::new();
+    let out = ws.run(
+        &[
+            "ask", "--format", "discord", "who", "is", "China", "Unicom?",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(value["allowed_mentions"]["parse"], serde_json::json!([]));
+    assert!(
+        value["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("> ")
+    );
+    let chat = ws.run(&["chat", "--format", "discord"], "!sources\n");
+    let value: serde_json::Value = serde_json::from_str(stdout(&chat).trim()).unwrap();
+    assert_eq!(value["embeds"][0]["title"], "5 articles");
+}

@@ -405,3 +405,29 @@ fn figures_list_values_with_their_sentence_and_sources() {
     assert!(figures.iter().any(|f| f.value.ends_with('%')));
     assert!(matches!(answer("t", "!figures zebra"), Answer::Notice(_)));
 }
+
+/// Ties used to fall back on the order of documents in the index, which multi-threaded
+/// indexing varies from build to build.
+#[test]
+fn rankings_do_not_depend_on_how_the_index_was_built() {
+    let refs = |engine: &Engine, command: &str| -> Vec<String> {
+        match engine.handle("t", command) {
+            Some(Answer::Passages(p)) => p.hits.iter().map(|h| h.reference.clone()).collect(),
+            other => vec![format!("{other:?}")],
+        }
+    };
+    let commands = [
+        "!bonds",
+        "!capex",
+        "!chips",
+        "!stock",
+        "!ask what are the risks?",
+        "!search Alibaba",
+    ];
+    let first: Vec<Vec<String>> = commands.iter().map(|c| refs(engine(), c)).collect();
+    for _ in 0..3 {
+        let other = Engine::in_ram(&common::seed_data()).unwrap();
+        let again: Vec<Vec<String>> = commands.iter().map(|c| refs(&other, c)).collect();
+        assert_eq!(first, again);
+    }
+}

@@ -104,27 +104,13 @@ impl Button {
 }
 
 /// Escapes Discord markdown so quoted text renders as itself and cannot fake a link, a
-/// heading, a quote block or a mention-looking code span.
+/// heading, a quote block or a mention. (Footers are plain text in Discord: not escaped.)
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         if matches!(
             c,
-            '\\' | '*'
-                | '_'
-                | '~'
-                | '`'
-                | '|'
-                | '>'
-                | '#'
-                | '['
-                | ']'
-                | '('
-                | ')'
-                | '<'
-                | '@'
-                | '-'
-                | ':'
+            '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '#' | '[' | ']' | '(' | ')' | '<' | '@'
         ) {
             out.push('\\');
         }
@@ -212,7 +198,7 @@ pub fn message(answer: &Answer, controls: &Controls) -> Message {
                 })
                 .collect();
             one_embed(Embed {
-                title: Some(cut(&attribution_line(&q.source), TITLE_MAX)),
+                title: Some(cut(&escape(&attribution_line(&q.source)), TITLE_MAX)),
                 url: q.source.url.clone(),
                 description: Some(cut(&body.join("\n\n"), DESCRIPTION_MAX)),
                 footer: Some(Footer {
@@ -237,16 +223,16 @@ pub fn message(answer: &Answer, controls: &Controls) -> Message {
                             escape(&publishers(&f.also_reported_by))
                         ));
                     }
-                    value.push_str(&format!("\n`{}`", f.reference));
+                    value.push_str(&format!("\nref {}", escape(&f.reference)));
                     Field {
-                        name: cut(&f.value, FIELD_NAME_MAX),
+                        name: cut(&escape(&f.value), FIELD_NAME_MAX),
                         value: cut(&value, FIELD_VALUE_MAX),
                         inline: false,
                     }
                 })
                 .collect();
             one_embed(Embed {
-                title: Some(cut(&format!("Figures: {topic}"), TITLE_MAX)),
+                title: Some(cut(&format!("Figures: {}", escape(topic)), TITLE_MAX)),
                 fields,
                 ..Embed::default()
             })
@@ -256,7 +242,7 @@ pub fn message(answer: &Answer, controls: &Controls) -> Message {
                 .iter()
                 .take(FIELDS_MAX - 1)
                 .map(|s| {
-                    let mut value = format!("`{}`", s.source.article);
+                    let mut value = format!("ref {}", escape(&s.source.article));
                     if let Some(url) = &s.source.url {
                         value.push_str(&format!(" · {url}"));
                     }
@@ -267,7 +253,7 @@ pub fn message(answer: &Answer, controls: &Controls) -> Message {
                         value.push_str(&format!("\n{}", escape(notes)));
                     }
                     Field {
-                        name: cut(&attribution_line(&s.source), FIELD_NAME_MAX),
+                        name: cut(&escape(&attribution_line(&s.source)), FIELD_NAME_MAX),
                         value: cut(&value, FIELD_VALUE_MAX),
                         inline: false,
                     }
@@ -371,7 +357,7 @@ fn hit_embed(hit: &Hit) -> Embed {
     }
     Embed {
         title: Some(cut(
-            &format!("{}. {}", hit.rank, attribution_line(&hit.source)),
+            &format!("{}. {}", hit.rank, escape(&attribution_line(&hit.source))),
             TITLE_MAX,
         )),
         url: hit.source.url.clone(),

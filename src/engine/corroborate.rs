@@ -89,10 +89,7 @@ pub fn group(hits: Vec<Hit>) -> Vec<Hit> {
             line
         })
         .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score));
-    for (i, hit) in out.iter_mut().enumerate() {
-        hit.rank = i + 1;
-    }
+    super::retrieve::sort_hits(&mut out);
     out
 }
 

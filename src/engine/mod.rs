@@ -7,7 +7,7 @@ pub mod excerpt;
 pub mod figures;
 pub mod query;
 pub mod rank;
-mod retrieve;
+pub(crate) mod retrieve;
 pub mod spelling;
 pub mod topics;
 

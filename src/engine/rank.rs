@@ -241,8 +241,5 @@ pub fn rerank(
             .sum();
         hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * covered / total;
     }
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-    for (i, hit) in hits.iter_mut().enumerate() {
-        hit.rank = i + 1;
-    }
+    super::retrieve::sort_hits(hits);
 }

@@ -236,7 +236,22 @@ fn run(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Vec<Hit> {
             .unwrap_or_default();
         hits.push(hit(hits.len() + 1, score, stored, highlights));
     }
+    sort_hits(&mut hits);
     hits
+}
+
+/// Best first; equal scores in corpus order, so the ranking never depends on how the index
+/// happens to be split into segments.
+pub fn sort_hits(hits: &mut [Hit]) {
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.source.article.cmp(&b.source.article))
+            .then_with(|| (a.paragraph, a.part).cmp(&(b.paragraph, b.part)))
+    });
+    for (i, hit) in hits.iter_mut().enumerate() {
+        hit.rank = i + 1;
+    }
 }
 
 fn load(ctx: &Context<'_>, searcher: &Searcher, address: DocAddress) -> Option<StoredPassage> {
@@ -344,7 +359,7 @@ pub fn compare(ctx: &Context<'_>, text: &str) -> Found {
             hit.score *= 1.3;
         }
     }
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    sort_hits(&mut hits);
     let best = hits.first().map_or(0.0, |h| h.score);
     let mut per_outlet: Vec<Hit> = Vec::new();
     // Outlets whose best passage is far below the best one don't report the same thing.
