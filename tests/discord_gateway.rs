@@ -213,3 +213,89 @@ async fn serenity_answers_prefix_slash_and_button_commands_through_the_local_pee
     let stopped = tokio::time::timeout(Duration::from_secs(15), bot).await;
     assert!(stopped.is_ok(), "the bot did not shut down");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guild_id_registers_slash_commands_in_that_guild_only() {
+    let peer = Peer::start().await;
+    let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
+    let discord = Arc::new(Discord::new(engine, Cooldowns::default()));
+    let config = GatewayConfig {
+        token: Secret::new("t"),
+        guild_id: Some(4000),
+        proxy: Some(peer.base.clone()),
+    };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let bot = tokio::spawn(gateway::run(discord, config, async move {
+        let _ = stop_rx.await;
+    }));
+    let call = peer
+        .wait_call("guild registration", |c| {
+            c.method == "PUT" && c.path.ends_with("/commands")
+        })
+        .await;
+    assert_eq!(call.path, "/api/v10/applications/1000/guilds/4000/commands");
+    let _ = stop_tx.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(15), bot).await;
+}
+
+/// The binary's main job: with DISCORD_TOKEN set it serves Discord (not the terminal chat),
+/// answers, and exits cleanly on SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_main_job_serves_discord_when_a_token_is_set_and_stops_on_sigterm() {
+    let peer = Peer::start().await;
+    let ws = common::Workspace::new();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clippings"))
+        .arg("--data")
+        .arg(ws.data())
+        .arg("--index")
+        .arg(ws.index())
+        .env("DISCORD_TOKEN", "main-job-token")
+        .env("DISCORD_PROXY_URL", &peer.base)
+        .env_remove("MATRIX_HOMESERVER")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let identify = peer.wait_identified().await;
+    assert_eq!(identify["d"]["token"], "Bot main-job-token");
+    peer.dispatch(
+        "MESSAGE_CREATE",
+        message(
+            "2101",
+            user(USER_ID, "alice", false),
+            "!ask what is Qwen3-Max?",
+        ),
+    );
+    let reply = peer
+        .wait_call("the reply", |c| is_message_to(c, "2101"))
+        .await;
+    assert!(
+        reply.body["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Qwen3")
+    );
+    let pid = child.id().unwrap().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exited = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("exits after SIGTERM")
+        .unwrap();
+    assert!(exited.success(), "{exited:?}");
+    let output = child.wait_with_output().await.unwrap();
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !logs.contains("main-job-token"),
+        "the token is never logged"
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).is_empty(),
+        "no terminal chat"
+    );
+}

@@ -281,3 +281,74 @@ pub fn ephemeral(text: &str) -> Value {
     };
     json!({"type": 4, "data": message})
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn discord(user_per_minute: u32, channel_per_minute: u32) -> Discord {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let engine = Arc::new(Engine::in_ram(&data).unwrap());
+        Discord::new(
+            engine,
+            Cooldowns {
+                user_per_minute,
+                channel_per_minute,
+            },
+        )
+    }
+
+    fn say(d: &Discord, user: u64, channel: u64, text: &str) -> Option<Message> {
+        d.on_message(&Incoming {
+            message_id: 1,
+            channel_id: channel,
+            author_id: user,
+            author_is_bot: false,
+            content: text,
+        })
+    }
+
+    #[test]
+    fn a_user_over_the_cooldown_gets_a_polite_notice() {
+        let d = discord(2, 100);
+        assert!(say(&d, 1, 10, "!capex").unwrap().content != COOLDOWN_TEXT);
+        assert!(say(&d, 1, 10, "!capex").unwrap().content != COOLDOWN_TEXT);
+        assert_eq!(say(&d, 1, 10, "!capex").unwrap().content, COOLDOWN_TEXT);
+        assert!(
+            say(&d, 2, 10, "!capex").unwrap().content != COOLDOWN_TEXT,
+            "other users are not held back"
+        );
+    }
+
+    #[test]
+    fn a_busy_channel_is_held_back_too() {
+        let d = discord(100, 2);
+        say(&d, 1, 10, "!chips");
+        say(&d, 2, 10, "!chips");
+        assert_eq!(say(&d, 3, 10, "!chips").unwrap().content, COOLDOWN_TEXT);
+        assert!(say(&d, 3, 11, "!chips").unwrap().content != COOLDOWN_TEXT);
+    }
+
+    #[test]
+    fn bots_and_chatter_get_no_reply() {
+        let d = discord(100, 100);
+        let bot = Incoming {
+            message_id: 1,
+            channel_id: 1,
+            author_id: 9,
+            author_is_bot: true,
+            content: "!capex",
+        };
+        assert!(d.on_message(&bot).is_none());
+        assert!(say(&d, 1, 1, "just talking about capex").is_none());
+    }
+
+    #[test]
+    fn custom_ids_are_read_strictly() {
+        assert_eq!(parse_custom_id("clip:more:42"), Some(("more", 42)));
+        assert_eq!(parse_custom_id("clip:para:7"), Some(("para", 7)));
+        for bad in ["clip:drop:1", "clip:more:x", "other:more:1", "clip:more"] {
+            assert_eq!(parse_custom_id(bad), None, "{bad}");
+        }
+    }
+}
