@@ -45,9 +45,9 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
     let mut tasks = tokio::task::JoinSet::new();
     if let Some(token) = &config.discord_token {
         let gateway = discord::gateway::GatewayConfig {
-            token: token.clone(),
             guild_id: config.discord_guild_id,
             proxy: config.discord_proxy_url.clone(),
+            ..discord::gateway::GatewayConfig::new(token.clone())
         };
         let discord = discord.clone();
         let stop = stopped(stop_rx.clone());

@@ -44,9 +44,8 @@ async fn serenity_answers_prefix_slash_and_button_commands_through_the_local_pee
         },
     ));
     let config = GatewayConfig {
-        token: Secret::new("test-token"),
-        guild_id: None,
         proxy: Some(peer.base.clone()),
+        ..GatewayConfig::new(Secret::new("test-token"))
     };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let bot = tokio::spawn(gateway::run(discord, config, async move {
@@ -220,9 +219,9 @@ async fn a_guild_id_registers_slash_commands_in_that_guild_only() {
     let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
     let discord = Arc::new(Discord::new(engine, Cooldowns::default()));
     let config = GatewayConfig {
-        token: Secret::new("t"),
         guild_id: Some(4000),
         proxy: Some(peer.base.clone()),
+        ..GatewayConfig::new(Secret::new("t"))
     };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let bot = tokio::spawn(gateway::run(discord, config, async move {
@@ -298,4 +297,46 @@ async fn the_main_job_serves_discord_when_a_token_is_set_and_stops_on_sigterm() 
         String::from_utf8_lossy(&output.stdout).is_empty(),
         "no terminal chat"
     );
+}
+
+/// Work that may outlast Discord's 3-second window is deferred, then completed by editing the
+/// original response.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_answers_are_deferred_then_completed() {
+    let peer = Peer::start().await;
+    let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
+    let discord = Arc::new(Discord::new(engine, Cooldowns::default()));
+    let config = GatewayConfig {
+        proxy: Some(peer.base.clone()),
+        defer_after: Duration::ZERO,
+        ..GatewayConfig::new(Secret::new("t"))
+    };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let bot = tokio::spawn(gateway::run(discord, config, async move {
+        let _ = stop_rx.await;
+    }));
+    peer.wait_identified().await;
+    let ask = json!({"id": "7001", "name": "ask", "type": 1, "options": [{"name": "question", "type": 3, "value": "what is Qwen3-Max?"}]});
+    peer.dispatch(
+        "INTERACTION_CREATE",
+        interaction("6101", 2, ask, "slow-token", None),
+    );
+    let deferred = peer
+        .wait_call("the deferral", |c| is_callback(c, "6101"))
+        .await;
+    assert_eq!(deferred.body["type"], 5);
+    let edit = peer
+        .wait_call("the completed answer", |c| {
+            c.method == "PATCH" && c.path.contains("/slow-token/messages/@original")
+        })
+        .await;
+    assert!(
+        edit.body["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Qwen3")
+    );
+    assert_no_pings(&edit.body);
+    let _ = stop_tx.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(15), bot).await;
 }

@@ -19,7 +19,7 @@ use super::{Discord, Incoming};
 use crate::config::Secret;
 
 /// A slash interaction must be answered within 3 s; past this, it is deferred first.
-const DEFER_AFTER: Duration = Duration::from_millis(1500);
+pub const DEFER_AFTER: Duration = Duration::from_millis(1500);
 /// A shard not connected for this long is restarted.
 const SILENT_SHARD: Duration = Duration::from_secs(90);
 
@@ -31,6 +31,19 @@ pub struct GatewayConfig {
     pub guild_id: Option<u64>,
     /// Send every REST call through this HTTP rate-limit proxy (its own limiter then off).
     pub proxy: Option<String>,
+    /// An interaction not answered by then is deferred, then completed ([`DEFER_AFTER`]).
+    pub defer_after: Duration,
+}
+
+impl GatewayConfig {
+    pub fn new(token: Secret) -> GatewayConfig {
+        GatewayConfig {
+            token,
+            guild_id: None,
+            proxy: None,
+            defer_after: DEFER_AFTER,
+        }
+    }
 }
 
 struct Handler {
@@ -39,6 +52,7 @@ struct Handler {
     registered: AtomicBool,
     /// The bot's own user id, once READY said it.
     bot_id: AtomicU64,
+    defer_after: Duration,
 }
 
 #[async_trait]
@@ -106,7 +120,7 @@ impl EventHandler for Handler {
         let mut work = tokio::task::spawn_blocking(move || discord.on_interaction(&interaction));
         let response = tokio::select! {
             done = &mut work => done.ok(),
-            () = tokio::time::sleep(DEFER_AFTER) => None,
+            () = tokio::time::sleep(self.defer_after) => None,
         };
         let result = match response {
             Some(response) => {
@@ -167,6 +181,7 @@ pub async fn run(
         guild_id: config.guild_id,
         registered: AtomicBool::new(false),
         bot_id: AtomicU64::new(0),
+        defer_after: config.defer_after,
     };
     let mut client = serenity::client::ClientBuilder::new_with_http(http.build(), intents)
         .event_handler(handler)
