@@ -24,3 +24,4 @@ pub mod index;
 pub mod logging;
 pub mod platforms;
 pub mod render;
+pub mod synth;

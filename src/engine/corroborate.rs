@@ -4,8 +4,6 @@
 
 use std::collections::HashSet;
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use super::answer::Hit;
 use crate::index::tokenizer;
 
@@ -13,15 +11,17 @@ use crate::index::tokenizer;
 const SAME_FACT_OVERLAP: f32 = 0.5;
 /// At least this many shared words, so short sentences don't pair by chance.
 const MIN_SHARED: usize = 4;
+/// How many of the best hits are compared with each other.
+const GROUP_WINDOW: usize = 12;
 /// Score bonus per extra outlet carrying the fact.
 const PER_OUTLET_BONUS: f32 = 0.1;
 
-/// The content words (and figures) of each sentence of a passage.
+/// The content words (stemmed, so "raising" meets "raise") and figures of each sentence of a
+/// passage.
 pub fn signature(text: &str) -> Vec<HashSet<String>> {
-    let mut analyzer = tokenizer::stemmed();
-    text.unicode_sentences()
+    sentences(text)
         .map(|s| {
-            tokenizer::tokens(&mut analyzer, s)
+            tokenizer::stemmed_tokens(s)
                 .into_iter()
                 .filter(|t| t.chars().count() > 3 || t.chars().any(|c| c.is_ascii_digit()))
                 .collect::<HashSet<String>>()
@@ -35,6 +35,26 @@ pub fn signature(text: &str) -> Vec<HashSet<String>> {
 fn is_figure(term: &str) -> bool {
     let is_year = term.len() == 4 && term.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y));
     term.chars().any(|c| c.is_ascii_digit()) && !is_year
+}
+
+/// Sentences split at ".", "!", "?" or a line end followed by a space (decimals like "3.2"
+/// stay whole); cheaper than full Unicode segmentation, and enough for comparing facts.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut cuts = Vec::new();
+    for (i, b) in bytes.iter().enumerate() {
+        let ends = matches!(b, b'.' | b'!' | b'?' | b'\n')
+            && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace());
+        if ends {
+            cuts.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    cuts.push(start..text.len());
+    cuts.into_iter()
+        .filter_map(move |r| text.get(r))
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// Two sentences state the same fact: most words of the shorter recur in the other and,
@@ -60,7 +80,10 @@ pub fn corroborates(a: &[HashSet<String>], b: &[HashSet<String>]) -> bool {
 
 /// Collapses hits from different articles that carry the same fact into the best-ranked one,
 /// recording the others in `also_reported_by`; then ranks lines carried by more outlets up.
-pub fn group(hits: Vec<Hit>) -> Vec<Hit> {
+pub fn group(mut hits: Vec<Hit>) -> Vec<Hit> {
+    // Only the best candidates are compared: they make the first pages, and comparing is the
+    // costly part of answering.
+    let rest = hits.split_off(hits.len().min(GROUP_WINDOW));
     let signatures: Vec<Vec<HashSet<String>>> = hits.iter().map(|h| signature(&h.text)).collect();
     let mut lines: Vec<(Hit, Vec<usize>)> = Vec::new();
     for (i, hit) in hits.into_iter().enumerate() {
@@ -90,6 +113,12 @@ pub fn group(hits: Vec<Hit>) -> Vec<Hit> {
         })
         .collect();
     super::retrieve::sort_hits(&mut out);
+    out.extend(rest);
+    let len = out.len();
+    out[..len]
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, h)| h.rank = i + 1);
     out
 }
 

@@ -5,6 +5,14 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+/// Chooses the quote of each hit about to be shown.
+pub fn apply(mut hits: Vec<super::Hit>) -> Vec<super::Hit> {
+    for hit in &mut hits {
+        hit.quote = choose(&hit.text, &hit.highlights);
+    }
+    hits
+}
+
 /// The byte range of `text` to quote: the best sentence with its best neighbour when the
 /// passage has more than two sentences, else the whole passage.
 pub fn choose(text: &str, highlights: &[Range<usize>]) -> Range<usize> {

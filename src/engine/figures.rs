@@ -28,10 +28,10 @@ const MONTHS: &str =
     "January|February|March|April|May|June|July|August|September|October|November|December";
 
 static PATTERNS: LazyLock<Vec<(FigureKind, Regex)>> = LazyLock::new(|| {
-    let money = r"(?:(?:US|HK|RMB)?\$|€|£|¥)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:trillion|billion|million|bn|tn|[MBK]\b))?(?:\s(?:yuan|dollars))?|\b\d[\d,]*(?:\.\d+)?\s(?:trillion|billion|million)\s(?:yuan|dollars|euros|won|yen)";
-    let percent = r"[+\-−]?\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|per cent\b)";
+    let money = r"(?:(?:US|HK|RMB)?\$|€|£|¥)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:trillion|billion|million|bn|tn|[MBK](?-u:\b)))?(?:\s(?:yuan|dollars))?|(?-u:\b)\d[\d,]*(?:\.\d+)?\s(?:trillion|billion|million)\s(?:yuan|dollars|euros|won|yen)";
+    let percent = r"[+\-−]?\d[\d,]*(?:\.\d+)?\s?(?:%|percent(?-u:\b)|per cent(?-u:\b))";
     let date = format!(
-        r"\b(?:{MONTHS})\s\d{{1,2}}(?:st|nd|rd|th)?\b(?:,\s\d{{4}})?|\b(?:{MONTHS})\s\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+        r"(?-u:\b)(?:{MONTHS})\s\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b)(?:,\s\d{{4}})?|(?-u:\b)(?:{MONTHS})\s\d{{4}}(?-u:\b)|(?-u:\b)\d{{4}}-\d{{2}}-\d{{2}}(?-u:\b)"
     );
     [
         (FigureKind::Money, money.to_string()),
@@ -71,7 +71,7 @@ pub fn extract(text: &str) -> Vec<Found> {
 /// two other content words ("10%" of a chip stock and "10%" of a budget are different facts).
 pub fn same_fact(a: &str, b: &str) -> bool {
     let words = |s: &str| -> std::collections::HashSet<String> {
-        crate::index::tokenizer::tokens(&mut crate::index::tokenizer::stemmed(), s)
+        crate::index::tokenizer::stemmed_tokens(s)
             .into_iter()
             .filter(|t| t.chars().count() > 3 && !t.chars().any(|c| c.is_ascii_digit()))
             .collect()

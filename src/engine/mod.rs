@@ -24,7 +24,7 @@ use crate::index::{Live, Snapshot};
 /// Answers per page.
 pub const DEFAULT_PAGE_SIZE: usize = 3;
 /// Hits kept for paging with `!more`.
-pub const MAX_HITS: usize = 30;
+pub const MAX_HITS: usize = 20;
 /// Conversations whose last answer is kept for `!more`.
 const MAX_CONVERSATIONS: usize = 4096;
 
@@ -97,6 +97,17 @@ impl Engine {
             data_dir,
             EngineConfig::default(),
         ))
+    }
+
+    /// An engine over an opened snapshot of `data_dir` (benchmarks).
+    pub fn in_ram_from(snapshot: Snapshot, data_dir: &Path) -> Engine {
+        let knowledge = Knowledge::load(data_dir).unwrap_or_default();
+        Engine::new(
+            Live::new(snapshot),
+            knowledge,
+            data_dir,
+            EngineConfig::default(),
+        )
     }
 
     pub fn live(&self) -> &Live {
@@ -248,7 +259,7 @@ impl Engine {
             );
         }
         let end = (offset + self.config.page_size).min(page.all.len());
-        page.answer.hits = page.all[offset..end].to_vec();
+        page.answer.hits = excerpt::apply(page.all[offset..end].to_vec());
         page.answer.offset = offset;
         page.answer.notices.clear();
         Answer::Passages(page.answer.clone())

@@ -61,7 +61,7 @@ impl Context<'_> {
         let first = Passages {
             query: what.to_string(),
             heading,
-            hits: hits.iter().take(self.page_size).cloned().collect(),
+            hits: super::excerpt::apply(hits.iter().take(self.page_size).cloned().collect()),
             offset: 0,
             total: hits.len(),
             notices,
@@ -294,7 +294,8 @@ fn hit(
     stored: StoredPassage,
     highlights: Vec<std::ops::Range<usize>>,
 ) -> Hit {
-    let quote = super::excerpt::choose(&stored.text, &highlights);
+    // The quote is chosen when the hit is shown (see `excerpt::apply`).
+    let quote = 0..stored.text.len();
     Hit {
         rank,
         score,

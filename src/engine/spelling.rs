@@ -11,9 +11,9 @@ static ONE: LazyLock<LevenshteinAutomatonBuilder> =
 static TWO: LazyLock<LevenshteinAutomatonBuilder> =
     LazyLock::new(|| LevenshteinAutomatonBuilder::new(2, true));
 
-struct Dfa(DFA);
+struct Dfa<'a>(&'a DFA);
 
-impl Automaton for Dfa {
+impl Automaton for Dfa<'_> {
     type State = u32;
     fn start(&self) -> u32 {
         self.0.initial_state()
@@ -44,15 +44,15 @@ pub fn closest(searcher: &Searcher, field: Field, word: &str) -> Option<String> 
     }
     let builder = if len >= 6 { &*TWO } else { &*ONE };
     let mut best: Option<(u8, u64, String)> = None;
+    let dfa = builder.build_dfa(word);
+    let scorer = &dfa;
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
-        let dfa = builder.build_dfa(word);
-        let Ok(mut stream) = inverted.terms().search(Dfa(dfa)).into_stream() else {
+        let Ok(mut stream) = inverted.terms().search(Dfa(&dfa)).into_stream() else {
             continue;
         };
-        let scorer = builder.build_dfa(word);
         while stream.advance() {
             let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                 continue;

@@ -25,6 +25,22 @@ pub fn plain() -> TextAnalyzer {
         .build()
 }
 
+thread_local! {
+    static STEMMED_ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(stemmed());
+    static PLAIN_ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(plain());
+}
+
+/// The unstemmed tokens of `text`, with this thread's cached analyzer.
+pub fn plain_tokens(text: &str) -> Vec<String> {
+    PLAIN_ANALYZER.with(|a| tokens(&mut a.borrow_mut(), text))
+}
+
+/// The stemmed tokens of `text`, with this thread's cached analyzer (building a stemmer per
+/// call costs more than the tokenizing).
+pub fn stemmed_tokens(text: &str) -> Vec<String> {
+    STEMMED_ANALYZER.with(|a| tokens(&mut a.borrow_mut(), text))
+}
+
 /// The tokens of `text` under `analyzer`, in order.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();

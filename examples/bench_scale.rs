@@ -1,0 +1,594 @@
+//! Archive-scale benchmark: Clippings' full `!ask`/`!search` path against bare tantivy (top-10
+//! BM25 with stored fields and snippets, the floor of this design) and SQLite FTS5 (bm25() and
+//! snippet(), what a user would otherwise embed), on the same generated passages and the same
+//! ~100 queries in five classes.
+//!
+//! ```sh
+//! cargo run --release --example bench_scale -- 10000 100000 1000000      # table
+//! cargo run --release --example bench_scale -- --json 10000               # JSON
+//! ```
+//! Corpora are generated once under $CLIPPINGS_BENCH_DIR (default /var/tmp/clippings-bench).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clippings::engine::Engine;
+use clippings::index::{self, BuildOptions, Snapshot, store::Store};
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, TantivyDocument};
+
+pub const CLASSES: &[&str] = &["topic", "question", "phrase", "common", "hostile"];
+
+/// One benchmark query: its class, the chat command, and the plain text other engines get.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub class: &'static str,
+    pub command: String,
+    pub text: String,
+}
+
+/// About 100 queries: topic commands, questions, phrases, common words and hostile input.
+pub fn queries() -> Vec<Query> {
+    let mut q = Vec::new();
+    let topics = [
+        ("capex", "capital expenditure spending investment budget"),
+        ("chips", "chips semiconductor processor accelerators"),
+        ("cloud", "cloud computing revenue"),
+        ("qwen", "Qwen3-Max Qwen3-Next large language model"),
+        ("stock", "shares stock Hong Kong rose surged"),
+        ("datacenters", "data centers Brazil France"),
+        ("bonds", "convertible bonds zero-coupon"),
+        ("nvidia", "Nvidia export controls restrictions"),
+        ("analysts", "analysts target price rating"),
+        ("competitors", "competitors rivals competition"),
+    ];
+    for (name, words) in topics {
+        q.push(Query {
+            class: "topic",
+            command: format!("!{name}"),
+            text: words.into(),
+        });
+    }
+    let companies = [
+        "Alibaba", "Tencent", "Baidu", "Huawei", "SMIC", "Nvidia", "Xiaomi", "DeepSeek",
+    ];
+    let subjects = [
+        "AI infrastructure",
+        "data centers",
+        "export controls",
+        "cloud computing",
+        "chip equipment",
+    ];
+    for (i, c) in companies.iter().enumerate() {
+        let s = subjects[i % subjects.len()];
+        for question in [
+            format!("how much will {c} invest in {s}?"),
+            format!("why did {c} shares rise?"),
+            format!("what did the chief executive of {c} say about {s}?"),
+            format!("when did {c} announce its plans?"),
+        ] {
+            q.push(Query {
+                class: "question",
+                command: format!("!ask {question}"),
+                text: question,
+            });
+        }
+    }
+    for p in [
+        "AI infrastructure",
+        "data centers",
+        "export controls",
+        "convertible bonds",
+        "large language models",
+        "capital expenditure",
+        "semiconductor self-sufficiency",
+        "Hong Kong",
+        "Eddie Wu",
+        "Kunlun P800",
+        "chip equipment",
+        "foreign investment",
+        "year on year",
+        "training costs",
+        "highest level since",
+        "Qwen3-Max",
+        "regulatory scrutiny",
+        "the conference",
+        "South Korea",
+        "revenue from",
+    ] {
+        q.push(Query {
+            class: "phrase",
+            command: format!("!search \"{p}\""),
+            text: format!("\"{p}\""),
+        });
+    }
+    for w in [
+        "the",
+        "said",
+        "shares",
+        "company",
+        "billion",
+        "AI",
+        "market",
+        "investors",
+        "growth",
+        "year",
+        "China",
+        "stock",
+        "demand",
+        "revenue",
+        "plans",
+    ] {
+        q.push(Query {
+            class: "common",
+            command: format!("!search {w}"),
+            text: w.into(),
+        });
+    }
+    let paste = "Alibaba cloud chips investment the of and ".repeat(700);
+    let nested = format!("{}chips{}", "(".repeat(400), ")".repeat(400));
+    for h in [
+        "\"unclosed phrase".to_string(),
+        "text:*".into(),
+        "[a TO z]".into(),
+        nested,
+        paste,
+        "a".repeat(20_000),
+        "* ? ~ ^ : - + !".into(),
+        "title:alibaba^100 AND OR NOT".into(),
+        "🚀🚀🚀 📈 ما هي".into(),
+        "\u{200b}\u{202e}x\u{0}".into(),
+        "-the -and -of".into(),
+        "OR OR OR OR".into(),
+        "\"a\" \"b\" \"c\" \"d\" \"e\" \"f\"".into(),
+        "chips~2 clou*".into(),
+        "word ".repeat(5000),
+    ] {
+        q.push(Query {
+            class: "hostile",
+            command: format!("!search {h}"),
+            text: h,
+        });
+    }
+    q
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub engine: String,
+    pub class: String,
+    pub p50_us: f64,
+    pub p99_us: f64,
+    pub max_us: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SizeReport {
+    pub passages: u64,
+    pub articles: usize,
+    pub build_secs: f64,
+    pub build_passages_per_sec: f64,
+    pub index_mb: f64,
+    pub fts5_build_secs: f64,
+    pub fts5_mb: f64,
+    pub first_answer_ms: f64,
+    pub serving_rss_mb: f64,
+    pub latencies: Vec<Latency>,
+    /// Queries per second with 2 threads, per engine.
+    pub throughput: Vec<(String, f64)>,
+    pub bench_peak_rss_mb: f64,
+}
+
+pub fn rss_peak_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn dir_mb(path: &Path) -> f64 {
+    fn size(p: &Path) -> u64 {
+        std::fs::read_dir(p).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| {
+                    let path = e.path();
+                    if path.is_dir() {
+                        size(&path)
+                    } else {
+                        e.metadata().map_or(0, |m| m.len())
+                    }
+                })
+                .sum()
+        })
+    }
+    size(path) as f64 / 1e6
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e6
+}
+
+/// Times `f` over every query of each class `reps` times (hostile ones fewer), per class.
+fn measure(
+    engine: &str,
+    queries: &[Query],
+    reps: usize,
+    mut f: impl FnMut(&Query),
+) -> Vec<Latency> {
+    let mut out = Vec::new();
+    for class in CLASSES {
+        let mut times = Vec::new();
+        for q in queries.iter().filter(|q| q.class == *class) {
+            f(q);
+            let n = if *class == "hostile" {
+                reps.div_ceil(4)
+            } else {
+                reps
+            };
+            for _ in 0..n {
+                let t = Instant::now();
+                f(q);
+                times.push(t.elapsed());
+            }
+        }
+        times.sort();
+        out.push(Latency {
+            engine: engine.into(),
+            class: class.to_string(),
+            p50_us: percentile(&times, 0.5),
+            p99_us: percentile(&times, 0.99),
+            max_us: times.last().map_or(0.0, |d| d.as_secs_f64() * 1e6),
+        });
+    }
+    out
+}
+
+/// Queries per second over the whole query set with 2 threads.
+fn throughput<S: Sync>(state: &S, queries: &[Query], f: impl Fn(&S, &Query) + Sync) -> f64 {
+    let started = Instant::now();
+    let rounds = 3;
+    std::thread::scope(|s| {
+        for t in 0..2 {
+            let f = &f;
+            s.spawn(move || {
+                for _ in 0..rounds {
+                    for q in queries
+                        .iter()
+                        .skip(t)
+                        .step_by(2)
+                        .filter(|q| q.class != "hostile")
+                    {
+                        f(state, q);
+                    }
+                }
+            });
+        }
+    });
+    let count = queries.iter().filter(|q| q.class != "hostile").count() * rounds;
+    count as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Bare tantivy: lenient parse of the raw text, top 10, stored fields and a snippet.
+pub fn bare_tantivy(snapshot: &Snapshot, text: &str) -> usize {
+    let searcher = snapshot.reader.searcher();
+    let parser = QueryParser::for_index(&snapshot.index, vec![snapshot.fields.text]);
+    let (query, _errors) = parser.parse_query_lenient(text);
+    let Ok(top) = searcher.search(&query, &TopDocs::with_limit(10).order_by_score()) else {
+        return 0;
+    };
+    let Ok(snippets) = SnippetGenerator::create(&searcher, &*query, snapshot.fields.text) else {
+        return 0;
+    };
+    let mut n = 0;
+    for (_, address) in top {
+        let address: DocAddress = address;
+        if let Ok(doc) = searcher.doc::<TantivyDocument>(address) {
+            let text = doc
+                .get_first(snapshot.fields.text)
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            n += snippets.snippet(text).fragment().len();
+        }
+    }
+    n
+}
+
+/// SQLite FTS5: the same passages, bm25() ranking and snippet().
+pub struct Fts5 {
+    path: PathBuf,
+}
+
+fn fts5_query(text: &str) -> String {
+    let phrase = text.trim().starts_with('"') && text.matches('"').count() == 2;
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(64)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    if words.is_empty() {
+        return "\"\"".into();
+    }
+    if phrase {
+        words.join(" + ")
+    } else {
+        words.join(" OR ")
+    }
+}
+
+impl Fts5 {
+    pub fn build(path: &Path, data: &Path) -> (Fts5, f64) {
+        let _ = std::fs::remove_file(path);
+        let (articles, _) = clippings::corpus::load(data).expect("corpus");
+        let started = Instant::now();
+        let mut conn = rusqlite::Connection::open(path).expect("sqlite");
+        conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+            CREATE VIRTUAL TABLE passages USING fts5(text, article UNINDEXED, publisher UNINDEXED, title UNINDEXED, paragraph UNINDEXED, tokenize='porter unicode61');").expect("schema");
+        let tx = conn.transaction().expect("tx");
+        {
+            let mut insert = tx.prepare("INSERT INTO passages(text, article, publisher, title, paragraph) VALUES (?1, ?2, ?3, ?4, ?5)").expect("insert");
+            for a in &articles {
+                for p in a.passages() {
+                    insert
+                        .execute(rusqlite::params![
+                            p.text,
+                            a.slug,
+                            a.meta.publisher,
+                            a.meta.title,
+                            p.paragraph
+                        ])
+                        .expect("row");
+                }
+            }
+        }
+        tx.commit().expect("commit");
+        conn.execute_batch("INSERT INTO passages(passages) VALUES('optimize');")
+            .expect("optimize");
+        (
+            Fts5 {
+                path: path.to_path_buf(),
+            },
+            started.elapsed().as_secs_f64(),
+        )
+    }
+
+    pub fn connect(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.path).expect("sqlite")
+    }
+
+    pub fn search(conn: &rusqlite::Connection, text: &str) -> usize {
+        let mut stmt = conn
+            .prepare_cached("SELECT snippet(passages, 0, '[', ']', '…', 24), article, publisher, title, paragraph FROM passages WHERE passages MATCH ?1 ORDER BY bm25(passages) LIMIT 10")
+            .expect("query");
+        let rows = stmt.query_map([fts5_query(text)], |r| r.get::<_, String>(0));
+        rows.map(|rows| rows.filter_map(Result::ok).map(|s| s.len()).sum())
+            .unwrap_or(0)
+    }
+}
+
+/// Generates (once) and benchmarks one corpus size.
+/// `separate_probe`: measure start-up in a fresh process (the real figure); tests measure it
+/// in-process instead, since their binary is not this one.
+pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool) -> SizeReport {
+    let data = work.join(format!("data-{passages}"));
+    if !data.join("articles").is_dir() {
+        eprintln!("generating {passages} passages…");
+        clippings::synth::generate(&data, passages, 50, 42).expect("generate");
+    }
+    let index_dir = work.join(format!("index-{passages}"));
+    let _ = std::fs::remove_dir_all(&index_dir);
+    let store = Store::open(&index_dir).expect("store");
+    eprintln!("building the index…");
+    let started = Instant::now();
+    let generation = index::rebuild(&store, &data, BuildOptions::default()).expect("build");
+    let build_secs = started.elapsed().as_secs_f64();
+    let snapshot = Snapshot::open(&generation).expect("open");
+    let passages_built = snapshot.manifest.passages;
+    let articles = snapshot.manifest.articles.len();
+    let index_mb = dir_mb(&generation);
+    eprintln!("building FTS5…");
+    let fts_path = work.join(format!("fts5-{passages}.sqlite"));
+    let (fts, fts5_build_secs) = Fts5::build(&fts_path, &data);
+    let fts5_mb = std::fs::metadata(&fts_path).map_or(0.0, |m| m.len() as f64 / 1e6);
+    let (first_answer_ms, serving_rss_mb) = if separate_probe {
+        serve_probe(&data, &index_dir)
+    } else {
+        probe_figures(&data, &index_dir)
+    };
+
+    let engine = Arc::new(Engine::in_ram_from(snapshot, &data));
+    let qs = queries();
+    eprintln!("timing {} queries…", qs.len());
+    let mut latencies = measure("clippings", &qs, reps, |q| {
+        std::hint::black_box(engine.handle("bench", &q.command));
+    });
+    let bare = engine.live().get();
+    latencies.extend(measure("tantivy", &qs, reps, |q| {
+        std::hint::black_box(bare_tantivy(&bare, &q.text));
+    }));
+    let conn = fts.connect();
+    latencies.extend(measure("fts5", &qs, reps, |q| {
+        std::hint::black_box(Fts5::search(&conn, &q.text));
+    }));
+    let throughput = vec![
+        (
+            "clippings".to_string(),
+            throughput(&*engine, &qs, |e, q| {
+                std::hint::black_box(e.handle("bench", &q.command));
+            }),
+        ),
+        (
+            "tantivy".to_string(),
+            throughput(&*bare, &qs, |s, q| {
+                std::hint::black_box(bare_tantivy(s, &q.text));
+            }),
+        ),
+        (
+            "fts5".to_string(),
+            throughput(&fts, &qs, |f, q| {
+                thread_local!(static CONN: std::cell::RefCell<Option<rusqlite::Connection>> = const { std::cell::RefCell::new(None) });
+                CONN.with(|c| {
+                    let mut c = c.borrow_mut();
+                    let conn = c.get_or_insert_with(|| f.connect());
+                    std::hint::black_box(Fts5::search(conn, &q.text));
+                });
+            }),
+        ),
+    ];
+    SizeReport {
+        passages: passages_built,
+        articles,
+        build_secs,
+        build_passages_per_sec: passages_built as f64 / build_secs,
+        index_mb,
+        fts5_build_secs,
+        fts5_mb,
+        first_answer_ms,
+        serving_rss_mb,
+        latencies,
+        throughput,
+        bench_peak_rss_mb: rss_peak_mb(),
+    }
+}
+
+/// Starts a fresh process on the existing index (the real start-up path) and reports the time
+/// to its first answer and its peak RSS after answering every query.
+fn serve_probe(data: &Path, index_dir: &Path) -> (f64, f64) {
+    let Ok(exe) = std::env::current_exe() else {
+        return (0.0, 0.0);
+    };
+    let out = std::process::Command::new(exe)
+        .arg("--serve-probe")
+        .arg(data)
+        .arg(index_dir)
+        .output();
+    let Ok(out) = out else { return (0.0, 0.0) };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text
+        .split_whitespace()
+        .filter_map(|p| p.parse::<f64>().ok());
+    (parts.next().unwrap_or(0.0), parts.next().unwrap_or(0.0))
+}
+
+fn probe(data: &Path, index_dir: &Path) {
+    let (first, rss) = probe_figures(data, index_dir);
+    println!("{first:.1} {rss:.1}");
+}
+
+fn probe_figures(data: &Path, index_dir: &Path) -> (f64, f64) {
+    let started = Instant::now();
+    let engine = clippings::app::engine(data, index_dir, "!", false).expect("engine");
+    std::hint::black_box(engine.handle(
+        "probe",
+        "!ask how much will Alibaba invest in AI infrastructure?",
+    ));
+    let first = started.elapsed().as_secs_f64() * 1e3;
+    for q in queries() {
+        std::hint::black_box(engine.handle("probe", &q.command));
+    }
+    (first, rss_peak_mb())
+}
+
+pub fn table(reports: &[SizeReport]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for r in reports {
+        let _ = writeln!(
+            out,
+            "\n## {} passages ({} articles)\n",
+            r.passages, r.articles
+        );
+        let _ = writeln!(out, "| figure | value |\n|---|---|");
+        let _ = writeln!(
+            out,
+            "| index build (2 threads) | {:.1} s, {:.0} passages/s |",
+            r.build_secs, r.build_passages_per_sec
+        );
+        let _ = writeln!(
+            out,
+            "| index size | {:.1} MB (FTS5: {:.1} MB, built in {:.1} s) |",
+            r.index_mb, r.fts5_mb, r.fts5_build_secs
+        );
+        let _ = writeln!(
+            out,
+            "| first answer after start (existing index) | {:.1} ms |",
+            r.first_answer_ms
+        );
+        let _ = writeln!(
+            out,
+            "| serving RSS after all queries | {:.0} MB |",
+            r.serving_rss_mb
+        );
+        for (engine, qps) in &r.throughput {
+            let _ = writeln!(
+                out,
+                "| throughput, 2 threads, {engine} | {qps:.0} queries/s |"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\n| class | Clippings p50 / p99 / max (µs) | bare tantivy | FTS5 |\n|---|---|---|---|"
+        );
+        for class in CLASSES {
+            let cell = |engine: &str| {
+                r.latencies
+                    .iter()
+                    .find(|l| l.engine == engine && l.class == *class)
+                    .map_or(String::new(), |l| {
+                        format!("{:.0} / {:.0} / {:.0}", l.p50_us, l.p99_us, l.max_us)
+                    })
+            };
+            let _ = writeln!(
+                out,
+                "| {class} | {} | {} | {} |",
+                cell("clippings"),
+                cell("tantivy"),
+                cell("fts5")
+            );
+        }
+    }
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--serve-probe") {
+        probe(Path::new(&args[1]), Path::new(&args[2]));
+        return;
+    }
+    let json = args.iter().any(|a| a == "--json");
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() {
+        vec![10_000]
+    } else {
+        sizes
+    };
+    let work = std::env::var_os("CLIPPINGS_BENCH_DIR")
+        .map_or_else(|| PathBuf::from("/var/tmp/clippings-bench"), PathBuf::from);
+    std::fs::create_dir_all(&work).expect("work dir");
+    let reports: Vec<SizeReport> = sizes
+        .iter()
+        .map(|&n| run_size(n, &work, 20, true))
+        .collect();
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&reports).unwrap_or_default()
+        );
+    } else {
+        println!("{}", table(&reports));
+    }
+}

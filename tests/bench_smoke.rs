@@ -1,0 +1,34 @@
+//! A small run of the archive-scale benchmark (a few thousand passages), so it never rots.
+//! No timing assertions: only that every engine answered every class and the figures exist.
+
+#[path = "../examples/bench_scale.rs"]
+mod bench_scale;
+
+#[test]
+fn the_benchmark_runs_end_to_end_on_a_small_corpus() {
+    let work = tempfile::tempdir().unwrap();
+    let report = bench_scale::run_size(3000, work.path(), 2, false);
+    assert_eq!(report.passages, 3000);
+    assert!(report.build_passages_per_sec > 0.0 && report.index_mb > 0.0 && report.fts5_mb > 0.0);
+    assert!(report.first_answer_ms > 0.0);
+    for engine in ["clippings", "tantivy", "fts5"] {
+        for class in bench_scale::CLASSES {
+            assert!(
+                report
+                    .latencies
+                    .iter()
+                    .any(|l| l.engine == engine && l.class == *class),
+                "{engine} {class}"
+            );
+        }
+        assert!(
+            report
+                .throughput
+                .iter()
+                .any(|(e, qps)| e == engine && *qps > 0.0)
+        );
+    }
+    assert!(bench_scale::queries().len() >= 90);
+    let table = bench_scale::table(&[report]);
+    assert!(table.contains("| hostile |"));
+}
