@@ -1,27 +1,41 @@
-//! The command grammar shared by every platform: text in, a typed `Command` out. Pure code.
+//! The command grammar shared by every platform: message text in, a typed [`Command`] out. Pure code.
 
-/// Longest argument kept, in chars; longer input is cut at a word boundary.
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Longest argument kept, in chars; longer input is cut at a word boundary (and `truncated` set).
 pub const MAX_ARGUMENT_CHARS: usize = 1000;
-/// Input beyond this many bytes is not even looked at.
-const MAX_INPUT_BYTES: usize = 4 * MAX_ARGUMENT_CHARS * 4;
+/// Input beyond this many bytes is never read: room for a full argument of 4-byte chars, the
+/// command name and a generous amount of characters that cleaning removes.
+const MAX_INPUT_BYTES: usize = 16 * MAX_ARGUMENT_CHARS;
+/// Longest command name kept; no command or topic is longer, so the rest only costs time.
+const MAX_NAME_CHARS: usize = 64;
+/// Jaro-Winkler similarity above which a name is suggested even without a closer reason.
+const SUGGEST_SIMILARITY: f64 = 0.88;
 
 /// One command, as every platform understands it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `!<topic> [extra words]`; `name` lower-cased as typed (the engine resolves aliases).
-    Topic {
-        name: String,
-        extra: String,
-    },
+    Topic { name: String, extra: String },
+    /// `!search <query>`; the query as typed after cleaning, possibly empty.
     Search(String),
+    /// `!ask <question>`.
     Ask(String),
+    /// `!quote <ref>`.
     Quote(String),
+    /// `!more`; any words after it are ignored.
     More,
+    /// `!sources`.
     Sources,
+    /// `!topics`.
     Topics,
+    /// `!help [command]`; the command name without prefix, lower-cased.
     Help(Option<String>),
+    /// `!about`.
     About,
+    /// `!compare <topic or words>`.
     Compare(String),
+    /// `!figures [topic]`.
     Figures(Option<String>),
     /// `!<name>` that is neither a command nor a topic, with the closest name when one is close.
     Unknown {
@@ -46,7 +60,7 @@ impl Grammar {
     }
 }
 
-/// A parsed message; `truncated` when the argument was cut to [`MAX_ARGUMENT_CHARS`].
+/// A parsed message; `truncated` when the input was cut to [`MAX_ARGUMENT_CHARS`] or left unread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
     pub command: Command,
@@ -63,76 +77,85 @@ pub struct CommandHelp {
     pub details: &'static str,
 }
 
+/// Every built-in command, in the order `!help` lists them.
 pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "ask",
         aliases: &["q", "question"],
         usage: "ask <question>",
         summary: "Answer a question with quoted passages",
-        details: "Ask in plain words; the content words rank the passages.\nExamples: !ask how much will Alibaba invest in AI?  !ask who is China Unicom?",
+        details: "Ask in plain words; the content words rank the passages.\n\
+                  Examples: !ask how much will Alibaba invest in AI?  !ask who is China Unicom?",
     },
     CommandHelp {
         name: "search",
         aliases: &["s", "find"],
         usage: "search <query>",
         summary: "Search passages: words, \"phrases\", -not, OR, source:name",
-        details: "All words must match (else any do). \"quoted phrases\", -word to exclude, a OR b, source:invezz.\nExamples: !search \"data centers\" Brazil  !search Zhenwu OR Kunlun -Nvidia",
+        details: "All words must match (else any do). \"quoted phrases\", -word to exclude, \
+                  a OR b, source:invezz.\n\
+                  Examples: !search \"data centers\" Brazil  !search Zhenwu OR Kunlun -Nvidia",
     },
     CommandHelp {
         name: "quote",
-        aliases: &["paragraph", "para"],
+        aliases: &["ref"],
         usage: "quote <ref>",
         summary: "The whole paragraph behind a passage, with its neighbours",
-        details: "Every quoted passage shows its ref (article:paragraph).\nExample: !quote invezz-shares-surge:2",
+        details: "Every quoted passage shows its ref (article:paragraph).\n\
+                  Example: !quote invezz-shares-surge:2",
     },
     CommandHelp {
         name: "more",
         aliases: &["next"],
         usage: "more",
         summary: "The next passages of the last answer here",
-        details: "Continues the last ask, search or topic answer in this conversation.",
+        details: "Continues the last ask, search or topic answer in this conversation.\n\
+                  Example: !more",
     },
     CommandHelp {
         name: "compare",
         aliases: &["vs"],
         usage: "compare <topic or words>",
         summary: "How each outlet reported the same thing, side by side",
-        details: "Examples: !compare stock  !compare AI budget",
+        details: "Give a topic or a few words.\nExamples: !compare stock  !compare AI budget",
     },
     CommandHelp {
         name: "figures",
         aliases: &["numbers"],
         usage: "figures [topic]",
         summary: "The key numbers in the coverage, with the quote that states each",
-        details: "Examples: !figures  !figures capex",
+        details: "Without a topic, the numbers of the whole coverage.\n\
+                  Examples: !figures  !figures capex",
     },
     CommandHelp {
         name: "sources",
         aliases: &["src", "articles"],
         usage: "sources",
         summary: "The articles and their attribution",
-        details: "Lists every article with publisher, title, date and link when known.",
+        details: "Lists every article with publisher, title, date and link when known.\n\
+                  Example: !sources",
     },
     CommandHelp {
         name: "topics",
         aliases: &[],
         usage: "topics",
         summary: "The topic commands",
-        details: "Each topic is a command, e.g. !capex or !chips.",
+        details: "Each topic is a command, e.g. !capex or !chips; words after it narrow it down.\n\
+                  Example: !topics",
     },
     CommandHelp {
         name: "help",
         aliases: &["h", "commands"],
         usage: "help [command]",
         summary: "This help, or one command in detail",
-        details: "Example: !help search",
+        details: "Examples: !help  !help search",
     },
     CommandHelp {
         name: "about",
         aliases: &["stats", "version"],
         usage: "about",
         summary: "Corpus and index statistics, version",
-        details: "How many articles and passages are indexed, and when.",
+        details: "How many articles and passages are indexed, and when.\nExample: !about",
     },
 ];
 
@@ -144,59 +167,36 @@ pub fn help_for(name: &str) -> Option<&'static CommandHelp> {
         .find(|c| c.name == name || c.aliases.contains(&name.as_str()))
 }
 
-/// Cleans user text: control, zero-width and bidi formatting characters out, whitespace
-/// collapsed, cut to [`MAX_ARGUMENT_CHARS`] at a word boundary. Returns the text and whether
-/// it was cut.
+/// Cleans user text: control, zero-width and bidi formatting characters out (`\n` and `\t`
+/// become spaces), whitespace collapsed and trimmed, cut to [`MAX_ARGUMENT_CHARS`] at a word
+/// boundary. Returns the text and whether it was cut.
 pub fn sanitize(text: &str) -> (String, bool) {
-    let mut limit = text.len().min(MAX_INPUT_BYTES);
-    while !text.is_char_boundary(limit) {
-        limit -= 1;
-    }
-    let mut out = String::with_capacity(limit.min(MAX_ARGUMENT_CHARS * 4));
-    let mut chars = 0;
-    let mut truncated = limit < text.len();
-    let mut pending_space = false;
-    for c in text[..limit].chars() {
-        if c.is_whitespace() || c == '\t' || c == '\n' {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if c.is_control() || is_invisible(c) {
-            continue;
-        }
-        if chars + usize::from(pending_space) + 1 > MAX_ARGUMENT_CHARS {
-            truncated = true;
-            if !pending_space && let Some(cut) = out.rfind(' ') {
-                out.truncate(cut);
-            }
-            break;
-        }
-        if std::mem::take(&mut pending_space) {
-            out.push(' ');
-            chars += 1;
-        }
-        out.push(c);
-        chars += 1;
-    }
-    (out, truncated)
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+    let (clean, unread) = clean(text);
+    let (cut, truncated) = cut_at_word(clean, MAX_ARGUMENT_CHARS);
+    (cut, unread || truncated)
 }
 
 /// Parses one message; `None` when it is not addressed to the bot.
 pub fn parse(input: &str, grammar: &Grammar) -> Option<Invocation> {
-    let (text, truncated) = sanitize(input);
-    let rest = text.strip_prefix(grammar.prefix.as_str())?;
+    let (text, unread) = clean(input);
+    let (prefix, _) = clean(&grammar.prefix);
+    let rest = strip_prefix_ignoring_case(&text, &prefix)?;
     if !rest.starts_with(char::is_alphanumeric) {
         return None;
     }
     let (name, argument) = rest.split_once(' ').unwrap_or((rest, ""));
-    let name = name.to_lowercase();
-    let argument = argument.trim().to_string();
+    let name: String = name.chars().take(MAX_NAME_CHARS).collect();
+    let (argument, truncated) = cut_at_word(argument.to_string(), MAX_ARGUMENT_CHARS);
+    Some(Invocation {
+        command: command_for(name.to_lowercase(), argument, grammar, &prefix),
+        truncated: unread || truncated,
+    })
+}
+
+/// The command a (lower-cased) name and its cleaned argument stand for.
+fn command_for(name: String, argument: String, grammar: &Grammar, prefix: &str) -> Command {
     let optional = |a: String| (!a.is_empty()).then_some(a);
-    let command = match help_for(&name).map(|h| h.name) {
+    match help_for(&name).map(|h| h.name) {
         Some("ask") => Command::Ask(argument),
         Some("search") => Command::Search(argument),
         Some("quote") => Command::Quote(argument),
@@ -205,7 +205,7 @@ pub fn parse(input: &str, grammar: &Grammar) -> Option<Invocation> {
         Some("figures") => Command::Figures(optional(argument)),
         Some("sources") => Command::Sources,
         Some("topics") => Command::Topics,
-        Some("help") => Command::Help(optional(argument).map(|a| a.to_lowercase())),
+        Some("help") => Command::Help(help_topic(&argument, prefix)),
         Some("about") => Command::About,
         _ if grammar.topics.contains(&name) => Command::Topic {
             name,
@@ -215,186 +215,151 @@ pub fn parse(input: &str, grammar: &Grammar) -> Option<Invocation> {
             let suggestion = closest(&name, grammar);
             Command::Unknown { name, suggestion }
         }
-    };
-    Some(Invocation { command, truncated })
+    }
 }
 
-/// The command or topic closest to a mistyped name.
+/// What `!help` was asked about: its first word, without a prefix, lower-cased.
+fn help_topic(argument: &str, prefix: &str) -> Option<String> {
+    let word = argument.split(' ').next().unwrap_or_default();
+    let word = strip_prefix_ignoring_case(word, prefix).unwrap_or(word);
+    let word = word.trim_start_matches(['!', '/']);
+    (!word.is_empty()).then(|| {
+        word.chars()
+            .take(MAX_NAME_CHARS)
+            .collect::<String>()
+            .to_lowercase()
+    })
+}
+
+/// `text` after `prefix`, comparing case-insensitively (phones capitalise `Clip!ask`).
+fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let mut rest = text.chars();
+    for expected in prefix.chars() {
+        let found = rest.next()?;
+        if found != expected && !found.to_lowercase().eq(expected.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(rest.as_str())
+}
+
+/// Removes control and invisible characters and collapses whitespace, reading at most
+/// [`MAX_INPUT_BYTES`]. Returns the text and whether some input was left unread; a word cut by
+/// that limit is dropped.
+fn clean(text: &str) -> (String, bool) {
+    let limit = text
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take_while(|&end| end <= MAX_INPUT_BYTES)
+        .last()
+        .unwrap_or(0);
+    let (window, unread) = text.split_at(limit);
+    let mut out = String::with_capacity(window.len());
+    let mut pending_space = false;
+    let mut chars = window.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+        } else if c == '\u{200D}'
+            && !pending_space
+            && joins_pictographs(out.chars().next_back(), chars.peek())
+        {
+            out.push(c);
+        } else if !c.is_control() && !is_invisible(c) {
+            if std::mem::take(&mut pending_space) {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+    }
+    let mid_word = !pending_space && unread.starts_with(|c: char| !c.is_whitespace());
+    if mid_word && let Some(space) = out.rfind(' ') {
+        out.truncate(space);
+    }
+    (out, !unread.is_empty())
+}
+
+/// Zero-width, bidi formatting and soft-hyphen characters: invisible, and able to disguise a
+/// command name or reorder how a reply reads.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Whether a zero-width joiner sits between two symbols (as in 👩‍💻), where it is part of an
+/// emoji; next to a letter or digit it could only hide something, so it goes.
+fn joins_pictographs(before: Option<char>, after: Option<&char>) -> bool {
+    let symbol = |c: char| c > '\u{2000}' && !c.is_alphanumeric() && !is_invisible(c);
+    before.is_some_and(symbol) && after.is_some_and(|&c| symbol(c))
+}
+
+/// Cuts cleaned text (single spaces, trimmed) to `max` chars at the last space before the
+/// limit; a single word longer than that is cut between graphemes, so no emoji or accent is
+/// split. Returns the text and whether it was cut.
+fn cut_at_word(mut text: String, max: usize) -> (String, bool) {
+    let Some((end, next)) = text.char_indices().nth(max) else {
+        return (text, false);
+    };
+    let cut = match next {
+        ' ' => end,
+        _ => text[..end]
+            .rfind(' ')
+            .unwrap_or_else(|| grapheme_start(&text, end)),
+    };
+    text.truncate(cut);
+    (text, true)
+}
+
+/// The start of the grapheme that holds byte `end`, or `end` itself when that grapheme is
+/// the first (a cut there would leave nothing).
+fn grapheme_start(text: &str, end: usize) -> usize {
+    let start = text
+        .grapheme_indices(true)
+        .map(|(i, _)| i)
+        .take_while(|&i| i <= end)
+        .last()
+        .unwrap_or(0);
+    if start == 0 { end } else { start }
+}
+
+/// The command or topic closest to a mistyped name, when one is close enough to suggest.
 fn closest(name: &str, grammar: &Grammar) -> Option<String> {
-    let name: String = name.chars().take(40).collect();
     let candidates = COMMANDS
         .iter()
-        .map(|c| c.name.to_string())
-        .chain(grammar.topics.iter().cloned());
-    let mut best: Option<(f64, String)> = None;
+        .map(|c| c.name)
+        .chain(grammar.topics.iter().map(String::as_str));
+    let mut best: Option<((u8, f64), &str)> = None;
     for candidate in candidates {
-        let mut score = strsim::jaro_winkler(&name, &candidate);
-        if name.len() >= 3 && candidate.starts_with(&name) {
-            score = score.max(0.95);
+        let score = closeness(name, candidate);
+        if score.0 == 0 && score.1 < SUGGEST_SIMILARITY {
+            continue;
         }
-        if strsim::damerau_levenshtein(&name, &candidate) == 1 {
-            score = score.max(0.9);
-        }
-        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+        if best.is_none_or(|(b, _)| score > b) {
             best = Some((score, candidate));
         }
     }
-    best.filter(|(s, _)| *s >= 0.85).map(|(_, c)| c)
+    best.map(|(_, c)| c.to_string())
+}
+
+/// How close `name` is to `candidate`: a tier (2 = typed the start of it, 1 = one or two slips,
+/// 0 = neither) and the Jaro-Winkler similarity to break ties.
+fn closeness(name: &str, candidate: &str) -> (u8, f64) {
+    let similarity = strsim::jaro_winkler(name, candidate);
+    let length = name.chars().count();
+    if length >= 3 && candidate.starts_with(name) {
+        return (2, similarity);
+    }
+    let slips = strsim::damerau_levenshtein(name, candidate);
+    let close = (length >= 2 && slips <= 1) || (length >= 6 && slips <= 2);
+    (u8::from(close), similarity)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn grammar() -> Grammar {
-        Grammar::new("!", vec!["capex".into(), "spending".into(), "chips".into()])
-    }
-
-    fn cmd(text: &str) -> Option<Command> {
-        parse(text, &grammar()).map(|i| i.command)
-    }
-
-    #[test]
-    fn every_command_parses() {
-        assert_eq!(
-            cmd("!ask how much?"),
-            Some(Command::Ask("how much?".into()))
-        );
-        assert_eq!(
-            cmd("!search \"data centers\" -x"),
-            Some(Command::Search("\"data centers\" -x".into()))
-        );
-        assert_eq!(cmd("!quote a:1"), Some(Command::Quote("a:1".into())));
-        assert_eq!(cmd("!more please"), Some(Command::More));
-        assert_eq!(cmd("!sources"), Some(Command::Sources));
-        assert_eq!(cmd("!topics"), Some(Command::Topics));
-        assert_eq!(cmd("!help"), Some(Command::Help(None)));
-        assert_eq!(
-            cmd("!help Search"),
-            Some(Command::Help(Some("search".into())))
-        );
-        assert_eq!(cmd("!about"), Some(Command::About));
-        assert_eq!(
-            cmd("!compare stock"),
-            Some(Command::Compare("stock".into()))
-        );
-        assert_eq!(cmd("!figures"), Some(Command::Figures(None)));
-        assert_eq!(
-            cmd("!figures chips"),
-            Some(Command::Figures(Some("chips".into())))
-        );
-    }
-
-    #[test]
-    fn topics_and_aliases_are_commands_with_extra_words() {
-        assert_eq!(
-            cmd("!capex"),
-            Some(Command::Topic {
-                name: "capex".into(),
-                extra: String::new()
-            })
-        );
-        assert_eq!(
-            cmd("!Spending 2025"),
-            Some(Command::Topic {
-                name: "spending".into(),
-                extra: "2025".into()
-            })
-        );
-    }
-
-    #[test]
-    fn command_names_are_case_insensitive_and_have_aliases() {
-        assert_eq!(cmd("!ASK x"), Some(Command::Ask("x".into())));
-        assert_eq!(cmd("!s x"), Some(Command::Search("x".into())));
-        assert_eq!(cmd("!next"), Some(Command::More));
-        assert_eq!(cmd("!vs stock"), Some(Command::Compare("stock".into())));
-    }
-
-    #[test]
-    fn messages_not_addressed_to_the_bot_are_ignored() {
-        for text in ["hello", "", "!", "! ask", "!!!", "  ", "ask !x", "!?"] {
-            assert_eq!(cmd(text), None, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn a_custom_prefix_is_honoured() {
-        let g = Grammar::new("clip!", vec![]);
-        assert_eq!(
-            parse("clip!ask x", &g).map(|i| i.command),
-            Some(Command::Ask("x".into()))
-        );
-        assert_eq!(parse("!ask x", &g), None);
-    }
-
-    #[test]
-    fn misspelled_command_suggests_the_closest() {
-        assert_eq!(
-            cmd("!serch x"),
-            Some(Command::Unknown {
-                name: "serch".into(),
-                suggestion: Some("search".into())
-            })
-        );
-        assert_eq!(
-            cmd("!capx"),
-            Some(Command::Unknown {
-                name: "capx".into(),
-                suggestion: Some("capex".into())
-            })
-        );
-        assert_eq!(
-            cmd("!sea x"),
-            Some(Command::Unknown {
-                name: "sea".into(),
-                suggestion: Some("search".into())
-            })
-        );
-        assert_eq!(
-            cmd("!zzzzzz"),
-            Some(Command::Unknown {
-                name: "zzzzzz".into(),
-                suggestion: None
-            })
-        );
-    }
-
-    #[test]
-    fn invisible_and_control_characters_are_removed() {
-        assert_eq!(cmd("!as\u{200B}k x\u{0}y"), Some(Command::Ask("xy".into())));
-        assert_eq!(
-            sanitize("a\u{202E}b\u{2066}c\u{FEFF}"),
-            ("abc".into(), false)
-        );
-        assert_eq!(sanitize("  a \n\t b  "), ("a b".into(), false));
-        assert_eq!(sanitize("\u{1}\u{2}\u{7f}"), (String::new(), false));
-    }
-
-    #[test]
-    fn huge_input_is_cut_at_a_word_boundary() {
-        let (text, truncated) = sanitize(&"word ".repeat(20_000));
-        assert!(truncated);
-        assert!(text.chars().count() <= MAX_ARGUMENT_CHARS);
-        assert!(text.ends_with("word"));
-        let one_word = "a".repeat(100_000);
-        let parsed = parse(&format!("!ask {one_word}"), &grammar()).unwrap();
-        assert!(parsed.truncated);
-    }
-
-    #[test]
-    fn emoji_and_right_to_left_text_survive() {
-        assert_eq!(
-            cmd("!ask 🚀 علي بابا"),
-            Some(Command::Ask("🚀 علي بابا".into()))
-        );
-    }
-
-    #[test]
-    fn help_entries_are_found_by_name_alias_and_prefix() {
-        assert_eq!(help_for("!search").unwrap().name, "search");
-        assert_eq!(help_for("/ASK").unwrap().name, "ask");
-        assert_eq!(help_for("numbers").unwrap().name, "figures");
-        assert!(help_for("capex").is_none());
-    }
-}
+mod tests;

@@ -81,11 +81,11 @@ const FURNITURE: &[&str] = &[
 
 static FURNITURE_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
-        r"(?i)^disclaimer\b",
-        r"(?i)\bfirst appeared (in|on)\b",
-        r"(?i)\boriginally published (in|on|by)\b",
-        r"(?i)\brepublishing without permission\b",
-        r"(?i)\ball rights reserved\b",
+        r"(?i)^disclaimer(?-u:\b)",
+        r"(?i)(?-u:\b)first appeared (in|on)(?-u:\b)",
+        r"(?i)(?-u:\b)originally published (in|on|by)(?-u:\b)",
+        r"(?i)(?-u:\b)republishing without permission(?-u:\b)",
+        r"(?i)(?-u:\b)all rights reserved(?-u:\b)",
         r"(?i)^(©|copyright\s+(©\s*)?\d{4})",
         r"(?i)^this article (is|was|has been) machine[- ]translated",
         r"(?i)^please enter your (comment|name|email)",

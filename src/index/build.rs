@@ -14,6 +14,8 @@ use super::store::Fingerprint;
 use crate::corpus::{self, ArticleMeta};
 
 pub const MANIFEST: &str = "manifest.json";
+
+type Loaded = Result<(corpus::Article, Vec<corpus::Passage>), corpus::Warning>;
 const FORMAT: u32 = 1;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
@@ -107,28 +109,53 @@ pub fn fill(
         passages: 0,
         warnings: Vec::new(),
     };
-    for file in &files {
-        progress.inc(1);
-        let article = match corpus::load_file(file) {
-            Ok(article) => article,
-            Err(warning) => {
-                tracing::warn!(file = %warning.file.display(), problem = %warning.problem, "skipped article");
-                manifest.warnings.push(warning.to_string());
-                continue;
-            }
-        };
-        let passages = article.passages();
-        for passage in &passages {
-            writer.add_document(fields.document(&article, passage))?;
+    // Reading and cleaning run on worker threads, in file order per worker; documents are
+    // added here as they come (the ranking never depends on document order).
+    let loaders = threads.max(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Loaded>(256);
+    let result = std::thread::scope(|scope| -> Result<(), IndexError> {
+        for worker in 0..loaders {
+            let tx = tx.clone();
+            let files = &files;
+            scope.spawn(move || {
+                for file in files.iter().skip(worker).step_by(loaders) {
+                    let loaded = corpus::load_file(file).map(|article| {
+                        let passages = article.passages();
+                        (article, passages)
+                    });
+                    if tx.send(loaded).is_err() {
+                        return;
+                    }
+                }
+            });
         }
-        manifest.passages += passages.len() as u64;
-        manifest.articles.push(ArticleEntry {
-            slug: article.slug.clone(),
-            meta: article.meta.clone(),
-            paragraphs: article.paragraphs.len() as u32,
-            passages: passages.len() as u32,
-        });
-    }
+        drop(tx);
+        for loaded in rx {
+            progress.inc(1);
+            let (article, passages) = match loaded {
+                Ok(loaded) => loaded,
+                Err(warning) => {
+                    tracing::warn!(file = %warning.file.display(), problem = %warning.problem, "skipped article");
+                    manifest.warnings.push(warning.to_string());
+                    continue;
+                }
+            };
+            for passage in &passages {
+                writer.add_document(fields.document(&article, passage))?;
+            }
+            manifest.passages += passages.len() as u64;
+            manifest.articles.push(ArticleEntry {
+                slug: article.slug.clone(),
+                meta: article.meta.clone(),
+                paragraphs: article.paragraphs.len() as u32,
+                passages: passages.len() as u32,
+            });
+        }
+        Ok(())
+    });
+    result?;
+    manifest.articles.sort_by(|a, b| a.slug.cmp(&b.slug));
+    manifest.warnings.sort();
     if manifest.articles.is_empty() {
         return Err(IndexError::NoArticles(manifest.warnings.len()));
     }

@@ -239,6 +239,10 @@ impl Fingerprint {
             }
         }
         paths.sort();
+        // Looked up by path: a corpus has tens of thousands of files.
+        let previous_by_path: std::collections::HashMap<&str, &FileStamp> = previous
+            .map(|p| p.files.iter().map(|f| (f.path.as_str(), f)).collect())
+            .unwrap_or_default();
         let mut files = Vec::with_capacity(paths.len());
         for (relative, path) in paths {
             let Ok(meta) = fs::metadata(&path) else {
@@ -249,8 +253,9 @@ impl Fingerprint {
                 .ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos());
-            let known = previous
-                .and_then(|p| p.files.iter().find(|f| f.path == relative))
+            let known = previous_by_path
+                .get(relative.as_str())
+                .copied()
                 .filter(|f| f.size == meta.len() && f.mtime_ns == mtime_ns && mtime_ns != 0);
             let hash = match known {
                 Some(f) => f.hash.clone(),
