@@ -14,6 +14,8 @@ pub enum ChatFormat {
     Json,
     /// The Discord message payload the bot would send.
     Discord,
+    /// The Matrix event content the bot would send.
+    Matrix,
 }
 
 /// Runs the chat on stdin/stdout until end of input or `quit`.
@@ -77,5 +79,6 @@ pub fn answer_line(engine: &Engine, line: &str, format: ChatFormat, style: TextS
         ChatFormat::Text => render::text::render(&answer, style),
         ChatFormat::Json => render::json::render(line, &answer),
         ChatFormat::Discord => crate::discord::preview(&answer),
+        ChatFormat::Matrix => crate::matrix::render::preview(&answer),
     }
 }

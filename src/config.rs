@@ -40,7 +40,42 @@ pub struct Config {
     pub http_listen: Option<std::net::SocketAddr>,
     pub cooldown_user_per_minute: u32,
     pub cooldown_channel_per_minute: u32,
-    pub matrix_homeserver: Option<String>,
+    /// The Matrix bot's settings, when MATRIX_HOMESERVER is set.
+    pub matrix: Option<MatrixConfig>,
+}
+
+/// How the Matrix bot proves who it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatrixAuth {
+    Password(Secret),
+    AccessToken(Secret),
+}
+
+/// Everything the Matrix bot needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixConfig {
+    /// The homeserver's base URL, e.g. `https://matrix.example.org`.
+    pub homeserver: String,
+    /// The bot's user id (`@clippings:example.org`) or localpart.
+    pub user: String,
+    pub auth: MatrixAuth,
+    /// Session, device keys and sync position live here.
+    pub state_dir: PathBuf,
+    /// Who may invite the bot: `@user:server` or `*:server` entries; empty means everyone.
+    pub allowed: Vec<String>,
+}
+
+impl MatrixConfig {
+    /// Whether an invite (or a command) from `user_id` is accepted.
+    pub fn allows(&self, user_id: &str) -> bool {
+        self.allowed.is_empty()
+            || self.allowed.iter().any(|entry| {
+                entry == user_id
+                    || entry
+                        .strip_prefix('*')
+                        .is_some_and(|server| server.starts_with(':') && user_id.ends_with(server))
+            })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +178,7 @@ impl Config {
                     .ok_or_else(|| invalid(name, "expected a whole number above 0")),
             }
         };
+        let matrix = matrix_config(&var)?;
         Ok(Config {
             discord_guild_id,
             discord_public_key,
@@ -159,9 +195,70 @@ impl Config {
             prefix,
             log_json,
             discord_token: var("DISCORD_TOKEN").map(Secret),
-            matrix_homeserver: var("MATRIX_HOMESERVER"),
+            matrix,
         })
     }
+}
+
+fn matrix_config(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<MatrixConfig>, ConfigError> {
+    let Some(homeserver) = var("MATRIX_HOMESERVER") else {
+        return Ok(None);
+    };
+    if !(homeserver.starts_with("https://") || homeserver.starts_with("http://")) {
+        return Err(invalid(
+            "MATRIX_HOMESERVER",
+            "expected the homeserver's URL, like https://matrix.example.org",
+        ));
+    }
+    let user = var("MATRIX_USER").ok_or_else(|| {
+        invalid(
+            "MATRIX_USER",
+            "set it to the bot's user id, like @clippings:example.org",
+        )
+    })?;
+    if user.starts_with('@') && !user.contains(':') {
+        return Err(invalid(
+            "MATRIX_USER",
+            "a full user id looks like @clippings:example.org",
+        ));
+    }
+    let auth = match (var("MATRIX_PASSWORD"), var("MATRIX_ACCESS_TOKEN")) {
+        (_, Some(token)) => MatrixAuth::AccessToken(Secret(token)),
+        (Some(password), None) => MatrixAuth::Password(Secret(password)),
+        (None, None) => {
+            return Err(invalid(
+                "MATRIX_PASSWORD",
+                "set MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN for the bot account",
+            ));
+        }
+    };
+    let allowed: Vec<String> = var("MATRIX_ALLOWED_USERS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+        .collect();
+    if let Some(bad) = allowed
+        .iter()
+        .find(|e| !((e.starts_with('@') || e.starts_with("*:")) && e.contains(':')))
+    {
+        return Err(invalid(
+            "MATRIX_ALLOWED_USERS",
+            &format!("{bad:?} is neither @user:server nor *:server"),
+        ));
+    }
+    Ok(Some(MatrixConfig {
+        homeserver,
+        user,
+        auth,
+        state_dir: var("MATRIX_STATE_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "matrix-state".into()),
+        allowed,
+    }))
 }
 
 #[cfg(test)]
@@ -196,6 +293,7 @@ mod tests {
             ("COOLDOWN_USER_PER_MINUTE", "0"),
             ("LOG_FORMAT", "xml"),
             ("CLIPPINGS_PREFIX", "a b"),
+            ("MATRIX_HOMESERVER", "matrix.example.org"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(err.starts_with(&format!("invalid {name}")), "{err}");
@@ -207,6 +305,38 @@ mod tests {
         let c = config(&[("DISCORD_TOKEN", "very-secret")]).unwrap();
         assert!(!format!("{c:?}").contains("very-secret"));
         assert_eq!(c.discord_token.unwrap().expose(), "very-secret");
+    }
+
+    #[test]
+    fn matrix_needs_a_user_and_a_secret() {
+        let base = [("MATRIX_HOMESERVER", "http://127.0.0.1:8008")];
+        let err = config(&base).unwrap_err().to_string();
+        assert!(err.starts_with("invalid MATRIX_USER"), "{err}");
+        let err = config(&[base[0], ("MATRIX_USER", "@bot:localhost")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("invalid MATRIX_PASSWORD"), "{err}");
+        let c = config(&[
+            base[0],
+            ("MATRIX_USER", "@bot:localhost"),
+            ("MATRIX_PASSWORD", "pw-secret"),
+            ("MATRIX_ALLOWED_USERS", "@alice:localhost, *:example.org"),
+        ])
+        .unwrap();
+        let m = c.matrix.as_ref().unwrap();
+        assert_eq!(m.state_dir, PathBuf::from("matrix-state"));
+        assert!(m.allows("@alice:localhost") && m.allows("@bob:example.org"));
+        assert!(!m.allows("@mallory:localhost") && !m.allows("@x:evil.example.org.net"));
+        assert!(!format!("{c:?}").contains("pw-secret"));
+        let err = config(&[
+            base[0],
+            ("MATRIX_USER", "@bot:localhost"),
+            ("MATRIX_ACCESS_TOKEN", "t"),
+            ("MATRIX_ALLOWED_USERS", "alice"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("invalid MATRIX_ALLOWED_USERS"), "{err}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //!   ranking, quotes, paging).
 //! - [`render`]: answers as terminal text and as the stable JSON interface.
 //! - [`discord`]: the Discord adapter (gateway bot, HTTP interactions endpoint, embeds).
+//! - [`matrix`]: the Matrix adapter (matrix-sdk bot with end-to-end encryption, HTML notices).
 //! - [`app`], [`chat`], [`config`], [`logging`]: start-up, live reload, the terminal chat.
 //! - [`eval`]: answer-quality scoring.
 
@@ -22,6 +23,7 @@ pub mod engine;
 pub mod eval;
 pub mod index;
 pub mod logging;
+pub mod matrix;
 pub mod platforms;
 pub mod render;
 pub mod synth;

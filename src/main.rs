@@ -41,6 +41,8 @@ enum Format {
     Json,
     /// The exact Discord message payload the bot would send.
     Discord,
+    /// The exact Matrix event content the bot would send.
+    Matrix,
 }
 
 #[derive(Subcommand)]
@@ -205,16 +207,12 @@ fn chat_format(format: Format) -> ChatFormat {
         Format::Text => ChatFormat::Text,
         Format::Json => ChatFormat::Json,
         Format::Discord => ChatFormat::Discord,
+        Format::Matrix => ChatFormat::Matrix,
     }
 }
 
 /// The main job: every configured chat platform, or the terminal chat when none is.
 fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
-    if config.matrix_homeserver.is_some() {
-        anyhow::bail!(
-            "the Matrix adapter is not built into this version yet; unset MATRIX_HOMESERVER"
-        );
-    }
     let engine = app::engine(
         &config.data_dir,
         &config.index_dir,
@@ -223,7 +221,7 @@ fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
     )?;
     let _reloader = app::reload_on_change(engine.clone(), &config.index_dir)?;
     let endpoint = config.discord_public_key.as_ref().zip(config.http_listen);
-    if config.discord_token.is_none() && endpoint.is_none() {
+    if config.discord_token.is_none() && endpoint.is_none() && config.matrix.is_none() {
         chat::run(&engine, ChatFormat::Text, true)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -261,6 +259,7 @@ fn print_answer(answer: Option<Answer>, format: Format, query: &str) {
         }
         Format::Json => println!("{}", render::json::render(query, &answer)),
         Format::Discord => println!("{}", clippings::discord::preview(&answer)),
+        Format::Matrix => println!("{}", clippings::matrix::render::preview(&answer)),
     }
 }
 

@@ -37,7 +37,7 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         user_per_minute: config.cooldown_user_per_minute,
         channel_per_minute: config.cooldown_channel_per_minute,
     };
-    let discord = Arc::new(Discord::new(engine, cooldowns));
+    let discord = Arc::new(Discord::new(engine.clone(), cooldowns));
     let (stop_tx, stop_rx) = watch::channel(false);
     let stopped = move |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
@@ -52,6 +52,12 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         let discord = discord.clone();
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move { discord::gateway::run(discord, gateway, stop).await });
+    }
+    if let Some(matrix_config) = &config.matrix {
+        let matrix = Arc::new(crate::matrix::Matrix::new(engine.clone(), cooldowns));
+        let matrix_config = matrix_config.clone();
+        let stop = stopped(stop_rx.clone());
+        tasks.spawn(async move { crate::matrix::bot::run(matrix, matrix_config, stop).await });
     }
     if let (Some(key), Some(addr)) = (&config.discord_public_key, config.http_listen) {
         let key = discord::endpoint::public_key(key)

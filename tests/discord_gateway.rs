@@ -340,3 +340,56 @@ async fn slow_answers_are_deferred_then_completed() {
     let _ = stop_tx.send(());
     let _ = tokio::time::timeout(Duration::from_secs(15), bot).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watchdog_restarts_a_shard_stuck_before_ready() {
+    let peer = Peer::start().await;
+    // The first session is acknowledged (HELLO, heartbeat ACKs) but never gets READY: serenity
+    // alone would wait on it forever.
+    peer.withhold_ready(1);
+    let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
+    let discord = Arc::new(Discord::new(engine, Cooldowns::default()));
+    let config = GatewayConfig {
+        proxy: Some(peer.base.clone()),
+        silent_after: Duration::from_secs(2),
+        watch_every: Duration::from_millis(500),
+        ..GatewayConfig::new(Secret::new("t"))
+    };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let bot = tokio::spawn(gateway::run(discord, config, async move {
+        let _ = stop_rx.await;
+    }));
+    peer.wait_identified().await;
+    // The restarted shard identifies again on a new connection and then answers.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while peer.connections() < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the stuck shard was never restarted"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let identifies = || {
+        peer.gateway_frames()
+            .iter()
+            .filter(|f| f["op"] == 2)
+            .count()
+    };
+    while identifies() < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "no second IDENTIFY");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    peer.dispatch(
+        "MESSAGE_CREATE",
+        message("2101", user(USER_ID, "alice", false), "!capex"),
+    );
+    peer.wait_call("the reply after the restart", |c| is_message_to(c, "2101"))
+        .await;
+    let _ = stop_tx.send(());
+    tokio::time::timeout(Duration::from_secs(20), bot)
+        .await
+        .expect("stops")
+        .unwrap()
+        .unwrap();
+}

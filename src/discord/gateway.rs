@@ -33,6 +33,10 @@ pub struct GatewayConfig {
     pub proxy: Option<String>,
     /// An interaction not answered by then is deferred, then completed ([`DEFER_AFTER`]).
     pub defer_after: Duration,
+    /// A shard not connected for this long is restarted by the watchdog ([`SILENT_SHARD`]).
+    pub silent_after: Duration,
+    /// How often the watchdog looks.
+    pub watch_every: Duration,
 }
 
 impl GatewayConfig {
@@ -42,6 +46,8 @@ impl GatewayConfig {
             guild_id: None,
             proxy: None,
             defer_after: DEFER_AFTER,
+            silent_after: SILENT_SHARD,
+            watch_every: Duration::from_secs(15),
         }
     }
 }
@@ -188,7 +194,11 @@ pub async fn run(
         .await
         .map_err(|e| anyhow::anyhow!("cannot start the Discord client: {e}"))?;
     let manager = client.shard_manager.clone();
-    let watchdog = tokio::spawn(watchdog(manager.clone()));
+    let watchdog = tokio::spawn(watchdog(
+        manager.clone(),
+        config.watch_every,
+        config.silent_after,
+    ));
     let result = tokio::select! {
         result = client.start_autosharded() => result.map_err(|e| anyhow::anyhow!("Discord connection failed: {e}")),
         () = shutdown => {
@@ -201,11 +211,16 @@ pub async fn run(
     result
 }
 
-/// Restarts a shard that has not been connected for [`SILENT_SHARD`].
-async fn watchdog(manager: Arc<serenity::gateway::ShardManager>) {
+/// Restarts a shard that has not been connected (READY received) for `silent_after`: serenity
+/// reconnects a socket that drops or misses heartbeats, but not a session stuck before READY.
+async fn watchdog(
+    manager: Arc<serenity::gateway::ShardManager>,
+    every: Duration,
+    silent_after: Duration,
+) {
     let mut down_since: HashMap<ShardId, Instant> = HashMap::new();
     loop {
-        tokio::time::sleep(Duration::from_secs(15)).await;
+        tokio::time::sleep(every).await;
         let stages: Vec<(ShardId, ConnectionStage)> = manager
             .runners
             .lock()
@@ -219,7 +234,7 @@ async fn watchdog(manager: Arc<serenity::gateway::ShardManager>) {
                 continue;
             }
             let since = *down_since.entry(id).or_insert_with(Instant::now);
-            if since.elapsed() > SILENT_SHARD {
+            if since.elapsed() > silent_after {
                 tracing::warn!(shard = id.0, ?stage, "shard silent; restarting it");
                 manager.restart(id).await;
                 down_since.remove(&id);

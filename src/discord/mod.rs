@@ -67,7 +67,8 @@ pub struct Discord {
     channels: DefaultKeyedRateLimiter<u64>,
 }
 
-fn quota(per_minute: u32) -> Quota {
+/// A per-minute budget with a small burst (shared by every platform's cooldowns).
+pub(crate) fn quota(per_minute: u32) -> Quota {
     let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
     Quota::per_minute(n)
         .allow_burst(NonZeroU32::new(per_minute.clamp(1, 5)).unwrap_or(NonZeroU32::MIN))

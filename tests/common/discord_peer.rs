@@ -32,6 +32,10 @@ pub struct Peer {
     gateway_frames: Arc<Mutex<Vec<Value>>>,
     changed: Arc<Notify>,
     events: broadcast::Sender<Value>,
+    /// Gateway connections that will get no READY after IDENTIFY (a stuck session).
+    withhold_ready: Arc<std::sync::atomic::AtomicUsize>,
+    /// Gateway connections opened so far.
+    connections: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 pub fn user(id: &str, name: &str, bot: bool) -> Value {
@@ -77,6 +81,8 @@ impl Peer {
             gateway_frames: Arc::default(),
             changed: Arc::new(Notify::new()),
             events,
+            withhold_ready: Arc::default(),
+            connections: Arc::default(),
         };
         let app = Router::new()
             .route("/ws", get(gateway))
@@ -86,6 +92,17 @@ impl Peer {
             let _ = axum::serve(listener, app).await;
         });
         peer
+    }
+
+    /// The next `n` gateway connections are acknowledged but never get READY.
+    pub fn withhold_ready(&self, n: usize) {
+        self.withhold_ready
+            .store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Gateway connections opened so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Sends a gateway dispatch event (`t`, `d`) to every connected shard.
@@ -175,6 +192,12 @@ async fn gateway(State(peer): State<Peer>, upgrade: WebSocketUpgrade) -> Respons
 }
 
 async fn session(peer: Peer, mut socket: WebSocket) {
+    use std::sync::atomic::Ordering;
+    peer.connections.fetch_add(1, Ordering::SeqCst);
+    let stuck = peer
+        .withhold_ready
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
     let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}});
     if socket
         .send(WsMessage::Text(hello.to_string().into()))
@@ -198,6 +221,7 @@ async fn session(peer: Peer, mut socket: WebSocket) {
                         let ack = json!({"op": 11});
                         let _ = socket.send(WsMessage::Text(ack.to_string().into())).await;
                     }
+                    Some(2) if stuck => {}
                     Some(2) => {
                         sequence += 1;
                         let shard = value["d"]["shard"].clone();

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod discord_peer;
+pub mod synapse;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,424 @@
+//! The Matrix bot (the real `clippings` binary) against a real Synapse on 127.0.0.1: plain and
+//! encrypted rooms, threads, hostile input, restarts without double answers, a homeserver
+//! that goes away and comes back, and rate limits.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use common::Workspace;
+use common::synapse::{Limits, Synapse};
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
+use matrix_sdk::ruma::events::InitialStateEvent;
+use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
+use matrix_sdk::ruma::events::room::member::MembershipState;
+use matrix_sdk::ruma::events::room::message::{
+    MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
+};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
+use matrix_sdk::{Client, Room};
+use tokio::sync::mpsc;
+
+const BOT: &str = "clippings";
+const BOT_PASSWORD: &str = "bot-password-secret";
+const WAIT: Duration = Duration::from_secs(90);
+
+/// The bot as a separate process, configured only through the environment.
+struct Bot {
+    child: tokio::process::Child,
+}
+
+impl Bot {
+    fn start(ws: &Workspace, synapse: &Synapse) -> Bot {
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clippings"))
+            .arg("--data")
+            .arg(ws.data())
+            .arg("--index")
+            .arg(ws.index())
+            .env("MATRIX_HOMESERVER", &synapse.url)
+            .env("MATRIX_USER", BOT)
+            .env("MATRIX_PASSWORD", BOT_PASSWORD)
+            .env("MATRIX_STATE_DIR", ws.dir.path().join("matrix-state"))
+            .env("COOLDOWN_USER_PER_MINUTE", "1000")
+            .env("COOLDOWN_CHANNEL_PER_MINUTE", "1000")
+            .env("RUST_LOG", "info,matrix_sdk=warn,matrix_sdk_crypto=warn")
+            .env_remove("DISCORD_TOKEN")
+            .env_remove("DISCORD_PUBLIC_KEY")
+            .env_remove("MATRIX_ACCESS_TOKEN")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(
+                std::fs::File::create(ws.dir.path().join("bot.log"))
+                    .unwrap()
+                    .try_clone()
+                    .map(std::process::Stdio::from)
+                    .unwrap(),
+            )
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        Bot { child }
+    }
+
+    /// SIGTERM, and the bot must exit cleanly.
+    async fn stop(mut self) {
+        let pid = self.child.id().unwrap().to_string();
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("the bot exits after SIGTERM")
+            .unwrap();
+        assert!(status.success(), "{status:?}");
+    }
+}
+
+fn bot_log(ws: &Workspace) -> String {
+    std::fs::read_to_string(ws.dir.path().join("bot.log")).unwrap_or_default()
+}
+
+/// A person on the homeserver, with a syncing client that collects every message it sees.
+struct User {
+    client: Client,
+    seen: mpsc::UnboundedReceiver<(OwnedRoomId, OriginalSyncRoomMessageEvent)>,
+    /// Bot messages seen so far, by room.
+    bot_messages: HashMap<OwnedRoomId, Vec<OriginalSyncRoomMessageEvent>>,
+}
+
+impl User {
+    async fn login(synapse: &Synapse, name: &str, password: &str) -> User {
+        let client = Client::builder()
+            .homeserver_url(&synapse.url)
+            .build()
+            .await
+            .unwrap();
+        client
+            .matrix_auth()
+            .login_username(name, password)
+            .send()
+            .await
+            .unwrap();
+        let (tx, seen) = mpsc::unbounded_channel();
+        client.add_event_handler(move |event: OriginalSyncRoomMessageEvent, room: Room| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send((room.room_id().to_owned(), event));
+            }
+        });
+        client.sync_once(SyncSettings::default()).await.unwrap();
+        let syncing = client.clone();
+        tokio::spawn(async move {
+            let settings = SyncSettings::default().timeout(Duration::from_secs(5));
+            loop {
+                if syncing.sync_once(settings.clone()).await.is_err() {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        });
+        User {
+            client,
+            seen,
+            bot_messages: HashMap::new(),
+        }
+    }
+
+    fn bot_id(&self) -> OwnedUserId {
+        format!("@{BOT}:localhost").try_into().unwrap()
+    }
+
+    async fn room_with_bot(&self, encrypted: bool, before_invite: Option<&str>) -> Room {
+        let mut request = CreateRoom::new();
+        if encrypted {
+            request.initial_state = vec![
+                InitialStateEvent::with_empty_state_key(
+                    RoomEncryptionEventContent::with_recommended_defaults(),
+                )
+                .to_raw_any(),
+            ];
+        }
+        let room = self.client.create_room(request).await.unwrap();
+        if let Some(text) = before_invite {
+            room.send(RoomMessageEventContent::text_plain(text))
+                .await
+                .unwrap();
+        }
+        room.invite_user_by_id(&self.bot_id()).await.unwrap();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let joined = room
+                .get_member_no_sync(&self.bot_id())
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|m| *m.membership() == MembershipState::Join);
+            if joined {
+                return room;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the bot did not join"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn say(&self, room: &Room, content: RoomMessageEventContent) -> OwnedEventId {
+        room.send(content).await.unwrap().response.event_id
+    }
+
+    /// Collects what arrived; bot messages are kept by room.
+    fn drain(&mut self) {
+        let bot = self.bot_id();
+        while let Ok((room, event)) = self.seen.try_recv() {
+            if event.sender == bot {
+                self.bot_messages.entry(room).or_default().push(event);
+            }
+        }
+    }
+
+    /// The bot's reply to `command`, waiting for it.
+    async fn reply_to(
+        &mut self,
+        room: &RoomId,
+        command: &OwnedEventId,
+    ) -> OriginalSyncRoomMessageEvent {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            self.drain();
+            if let Some(reply) = self
+                .bot_messages
+                .get(room)
+                .into_iter()
+                .flatten()
+                .find(|e| replied_to(e).as_ref() == Some(command))
+            {
+                return reply.clone();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no reply to {command}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn replies_to(&mut self, room: &RoomId, command: &OwnedEventId) -> usize {
+        self.drain();
+        self.bot_messages
+            .get(room)
+            .into_iter()
+            .flatten()
+            .filter(|e| replied_to(e).as_ref() == Some(command))
+            .count()
+    }
+}
+
+fn replied_to(event: &OriginalSyncRoomMessageEvent) -> Option<OwnedEventId> {
+    match &event.content.relates_to {
+        Some(Relation::Reply(reply)) => Some(reply.in_reply_to.event_id.clone()),
+        Some(Relation::Thread(thread)) => thread.in_reply_to.as_ref().map(|r| r.event_id.clone()),
+        _ => None,
+    }
+}
+
+/// The notice's plain body and HTML body.
+fn notice(event: &OriginalSyncRoomMessageEvent) -> (String, String) {
+    let MessageType::Notice(notice) = &event.content.msgtype else {
+        panic!(
+            "the bot answers with m.notice, got {:?}",
+            event.content.msgtype
+        );
+    };
+    let html = notice
+        .formatted
+        .as_ref()
+        .map(|f| f.body.clone())
+        .unwrap_or_default();
+    (notice.body.clone(), html)
+}
+
+fn text(body: &str) -> RoomMessageEventContent {
+    RoomMessageEventContent::text_plain(body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_in_plain_encrypted_and_threaded_rooms_and_never_twice_across_restarts() {
+    let synapse = Synapse::start(Limits::Raised);
+    synapse.register(BOT, BOT_PASSWORD);
+    synapse.register("alice", "alice-password");
+    let ws = Workspace::new();
+    let bot = Bot::start(&ws, &synapse);
+    let mut alice = User::login(&synapse, "alice", "alice-password").await;
+
+    // A command sent before the bot was ever in the room is history, never answered.
+    let room = alice.room_with_bot(false, Some("!capex")).await;
+    let id = room.room_id().to_owned();
+
+    let capex = alice.say(&room, text("!capex")).await;
+    let reply = alice.reply_to(&id, &capex).await;
+    let (body, html) = notice(&reply);
+    assert!(body.contains("ref "), "{body}");
+    assert!(
+        html.contains("<blockquote>") && html.contains("<strong>"),
+        "{html}"
+    );
+    let mentions = reply.content.mentions.as_ref().expect("m.mentions is set");
+    assert!(
+        mentions.user_ids.is_empty() && !mentions.room,
+        "pings no one"
+    );
+
+    let ask = alice
+        .say(&room, text("!ask how much will Alibaba invest in AI?"))
+        .await;
+    let (body, _) = notice(&alice.reply_to(&id, &ask).await);
+    assert!(body.contains("invest") && body.contains("ref "), "{body}");
+
+    // A command in a thread is answered in that thread.
+    let root = alice.say(&room, text("a thread about chips")).await;
+    let mut in_thread = text("!ask who makes AI chips?");
+    in_thread.relates_to = Some(Relation::Thread(
+        matrix_sdk::ruma::events::relation::Thread::plain(root.clone(), root.clone()),
+    ));
+    let threaded = alice.say(&room, in_thread).await;
+    let reply = alice.reply_to(&id, &threaded).await;
+    match &reply.content.relates_to {
+        Some(Relation::Thread(thread)) => assert_eq!(thread.event_id, root),
+        other => panic!("the answer is not in the thread: {other:?}"),
+    }
+
+    // Hostile input: markup, mentions and as long a message as Matrix carries (events are
+    // capped at 64 KiB, so a 100 kB message cannot be sent) get a safe, small reply.
+    let hostile = format!(
+        "!ask <script>alert(1)</script> <a href=\"https://matrix.to/#/@alice:localhost\">@room</a> {}",
+        "word ".repeat(11_500)
+    );
+    let hostile_id = alice.say(&room, text(&hostile)).await;
+    let reply = alice.reply_to(&id, &hostile_id).await;
+    let (_, html) = notice(&reply);
+    assert!(
+        !html.contains("<script") && !html.contains("<a href=\"https://matrix.to"),
+        "{html}"
+    );
+    let size = serde_json::to_vec(&reply.content).unwrap().len();
+    assert!(size < 48 * 1024, "{size} bytes");
+
+    // Chatter and notices are not commands.
+    let chatter = alice.say(&room, text("capex is interesting")).await;
+
+    // Encrypted room: the bot reads the command and alice can read the answer.
+    let secret_room = alice.room_with_bot(true, None).await;
+    let secret_id = secret_room.room_id().to_owned();
+    let chips = alice.say(&secret_room, text("!chips")).await;
+    let (body, _) = notice(&alice.reply_to(&secret_id, &chips).await);
+    assert!(body.contains("ref "), "decrypted answer: {body}");
+
+    // Restart: same device, nothing answered twice, new commands answered.
+    bot.stop().await;
+    let session = std::fs::read_to_string(ws.dir.path().join("matrix-state/session.json")).unwrap();
+    assert!(
+        !bot_log(&ws).contains(BOT_PASSWORD),
+        "the password is never logged"
+    );
+    let bot = Bot::start(&ws, &synapse);
+    let after = alice.say(&room, text("!topics")).await;
+    alice.reply_to(&id, &after).await;
+    let secret_after = alice.say(&secret_room, text("!ask Qwen3-Max")).await;
+    alice.reply_to(&secret_id, &secret_after).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for command in [&capex, &ask, &threaded, &hostile_id, &after] {
+        assert_eq!(alice.replies_to(&id, command), 1, "answered exactly once");
+    }
+    assert_eq!(alice.replies_to(&secret_id, &chips), 1);
+    assert_eq!(alice.replies_to(&id, &chatter), 0);
+    let answered = alice.bot_messages.get(&id).map_or(0, Vec::len);
+    assert_eq!(
+        answered, 5,
+        "one answer per command and nothing for the history"
+    );
+    let session_after =
+        std::fs::read_to_string(ws.dir.path().join("matrix-state/session.json")).unwrap();
+    assert_eq!(session, session_after, "the session and device are reused");
+    let devices = alice
+        .client
+        .encryption()
+        .get_user_devices(&alice.bot_id())
+        .await
+        .unwrap();
+    assert_eq!(devices.devices().count(), 1, "one device across restarts");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn carries_on_when_the_homeserver_goes_away_and_comes_back() {
+    let mut synapse = Synapse::start(Limits::Raised);
+    synapse.register(BOT, BOT_PASSWORD);
+    synapse.register("bob", "bob-password");
+    let ws = Workspace::new();
+    let bot = Bot::start(&ws, &synapse);
+    let mut bob = User::login(&synapse, "bob", "bob-password").await;
+    let room = bob.room_with_bot(false, None).await;
+    let id = room.room_id().to_owned();
+    let first = bob.say(&room, text("!capex")).await;
+    bob.reply_to(&id, &first).await;
+
+    synapse.stop();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    synapse.run();
+
+    let second = bob.say(&room, text("!chips")).await;
+    let (body, _) = notice(&bob.reply_to(&id, &second).await);
+    assert!(body.contains("ref "), "{body}");
+    assert!(
+        bot_log(&ws).contains("reconnecting"),
+        "the outage is logged: {}",
+        bot_log(&ws)
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waits_out_rate_limits_and_still_answers_every_command() {
+    let synapse = Synapse::start(Limits::Strict);
+    synapse.register(BOT, BOT_PASSWORD);
+    synapse.register_as("carol", "carol-password", true);
+    let ws = Workspace::new();
+    let bot = Bot::start(&ws, &synapse);
+    let mut carol = User::login(&synapse, "carol", "carol-password").await;
+    // Carol is not limited (the override the README advises for the bot); the bot is.
+    let token = carol.client.access_token().unwrap();
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/_synapse/admin/v1/users/@carol:localhost/override_ratelimit",
+            synapse.url
+        ))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"messages_per_second": 0, "burst_count": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    let room = carol.room_with_bot(false, None).await;
+    let id = room.room_id().to_owned();
+    // Five commands at once: the bot may send two at once and one every two seconds after.
+    let started = std::time::Instant::now();
+    let mut commands = Vec::new();
+    for command in ["!capex", "!chips", "!topics", "!sources", "!help"] {
+        commands.push(carol.say(&room, text(command)).await);
+    }
+    for command in &commands {
+        carol.reply_to(&id, command).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_secs(4),
+        "the homeserver's limit was in force"
+    );
+    for command in &commands {
+        assert_eq!(carol.replies_to(&id, command), 1);
+    }
+    bot.stop().await;
+}
