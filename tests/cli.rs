@@ -328,3 +328,23 @@ fn discord_format_prints_the_exact_message_payload() {
     let value: serde_json::Value = serde_json::from_str(stdout(&chat).trim()).unwrap();
     assert_eq!(value["embeds"][0]["title"], "5 articles");
 }
+
+#[test]
+fn matrix_format_prints_the_exact_event_content() {
+    let ws = Workspace::new();
+    let out = ws.run(&["ask", "--format", "matrix", "Qwen3-Max"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(value["msgtype"], "m.notice");
+    assert_eq!(value["format"], "org.matrix.custom.html");
+    assert_eq!(value["m.mentions"], serde_json::json!({}));
+    assert!(
+        value["formatted_body"]
+            .as_str()
+            .unwrap()
+            .contains("<blockquote>")
+    );
+    let chat = ws.run(&["chat", "--format", "matrix"], "!sources\n");
+    let value: serde_json::Value = serde_json::from_str(stdout(&chat).trim()).unwrap();
+    assert!(value["body"].as_str().unwrap().starts_with("5 articles"));
+}

@@ -32,21 +32,32 @@ struct Bot {
 
 impl Bot {
     fn start(ws: &Workspace, synapse: &Synapse) -> Bot {
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clippings"))
+        Bot::start_with(ws, synapse, &[("MATRIX_PASSWORD", BOT_PASSWORD)])
+    }
+
+    /// Starts the bot with these variables added (its secret among them).
+    fn start_with(ws: &Workspace, synapse: &Synapse, vars: &[(&str, &str)]) -> Bot {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_clippings"));
+        command
+            .env_remove("MATRIX_PASSWORD")
+            .env_remove("MATRIX_ALLOWED_USERS");
+        command.env_remove("MATRIX_ACCESS_TOKEN");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let child = command
             .arg("--data")
             .arg(ws.data())
             .arg("--index")
             .arg(ws.index())
             .env("MATRIX_HOMESERVER", &synapse.url)
             .env("MATRIX_USER", BOT)
-            .env("MATRIX_PASSWORD", BOT_PASSWORD)
             .env("MATRIX_STATE_DIR", ws.dir.path().join("matrix-state"))
             .env("COOLDOWN_USER_PER_MINUTE", "1000")
             .env("COOLDOWN_CHANNEL_PER_MINUTE", "1000")
             .env("RUST_LOG", "info,matrix_sdk=warn,matrix_sdk_crypto=warn")
             .env_remove("DISCORD_TOKEN")
             .env_remove("DISCORD_PUBLIC_KEY")
-            .env_remove("MATRIX_ACCESS_TOKEN")
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(
@@ -217,6 +228,24 @@ impl User {
     }
 }
 
+/// A fresh access token for `user` (a login of its own, so a device of its own).
+async fn access_token(synapse: &Synapse, user: &str, password: &str) -> String {
+    let response: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/_matrix/client/v3/login", synapse.url))
+        .json(&serde_json::json!({
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": user},
+            "password": password,
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["access_token"].as_str().unwrap().to_string()
+}
+
 fn replied_to(event: &OriginalSyncRoomMessageEvent) -> Option<OwnedEventId> {
     match &event.content.relates_to {
         Some(Relation::Reply(reply)) => Some(reply.in_reply_to.event_id.clone()),
@@ -307,8 +336,20 @@ async fn answers_in_plain_encrypted_and_threaded_rooms_and_never_twice_across_re
     let size = serde_json::to_vec(&reply.content).unwrap().len();
     assert!(size < 48 * 1024, "{size} bytes");
 
-    // Chatter and notices are not commands.
+    // Chatter, notices (other bots) and edits of old messages are not commands.
     let chatter = alice.say(&room, text("capex is interesting")).await;
+    let other_bot = alice
+        .say(&room, RoomMessageEventContent::notice_plain("!capex"))
+        .await;
+    // An edit whose fallback body is itself a command (some clients send no "* ").
+    let mut edit = text("!chips");
+    edit.relates_to = Some(Relation::Replacement(
+        matrix_sdk::ruma::events::relation::Replacement::new(
+            chatter.clone(),
+            text("!chips").into(),
+        ),
+    ));
+    let edit_id = alice.say(&room, edit).await;
 
     // Encrypted room: the bot reads the command and alice can read the answer.
     let secret_room = alice.room_with_bot(true, None).await;
@@ -334,7 +375,9 @@ async fn answers_in_plain_encrypted_and_threaded_rooms_and_never_twice_across_re
         assert_eq!(alice.replies_to(&id, command), 1, "answered exactly once");
     }
     assert_eq!(alice.replies_to(&secret_id, &chips), 1);
-    assert_eq!(alice.replies_to(&id, &chatter), 0);
+    for ignored in [&chatter, &other_bot, &edit_id] {
+        assert_eq!(alice.replies_to(&id, ignored), 0);
+    }
     let answered = alice.bot_messages.get(&id).map_or(0, Vec::len);
     assert_eq!(
         answered, 5,
@@ -358,13 +401,41 @@ async fn carries_on_when_the_homeserver_goes_away_and_comes_back() {
     let mut synapse = Synapse::start(Limits::Raised);
     synapse.register(BOT, BOT_PASSWORD);
     synapse.register("bob", "bob-password");
+    synapse.register("mallory", "mallory-password");
     let ws = Workspace::new();
-    let bot = Bot::start(&ws, &synapse);
+    // This bot logs in with an access token (its device comes from the token) and accepts
+    // invites from bob only.
+    let token = access_token(&synapse, BOT, BOT_PASSWORD).await;
+    let bot = Bot::start_with(
+        &ws,
+        &synapse,
+        &[
+            ("MATRIX_ACCESS_TOKEN", token.as_str()),
+            ("MATRIX_ALLOWED_USERS", "@bob:localhost"),
+        ],
+    );
     let mut bob = User::login(&synapse, "bob", "bob-password").await;
+    let mallory = User::login(&synapse, "mallory", "mallory-password").await;
+    let uninvited = mallory.client.create_room(CreateRoom::new()).await.unwrap();
+    uninvited
+        .invite_user_by_id(&mallory.bot_id())
+        .await
+        .unwrap();
     let room = bob.room_with_bot(false, None).await;
     let id = room.room_id().to_owned();
     let first = bob.say(&room, text("!capex")).await;
     bob.reply_to(&id, &first).await;
+
+    let declined = uninvited
+        .get_member_no_sync(&mallory.bot_id())
+        .await
+        .unwrap()
+        .map(|m| m.membership().clone());
+    assert_eq!(
+        declined,
+        Some(MembershipState::Leave),
+        "an invite from someone not allowed is declined"
+    );
 
     synapse.stop();
     tokio::time::sleep(Duration::from_secs(3)).await;
