@@ -36,12 +36,77 @@ pub struct Config {
     pub discord_public_key: Option<String>,
     /// REST calls go through this rate-limit proxy when set.
     pub discord_proxy_url: Option<String>,
+    /// The shards this process runs (DISCORD_SHARDS, DISCORD_SHARD_RANGE); autosharding when unset.
+    pub discord_shards: Option<ShardPlan>,
+    /// Serve the index another process builds: never write it, follow each new generation.
+    pub index_read_only: bool,
     /// Address of the built-in HTTP server (the interactions endpoint).
     pub http_listen: Option<std::net::SocketAddr>,
     pub cooldown_user_per_minute: u32,
     pub cooldown_channel_per_minute: u32,
     /// The Matrix bot's settings, when MATRIX_HOMESERVER is set.
     pub matrix: Option<MatrixConfig>,
+}
+
+/// Shards `first..=last` of `total`, for splitting a bot across processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardPlan {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl ShardPlan {
+    pub fn contains(&self, shard: u32) -> bool {
+        (self.first..=self.last).contains(&shard)
+    }
+}
+
+fn shard_plan(var: &impl Fn(&str) -> Option<String>) -> Result<Option<ShardPlan>, ConfigError> {
+    let total = match var("DISCORD_SHARDS") {
+        None => {
+            if var("DISCORD_SHARD_RANGE").is_some() {
+                return Err(invalid(
+                    "DISCORD_SHARD_RANGE",
+                    "set DISCORD_SHARDS (the total) too",
+                ));
+            }
+            return Ok(None);
+        }
+        Some(v) => v.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            invalid(
+                "DISCORD_SHARDS",
+                "expected the total number of shards, 1 or more",
+            )
+        })?,
+    };
+    let (first, last) = match var("DISCORD_SHARD_RANGE") {
+        None => (0, total - 1),
+        Some(v) => {
+            let bad = || {
+                invalid(
+                    "DISCORD_SHARD_RANGE",
+                    "expected FIRST-LAST, like 0-3, within DISCORD_SHARDS",
+                )
+            };
+            let (a, b) = v.split_once('-').unwrap_or((v.as_str(), v.as_str()));
+            let first: u32 = a.trim().parse().map_err(|_| bad())?;
+            let last: u32 = b.trim().parse().map_err(|_| bad())?;
+            if first > last || last >= total {
+                return Err(bad());
+            }
+            (first, last)
+        }
+    };
+    Ok(Some(ShardPlan { first, last, total }))
+}
+
+fn flag(var: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    match var(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None | Some("0" | "false" | "no" | "off") => Ok(false),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some(_) => Err(invalid(name, "expected true or false")),
+    }
 }
 
 /// How the Matrix bot proves who it is.
@@ -179,10 +244,14 @@ impl Config {
             }
         };
         let matrix = matrix_config(&var)?;
+        let discord_shards = shard_plan(&var)?;
+        let index_read_only = flag(&var, "CLIPPINGS_INDEX_READ_ONLY")?;
         Ok(Config {
             discord_guild_id,
             discord_public_key,
             discord_proxy_url: var("DISCORD_PROXY_URL"),
+            discord_shards,
+            index_read_only,
             http_listen,
             cooldown_user_per_minute: per_minute("COOLDOWN_USER_PER_MINUTE", 12)?,
             cooldown_channel_per_minute: per_minute("COOLDOWN_CHANNEL_PER_MINUTE", 60)?,
@@ -294,6 +363,8 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("CLIPPINGS_PREFIX", "a b"),
             ("MATRIX_HOMESERVER", "matrix.example.org"),
+            ("DISCORD_SHARD_RANGE", "0-1"),
+            ("CLIPPINGS_INDEX_READ_ONLY", "maybe"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(err.starts_with(&format!("invalid {name}")), "{err}");
@@ -305,6 +376,57 @@ mod tests {
         let c = config(&[("DISCORD_TOKEN", "very-secret")]).unwrap();
         assert!(!format!("{c:?}").contains("very-secret"));
         assert_eq!(c.discord_token.unwrap().expose(), "very-secret");
+    }
+
+    #[test]
+    fn shard_ranges_are_checked_against_the_total() {
+        let plan = |range: Option<&str>| {
+            let mut vars = vec![("DISCORD_SHARDS", "4")];
+            if let Some(r) = range {
+                vars.push(("DISCORD_SHARD_RANGE", r));
+            }
+            config(&vars).map(|c| c.discord_shards.unwrap())
+        };
+        assert_eq!(
+            plan(None).unwrap(),
+            ShardPlan {
+                first: 0,
+                last: 3,
+                total: 4
+            }
+        );
+        assert_eq!(
+            plan(Some("1-2")).unwrap(),
+            ShardPlan {
+                first: 1,
+                last: 2,
+                total: 4
+            }
+        );
+        assert_eq!(
+            plan(Some("3")).unwrap(),
+            ShardPlan {
+                first: 3,
+                last: 3,
+                total: 4
+            }
+        );
+        for bad in ["2-1", "0-4", "a-b", "-1"] {
+            let err = plan(Some(bad)).unwrap_err().to_string();
+            assert!(
+                err.starts_with("invalid DISCORD_SHARD_RANGE"),
+                "{bad}: {err}"
+            );
+        }
+        assert!(
+            config(&[]).unwrap().discord_shards.is_none(),
+            "autosharding by default"
+        );
+        assert!(
+            config(&[("CLIPPINGS_INDEX_READ_ONLY", "true")])
+                .unwrap()
+                .index_read_only
+        );
     }
 
     #[test]

@@ -60,6 +60,10 @@ enum Cmd {
     Index {
         #[arg(long)]
         rebuild: bool,
+        /// Keep running: rebuild and publish a new generation whenever data/ changes (the
+        /// index builder for processes started with CLIPPINGS_INDEX_READ_ONLY).
+        #[arg(long)]
+        watch: bool,
     },
     /// List the topic commands.
     Topics,
@@ -124,24 +128,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::from_env(cli.data.clone(), cli.index.clone())?;
     let progress = !cli.quiet && std::io::stderr().is_terminal();
     let engine = || {
-        app::engine(
+        app::engine_for(
             &config.data_dir,
             &config.index_dir,
             &config.prefix,
             progress,
+            config.index_read_only,
         )
     };
     match cli.command {
         None => main_job(&config, progress),
         Some(Cmd::Chat { format }) => {
             let engine = engine()?;
-            let _reloader = app::reload_on_change(engine.clone(), &config.index_dir)?;
+            let _reloader =
+                app::keep_current(engine.clone(), &config.index_dir, config.index_read_only)?;
             chat::run(&engine, chat_format(format), true)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Ask(args)) => one_shot(&*engine()?, "ask", args),
         Some(Cmd::Search(args)) => one_shot(&*engine()?, "search", args),
-        Some(Cmd::Index { rebuild }) => {
+        Some(Cmd::Index { rebuild, watch }) => {
+            if config.index_read_only {
+                anyhow::bail!(
+                    "CLIPPINGS_INDEX_READ_ONLY is set: this process only reads the index; run `clippings index` where it is built"
+                );
+            }
             let (snapshot, freshness) =
                 app::open_index(&config.data_dir, &config.index_dir, rebuild, progress)?;
             let m = &snapshot.manifest;
@@ -158,6 +169,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             for w in &m.warnings {
                 println!("  {w}");
+            }
+            if watch {
+                watch_and_rebuild(&config)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -213,13 +227,14 @@ fn chat_format(format: Format) -> ChatFormat {
 
 /// The main job: every configured chat platform, or the terminal chat when none is.
 fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
-    let engine = app::engine(
+    let engine = app::engine_for(
         &config.data_dir,
         &config.index_dir,
         &config.prefix,
         progress,
+        config.index_read_only,
     )?;
-    let _reloader = app::reload_on_change(engine.clone(), &config.index_dir)?;
+    let _reloader = app::keep_current(engine.clone(), &config.index_dir, config.index_read_only)?;
     let endpoint = config.discord_public_key.as_ref().zip(config.http_listen);
     if config.discord_token.is_none() && endpoint.is_none() && config.matrix.is_none() {
         chat::run(&engine, ChatFormat::Text, true)?;
@@ -230,6 +245,35 @@ fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
         .build()?;
     runtime.block_on(platforms::run(config, engine))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `clippings index --watch`: rebuilds on every change of data/ until stopped.
+fn watch_and_rebuild(config: &Config) -> anyhow::Result<()> {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let _watcher = clippings::index::watch::watch(&config.data_dir, move || {
+        let _ = tx.send(());
+    })?;
+    println!(
+        "watching {} for changes (Ctrl-C stops)",
+        config.data_dir.display()
+    );
+    while rx.recv().is_ok() {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        while rx.try_recv().is_ok() {}
+        match app::open_index(&config.data_dir, &config.index_dir, false, false) {
+            Ok((snapshot, clippings::index::Freshness::Rebuilt)) => println!(
+                "index built: {} articles, {} passages ({})",
+                snapshot.manifest.articles.len(),
+                snapshot.manifest.passages,
+                snapshot.dir.display()
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "rebuild failed; the previous index stays published")
+            }
+        }
+    }
+    Ok(())
 }
 
 fn one_shot(

@@ -47,6 +47,7 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         let gateway = discord::gateway::GatewayConfig {
             guild_id: config.discord_guild_id,
             proxy: config.discord_proxy_url.clone(),
+            shards: config.discord_shards,
             ..discord::gateway::GatewayConfig::new(token.clone())
         };
         let discord = discord.clone();

@@ -37,6 +37,8 @@ pub struct GatewayConfig {
     pub silent_after: Duration,
     /// How often the watchdog looks.
     pub watch_every: Duration,
+    /// The shards this process runs; autosharding when `None`.
+    pub shards: Option<crate::config::ShardPlan>,
 }
 
 impl GatewayConfig {
@@ -48,6 +50,7 @@ impl GatewayConfig {
             defer_after: DEFER_AFTER,
             silent_after: SILENT_SHARD,
             watch_every: Duration::from_secs(15),
+            shards: None,
         }
     }
 }
@@ -67,7 +70,8 @@ impl EventHandler for Handler {
         ctx.http.set_application_id(ready.application.id);
         self.bot_id.store(ready.user.id.get(), Ordering::SeqCst);
         tracing::info!(shard = ?ready.shard, guilds = ready.guilds.len(), "discord ready");
-        if self.registered.swap(true, Ordering::SeqCst) {
+        // Registered once per bot: by the process (and session) that runs shard 0.
+        if ctx.shard_id.0 != 0 || self.registered.swap(true, Ordering::SeqCst) {
             return;
         }
         let definitions = super::commands::definitions();
@@ -200,7 +204,7 @@ pub async fn run(
         config.silent_after,
     ));
     let result = tokio::select! {
-        result = client.start_autosharded() => result.map_err(|e| anyhow::anyhow!("Discord connection failed: {e}")),
+        result = start(&mut client, config.shards) => result.map_err(|e| anyhow::anyhow!("Discord connection failed: {e}")),
         () = shutdown => {
             tracing::info!("shutting down the Discord shards");
             manager.shutdown_all().await;
@@ -209,6 +213,27 @@ pub async fn run(
     };
     watchdog.abort();
     result
+}
+
+/// Runs every shard (autosharding) or the planned range of them.
+async fn start(
+    client: &mut serenity::Client,
+    plan: Option<crate::config::ShardPlan>,
+) -> serenity::Result<()> {
+    match plan {
+        None => client.start_autosharded().await,
+        Some(plan) => {
+            tracing::info!(
+                first = plan.first,
+                last = plan.last,
+                total = plan.total,
+                "running a range of shards"
+            );
+            client
+                .start_shard_range(plan.first..plan.last + 1, plan.total)
+                .await
+        }
+    }
 }
 
 /// Restarts a shard that has not been connected (READY received) for `silent_after`: serenity

@@ -53,12 +53,18 @@ impl Store {
 
     /// The generation `CURRENT` names, when it exists.
     pub fn current(&self) -> Option<PathBuf> {
-        let name = fs::read_to_string(self.root.join(CURRENT)).ok()?;
+        Store::current_in(&self.root)
+    }
+
+    /// The generation `CURRENT` names in `root`, without opening (or creating) a store: for
+    /// read-only followers.
+    pub fn current_in(root: &Path) -> Option<PathBuf> {
+        let name = fs::read_to_string(root.join(CURRENT)).ok()?;
         let name = name.trim();
         if !name.starts_with(GENERATION_PREFIX) || name.contains(['/', '\\']) {
             return None;
         }
-        let dir = self.root.join(name);
+        let dir = root.join(name);
         dir.is_dir().then_some(dir)
     }
 

@@ -105,6 +105,14 @@ impl Peer {
         self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Sends a gateway dispatch event to the session running `shard` only, as Discord routes a
+    /// guild's events to shard `(guild_id >> 22) % shards`.
+    pub fn dispatch_to_shard(&self, shard: u64, event: &str, data: Value) {
+        let _ = self
+            .events
+            .send(json!({"op": 0, "t": event, "d": data, "_shard": shard}));
+    }
+
     /// Sends a gateway dispatch event (`t`, `d`) to every connected shard.
     pub fn dispatch(&self, event: &str, data: Value) {
         let _ = self.events.send(json!({"op": 0, "t": event, "d": data}));
@@ -208,6 +216,7 @@ async fn session(peer: Peer, mut socket: WebSocket) {
     }
     let mut events = peer.events.subscribe();
     let mut sequence = 0u64;
+    let mut my_shard: Option<u64> = None;
     loop {
         tokio::select! {
             frame = socket.recv() => {
@@ -223,6 +232,7 @@ async fn session(peer: Peer, mut socket: WebSocket) {
                     }
                     Some(2) if stuck => {}
                     Some(2) => {
+                        my_shard = value["d"]["shard"][0].as_u64().or(Some(0));
                         sequence += 1;
                         let shard = value["d"]["shard"].clone();
                         let ready = json!({"op": 0, "t": "READY", "s": sequence, "d": {
@@ -237,6 +247,12 @@ async fn session(peer: Peer, mut socket: WebSocket) {
             }
             event = events.recv() => {
                 let Ok(mut event) = event else { return };
+                if let Some(target) = event.get("_shard").and_then(Value::as_u64) {
+                    if my_shard != Some(target) {
+                        continue;
+                    }
+                    event.as_object_mut().unwrap().remove("_shard");
+                }
                 sequence += 1;
                 event["s"] = json!(sequence);
                 if socket.send(WsMessage::Text(event.to_string().into())).await.is_err() {
