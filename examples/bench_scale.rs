@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo run --release --example bench_scale -- 10000 100000 1000000      # table
 //! cargo run --release --example bench_scale -- --json 10000               # JSON
+//! cargo run --release --example bench_scale -- --reps 5 1000000           # fewer timed runs
 //! ```
 //! Corpora are generated once under $CLIPPINGS_BENCH_DIR (default /var/tmp/clippings-bench).
 #![allow(dead_code)]
@@ -570,7 +571,19 @@ fn main() {
         return;
     }
     let json = args.iter().any(|a| a == "--json");
-    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    // `--reps N`: timed runs of each query per engine (default 20).
+    let reps = args
+        .iter()
+        .position(|a| a == "--reps")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20);
+    let sizes: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || args[i - 1] != "--reps")
+        .filter_map(|(_, a)| a.parse().ok())
+        .collect();
     let sizes = if sizes.is_empty() {
         vec![10_000]
     } else {
@@ -581,7 +594,7 @@ fn main() {
     std::fs::create_dir_all(&work).expect("work dir");
     let reports: Vec<SizeReport> = sizes
         .iter()
-        .map(|&n| run_size(n, &work, 20, true))
+        .map(|&n| run_size(n, &work, reps, true))
         .collect();
     if json {
         println!(

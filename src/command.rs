@@ -60,6 +60,26 @@ impl Grammar {
     }
 }
 
+impl Command {
+    /// The command's name, for metrics (topics are one name: `topic`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Topic { .. } => "topic",
+            Command::Search(_) => "search",
+            Command::Ask(_) => "ask",
+            Command::Quote(_) => "quote",
+            Command::More => "more",
+            Command::Sources => "sources",
+            Command::Topics => "topics",
+            Command::Help(_) => "help",
+            Command::About => "about",
+            Command::Compare(_) => "compare",
+            Command::Figures(_) => "figures",
+            Command::Unknown { .. } => "unknown",
+        }
+    }
+}
+
 /// A parsed message; `truncated` when the input was cut to [`MAX_ARGUMENT_CHARS`] or left unread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {

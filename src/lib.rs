@@ -11,6 +11,7 @@
 //! - [`discord`]: the Discord adapter (gateway bot, HTTP interactions endpoint, embeds).
 //! - [`matrix`]: the Matrix adapter (matrix-sdk bot with end-to-end encryption, HTML notices).
 //! - [`app`], [`chat`], [`config`], [`logging`]: start-up, live reload, the terminal chat.
+//! - [`ops`]: health, metrics and the built-in HTTP server's `/healthz` and `/metrics`.
 //! - [`eval`]: answer-quality scoring.
 
 pub mod app;
@@ -24,6 +25,7 @@ pub mod eval;
 pub mod index;
 pub mod logging;
 pub mod matrix;
+pub mod ops;
 pub mod platforms;
 pub mod render;
 pub mod synth;

@@ -60,19 +60,24 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move { crate::matrix::bot::run(matrix, matrix_config, stop).await });
     }
-    if let (Some(key), Some(addr)) = (&config.discord_public_key, config.http_listen) {
-        let key = discord::endpoint::public_key(key)
-            .map_err(|e| anyhow::anyhow!("invalid DISCORD_PUBLIC_KEY: {e}"))?;
+    if let Some(addr) = config.http_listen {
+        // One server for everything HTTP: health, metrics and the Discord endpoint.
+        let mut router = crate::ops::router(engine.clone());
+        if let Some(key) = &config.discord_public_key {
+            let key = discord::endpoint::public_key(key)
+                .map_err(|e| anyhow::anyhow!("invalid DISCORD_PUBLIC_KEY: {e}"))?;
+            router = router.merge(discord::endpoint::router(discord.clone(), key));
+            tracing::info!(%addr, "Discord interactions endpoint at /interactions");
+        }
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
-        tracing::info!(%addr, "Discord interactions endpoint listening");
-        let router = discord::endpoint::router(discord.clone(), key);
+        tracing::info!(%addr, "HTTP server listening (/healthz, /metrics)");
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move {
             discord::endpoint::serve(listener, router, stop)
                 .await
-                .context("interactions endpoint failed")
+                .context("HTTP server failed")
         });
     }
     tokio::select! {

@@ -228,6 +228,23 @@ impl User {
     }
 }
 
+/// Polls the bot's `/healthz` until it answers `code`; returns the body.
+async fn health_becomes(url: &str, code: u16) -> String {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Ok(response) = reqwest::get(url).await
+            && response.status().as_u16() == code
+        {
+            return response.text().await.unwrap_or_default();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "/healthz never answered {code}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 /// A fresh access token for `user` (a login of its own, so a device of its own).
 async fn access_token(synapse: &Synapse, user: &str, password: &str) -> String {
     let response: serde_json::Value = reqwest::Client::new()
@@ -406,12 +423,16 @@ async fn carries_on_when_the_homeserver_goes_away_and_comes_back() {
     // This bot logs in with an access token (its device comes from the token) and accepts
     // invites from bob only.
     let token = access_token(&synapse, BOT, BOT_PASSWORD).await;
+    let port = common::free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let healthz = format!("http://{listen}/healthz");
     let bot = Bot::start_with(
         &ws,
         &synapse,
         &[
             ("MATRIX_ACCESS_TOKEN", token.as_str()),
             ("MATRIX_ALLOWED_USERS", "@bob:localhost"),
+            ("HTTP_LISTEN", listen.as_str()),
         ],
     );
     let mut bob = User::login(&synapse, "bob", "bob-password").await;
@@ -437,9 +458,16 @@ async fn carries_on_when_the_homeserver_goes_away_and_comes_back() {
         "an invite from someone not allowed is declined"
     );
 
+    health_becomes(&healthz, 200).await;
+
     synapse.stop();
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let down = health_becomes(&healthz, 503).await;
+    assert!(
+        down.contains("matrix: cannot reach the homeserver"),
+        "{down}"
+    );
     synapse.run();
+    health_becomes(&healthz, 200).await;
 
     let second = bob.say(&room, text("!chips")).await;
     let (body, _) = notice(&bob.reply_to(&id, &second).await);

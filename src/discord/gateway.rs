@@ -66,7 +66,23 @@ struct Handler {
 
 #[async_trait]
 impl EventHandler for Handler {
+    async fn shard_stage_update(
+        &self,
+        _ctx: Context,
+        event: serenity::gateway::ShardStageUpdateEvent,
+    ) {
+        if !matches!(event.new, ConnectionStage::Connected) {
+            crate::ops::status().discord_shard(event.shard_id.0, false);
+        }
+    }
+
+    async fn resume(&self, ctx: Context, _: serenity::model::event::ResumedEvent) {
+        tracing::info!(shard = ctx.shard_id.0, "discord session resumed");
+        crate::ops::status().discord_shard(ctx.shard_id.0, true);
+    }
+
     async fn ready(&self, ctx: Context, ready: Ready) {
+        crate::ops::status().discord_shard(ctx.shard_id.0, true);
         ctx.http.set_application_id(ready.application.id);
         self.bot_id.store(ready.user.id.get(), Ordering::SeqCst);
         tracing::info!(shard = ?ready.shard, guilds = ready.guilds.len(), "discord ready");
@@ -197,6 +213,7 @@ pub async fn run(
         .event_handler(handler)
         .await
         .map_err(|e| anyhow::anyhow!("cannot start the Discord client: {e}"))?;
+    crate::ops::status().discord_configured();
     let manager = client.shard_manager.clone();
     let watchdog = tokio::spawn(watchdog(
         manager.clone(),

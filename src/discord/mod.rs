@@ -96,7 +96,12 @@ impl Discord {
     }
 
     fn allowed(&self, user: u64, channel: u64) -> bool {
-        self.users.check_key(&user).is_ok() && self.channels.check_key(&channel).is_ok()
+        let allowed =
+            self.users.check_key(&user).is_ok() && self.channels.check_key(&channel).is_ok();
+        if !allowed {
+            crate::ops::record_cooldown("discord");
+        }
+        allowed
     }
 
     /// The reply to a channel message, if it is a command for the bot. Bots (this one

@@ -166,7 +166,20 @@ impl Engine {
 
     fn execute_with(&self, conversation: &str, invocation: Invocation, page_size: usize) -> Answer {
         let _span = tracing::debug_span!("command", conversation).entered();
+        let started = std::time::Instant::now();
+        let name = invocation.command.name();
         let mut answer = self.dispatch(conversation, invocation.command, page_size.max(1));
+        let zero_hits = match &answer {
+            Answer::Passages(p) => p.hits.is_empty(),
+            Answer::Notice(n) => n.kind == NoticeKind::NoHits,
+            _ => false,
+        };
+        crate::ops::record_command(
+            conversation,
+            name,
+            started.elapsed().as_secs_f64(),
+            zero_hits,
+        );
         if invocation.truncated
             && let Answer::Passages(p) = &mut answer
         {

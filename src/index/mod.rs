@@ -165,6 +165,7 @@ pub fn rebuild(
                 text
             })
     });
+    crate::ops::record_rebuild(started.elapsed().as_secs_f64(), published.is_ok());
     match (published, failure) {
         (Ok(dir), _) => {
             tracing::info!(dir = %dir.display(), ms = started.elapsed().as_millis() as u64, "index built");

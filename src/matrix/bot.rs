@@ -109,6 +109,7 @@ pub async fn run(
 }
 
 async fn serve(matrix: Arc<Matrix>, config: MatrixConfig) -> anyhow::Result<()> {
+    crate::ops::status().matrix_configured();
     create_private_dir(&config.state_dir)?;
     let (client, first_start) = connect(&config).await?;
     let own = client
@@ -168,6 +169,7 @@ async fn serve(matrix: Arc<Matrix>, config: MatrixConfig) -> anyhow::Result<()> 
     loop {
         match client.sync_once(settings.clone()).await {
             Ok(_) => {
+                crate::ops::status().matrix_synced(true);
                 if !connected {
                     tracing::info!("Matrix sync running");
                     connected = true;
@@ -175,6 +177,7 @@ async fn serve(matrix: Arc<Matrix>, config: MatrixConfig) -> anyhow::Result<()> 
                 backoff = Backoff::default();
             }
             Err(e) => {
+                crate::ops::status().matrix_synced(false);
                 if connected {
                     tracing::warn!(error = %e, "lost the Matrix homeserver; reconnecting");
                     connected = false;

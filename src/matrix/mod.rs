@@ -61,6 +61,7 @@ impl Matrix {
         if self.users.check_key(&incoming.sender.to_string()).is_err()
             || self.rooms.check_key(&incoming.room_id.to_string()).is_err()
         {
+            crate::ops::record_cooldown("matrix");
             return Some(render::content(&Answer::notice(
                 crate::engine::NoticeKind::Busy,
                 COOLDOWN_TEXT,

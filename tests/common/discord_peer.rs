@@ -105,6 +105,11 @@ impl Peer {
         self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Closes every gateway connection, as when Discord drops the socket.
+    pub fn drop_connections(&self) {
+        let _ = self.events.send(json!({"_close": true}));
+    }
+
     /// Sends a gateway dispatch event to the session running `shard` only, as Discord routes a
     /// guild's events to shard `(guild_id >> 22) % shards`.
     pub fn dispatch_to_shard(&self, shard: u64, event: &str, data: Value) {
@@ -230,6 +235,12 @@ async fn session(peer: Peer, mut socket: WebSocket) {
                         let ack = json!({"op": 11});
                         let _ = socket.send(WsMessage::Text(ack.to_string().into())).await;
                     }
+                    Some(6) => {
+                        sequence += 1;
+                        my_shard = my_shard.or(Some(0));
+                        let resumed = json!({"op": 0, "t": "RESUMED", "s": sequence, "d": {}});
+                        let _ = socket.send(WsMessage::Text(resumed.to_string().into())).await;
+                    }
                     Some(2) if stuck => {}
                     Some(2) => {
                         my_shard = value["d"]["shard"][0].as_u64().or(Some(0));
@@ -247,6 +258,10 @@ async fn session(peer: Peer, mut socket: WebSocket) {
             }
             event = events.recv() => {
                 let Ok(mut event) = event else { return };
+                if event.get("_close").is_some() {
+                    let _ = socket.send(WsMessage::Close(None)).await;
+                    return;
+                }
                 if let Some(target) = event.get("_shard").and_then(Value::as_u64) {
                     if my_shard != Some(target) {
                         continue;

@@ -43,14 +43,6 @@ fn venv() -> PathBuf {
     PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn overrides(port: u16, dir: &Path, limits: Limits) -> String {
     let (per_second, burst) = match limits {
         Limits::Raised => (1000.0, 1000),
@@ -119,7 +111,7 @@ impl Synapse {
     pub fn start(limits: Limits) -> Synapse {
         let venv = venv();
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
+        let port = super::free_port();
         let config = dir.path().join("homeserver.yaml");
         let status = Command::new(venv.join("bin/python"))
             .args(["-m", "synapse.app.homeserver", "--server-name", "localhost"])

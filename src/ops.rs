@@ -1,0 +1,405 @@
+//! Operations: what the bot knows about its own health (platform connections, recent errors),
+//! Prometheus metrics, and the built-in HTTP server's `/healthz` and `/metrics`.
+//!
+//! Platform adapters report into one process-wide [`Status`]; the metrics go through the
+//! `metrics` facade to a Prometheus recorder installed once by [`install_metrics`].
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use serde::Serialize;
+
+use crate::engine::Engine;
+
+/// A Matrix sync older than this means the connection is not healthy.
+pub const MATRIX_STALE: Duration = Duration::from_secs(90);
+/// Errors kept for `!status`.
+const ERRORS_KEPT: usize = 5;
+
+/// How the running platforms are doing, as their adapters report it.
+pub struct Status {
+    started: Instant,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Discord shards by id, connected or not; `None` when Discord's gateway is not configured.
+    discord: Option<BTreeMap<u32, bool>>,
+    /// The last good Matrix sync; outer `None` when Matrix is not configured.
+    matrix: Option<Option<Instant>>,
+    /// The latest Matrix sync failed.
+    matrix_failing: bool,
+    errors: VecDeque<(u64, String)>,
+}
+
+static STATUS: LazyLock<Status> = LazyLock::new(|| Status {
+    started: Instant::now(),
+    inner: Mutex::new(Inner::default()),
+});
+
+/// The process-wide status.
+pub fn status() -> &'static Status {
+    &STATUS
+}
+
+fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Status {
+    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut inner)
+    }
+
+    pub fn uptime(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Discord's gateway is configured (its shards report as they connect).
+    pub fn discord_configured(&self) {
+        self.with(|i| {
+            i.discord.get_or_insert_with(BTreeMap::new);
+        });
+        metrics::gauge!("clippings_platform_connected", "platform" => "discord").set(0.0);
+    }
+
+    /// A shard connected (READY) or dropped.
+    pub fn discord_shard(&self, shard: u32, connected: bool) {
+        let (was, all) = self.with(|i| {
+            let shards = i.discord.get_or_insert_with(BTreeMap::new);
+            let was = shards.insert(shard, connected);
+            (was, !shards.is_empty() && shards.values().all(|c| *c))
+        });
+        // A shard seen before that (re)connects: a reconnection, whether serenity reported the
+        // drop in between or resumed the session at once.
+        if connected && was.is_some() {
+            metrics::counter!("clippings_reconnects_total", "platform" => "discord").increment(1);
+        }
+        metrics::gauge!("clippings_platform_connected", "platform" => "discord").set(if all {
+            1.0
+        } else {
+            0.0
+        });
+    }
+
+    /// Matrix is configured (healthy once it syncs).
+    pub fn matrix_configured(&self) {
+        self.with(|i| {
+            i.matrix.get_or_insert(None);
+        });
+        metrics::gauge!("clippings_platform_connected", "platform" => "matrix").set(0.0);
+    }
+
+    /// A Matrix sync succeeded (`true`) or failed.
+    pub fn matrix_synced(&self, ok: bool) {
+        let was_ok = self.with(|i| {
+            let last = i.matrix.get_or_insert(None);
+            let was_ok = last.is_some_and(|t| t.elapsed() < MATRIX_STALE);
+            if ok {
+                *last = Some(Instant::now());
+            }
+            let was_failing = std::mem::replace(&mut i.matrix_failing, !ok);
+            was_ok && !was_failing
+        });
+        if was_ok && !ok {
+            metrics::counter!("clippings_reconnects_total", "platform" => "matrix").increment(1);
+        }
+        metrics::gauge!("clippings_platform_connected", "platform" => "matrix").set(if ok {
+            1.0
+        } else {
+            0.0
+        });
+    }
+
+    /// Remembers an error for `!status` (the text must hold no secret).
+    pub fn error(&self, text: impl Into<String>) {
+        let text: String = text.into().chars().take(300).collect();
+        self.with(|i| {
+            i.errors.push_back((now_unix(), text));
+            while i.errors.len() > ERRORS_KEPT {
+                i.errors.pop_front();
+            }
+        });
+    }
+
+    /// What is wrong with the configured platforms; empty when all is well.
+    pub fn problems(&self) -> Vec<String> {
+        self.with(|i| {
+            let mut problems = Vec::new();
+            if let Some(shards) = &i.discord {
+                if shards.is_empty() {
+                    problems.push("discord: no shard connected yet".to_string());
+                }
+                for (id, connected) in shards {
+                    if !connected {
+                        problems.push(format!("discord: shard {id} not connected"));
+                    }
+                }
+            }
+            match i.matrix {
+                Some(_) if i.matrix_failing => {
+                    problems.push("matrix: cannot reach the homeserver".to_string())
+                }
+                Some(None) => problems.push("matrix: not synced yet".to_string()),
+                Some(Some(t)) if t.elapsed() > MATRIX_STALE => {
+                    problems.push(format!("matrix: last sync {} s ago", t.elapsed().as_secs()))
+                }
+                _ => {}
+            }
+            problems
+        })
+    }
+
+    /// A snapshot for `/healthz` and `!status`.
+    pub fn report(&self, engine: &Engine) -> Report {
+        let snapshot = engine.live().get();
+        let manifest = &snapshot.manifest;
+        let (discord, matrix, errors) = self.with(|i| {
+            (
+                i.discord.clone().map(|shards| {
+                    shards
+                        .into_iter()
+                        .map(|(id, c)| (id, if c { "connected" } else { "disconnected" }))
+                        .collect::<BTreeMap<_, _>>()
+                }),
+                i.matrix.map(|last| last.map(|t| t.elapsed().as_secs())),
+                i.errors
+                    .iter()
+                    .map(|(at, text)| format!("{at}: {text}"))
+                    .collect(),
+            )
+        });
+        let problems = self.problems();
+        Report {
+            status: if problems.is_empty() {
+                "ok"
+            } else {
+                "degraded"
+            },
+            problems,
+            uptime_seconds: self.uptime().as_secs(),
+            index: IndexReport {
+                articles: manifest.articles.len(),
+                passages: manifest.passages,
+                age_seconds: now_unix().saturating_sub(manifest.built_at),
+            },
+            discord,
+            matrix: matrix.map(|last_sync_seconds_ago| MatrixReport {
+                last_sync_seconds_ago,
+            }),
+            last_errors: errors,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub status: &'static str,
+    pub problems: Vec<String>,
+    pub uptime_seconds: u64,
+    pub index: IndexReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discord: Option<BTreeMap<u32, &'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<MatrixReport>,
+    pub last_errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexReport {
+    pub articles: usize,
+    pub passages: u64,
+    pub age_seconds: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixReport {
+    pub last_sync_seconds_ago: Option<u64>,
+}
+
+impl Report {
+    /// The report as a few lines for chat (`!status`).
+    pub fn text(&self) -> String {
+        let mut lines = vec![format!(
+            "Status: {} · up {} · index: {} articles, {} passages, built {} ago",
+            self.status,
+            human(self.uptime_seconds),
+            self.index.articles,
+            self.index.passages,
+            human(self.index.age_seconds)
+        )];
+        if let Some(shards) = &self.discord {
+            let shards: Vec<String> = shards.iter().map(|(id, s)| format!("{id} {s}")).collect();
+            lines.push(format!(
+                "Discord shards: {}",
+                if shards.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    shards.join(", ")
+                }
+            ));
+        }
+        if let Some(m) = &self.matrix {
+            lines.push(match m.last_sync_seconds_ago {
+                Some(s) => format!("Matrix: last sync {} ago", human(s)),
+                None => "Matrix: not synced yet".to_string(),
+            });
+        }
+        for p in &self.problems {
+            lines.push(format!("Problem: {p}"));
+        }
+        if self.last_errors.is_empty() {
+            lines.push("No recent errors.".to_string());
+        } else {
+            lines.push("Recent errors:".to_string());
+            lines.extend(self.last_errors.iter().map(|e| format!("  {e}")));
+        }
+        lines.join("\n")
+    }
+}
+
+fn human(seconds: u64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
+static PROMETHEUS: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// Installs the Prometheus recorder (once per process); `None` if another recorder is set.
+pub fn install_metrics() -> Option<PrometheusHandle> {
+    PROMETHEUS
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ])
+                .ok()?
+                .build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).ok()?;
+            Some(handle)
+        })
+        .clone()
+}
+
+#[derive(Clone)]
+struct Shared {
+    engine: Arc<Engine>,
+    metrics: Option<PrometheusHandle>,
+}
+
+/// `GET /healthz` and `GET /metrics`, to merge into the built-in HTTP server.
+pub fn router(engine: Arc<Engine>) -> Router {
+    let shared = Shared {
+        engine,
+        metrics: install_metrics(),
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(prometheus))
+        .with_state(shared)
+}
+
+async fn healthz(State(shared): State<Shared>) -> Response {
+    let report = status().report(&shared.engine);
+    let code = if report.problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, axum::Json(report)).into_response()
+}
+
+async fn prometheus(State(shared): State<Shared>) -> Response {
+    let Some(handle) = &shared.metrics else {
+        return (StatusCode::NOT_FOUND, "metrics are not enabled").into_response();
+    };
+    let snapshot = shared.engine.live().get();
+    metrics::gauge!("clippings_index_passages").set(snapshot.manifest.passages as f64);
+    metrics::gauge!("clippings_index_articles").set(snapshot.manifest.articles.len() as f64);
+    metrics::gauge!("clippings_index_age_seconds")
+        .set(now_unix().saturating_sub(snapshot.manifest.built_at) as f64);
+    metrics::gauge!("clippings_uptime_seconds").set(status().uptime().as_secs_f64());
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        handle.render(),
+    )
+        .into_response()
+}
+
+/// Counts one answered command and its latency (the platform is the conversation's prefix).
+pub fn record_command(conversation: &str, command: &'static str, seconds: f64, zero_hits: bool) {
+    let platform = match conversation.split(':').next() {
+        Some("discord") => "discord",
+        Some("matrix") => "matrix",
+        Some("terminal") => "terminal",
+        _ => "other",
+    };
+    metrics::counter!("clippings_commands_total", "platform" => platform, "command" => command)
+        .increment(1);
+    metrics::histogram!("clippings_answer_seconds", "platform" => platform).record(seconds);
+    if zero_hits {
+        metrics::counter!("clippings_zero_hit_total", "platform" => platform).increment(1);
+    }
+}
+
+/// Counts a command refused by a cooldown.
+pub fn record_cooldown(platform: &'static str) {
+    metrics::counter!("clippings_cooldown_refusals_total", "platform" => platform).increment(1);
+}
+
+/// Counts an index rebuild, its duration and whether it failed.
+pub fn record_rebuild(seconds: f64, ok: bool) {
+    metrics::counter!("clippings_rebuilds_total", "result" => if ok { "ok" } else { "failed" })
+        .increment(1);
+    if ok {
+        metrics::histogram!("clippings_rebuild_seconds").record(seconds);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_name_what_is_wrong() {
+        let s = Status {
+            started: Instant::now(),
+            inner: Mutex::new(Inner::default()),
+        };
+        assert!(s.problems().is_empty(), "nothing configured, nothing wrong");
+        s.discord_configured();
+        assert_eq!(s.problems(), vec!["discord: no shard connected yet"]);
+        s.discord_shard(0, true);
+        s.discord_shard(1, false);
+        assert_eq!(s.problems(), vec!["discord: shard 1 not connected"]);
+        s.discord_shard(1, true);
+        s.matrix_configured();
+        assert_eq!(s.problems(), vec!["matrix: not synced yet"]);
+        s.matrix_synced(true);
+        assert!(s.problems().is_empty());
+        s.matrix_synced(false);
+        assert_eq!(s.problems(), vec!["matrix: cannot reach the homeserver"]);
+        s.matrix_synced(true);
+        assert!(s.problems().is_empty());
+        for i in 0..8 {
+            s.error(format!("error {i}"));
+        }
+        assert_eq!(s.with(|i| i.errors.len()), ERRORS_KEPT);
+    }
+}
