@@ -70,11 +70,13 @@ pub fn engine_for(
     progress: bool,
     read_only: bool,
 ) -> anyhow::Result<Arc<Engine>> {
-    if read_only {
-        follower_engine(data_dir, index_dir, prefix)
+    let engine = if read_only {
+        follower_engine(data_dir, index_dir, prefix)?
     } else {
-        engine(data_dir, index_dir, prefix, progress)
-    }
+        engine(data_dir, index_dir, prefix, progress)?
+    };
+    engine.set_index_dir(index_dir, read_only);
+    Ok(engine)
 }
 
 /// Keeps the engine current while alive: rebuilding on data/ changes, or following the

@@ -37,6 +37,10 @@ pub enum Command {
     Compare(String),
     /// `!figures [topic]`.
     Figures(Option<String>),
+    /// `!status` (admins): uptime, connections, index age, recent errors.
+    Status,
+    /// `!reindex` (admins): rebuild the index from data/ now.
+    Reindex,
     /// `!<name>` that is neither a command nor a topic, with the closest name when one is close.
     Unknown {
         name: String,
@@ -61,6 +65,11 @@ impl Grammar {
 }
 
 impl Command {
+    /// Whether only admins may run it.
+    pub fn is_admin_only(&self) -> bool {
+        matches!(self, Command::Status | Command::Reindex)
+    }
+
     /// The command's name, for metrics (topics are one name: `topic`).
     pub fn name(&self) -> &'static str {
         match self {
@@ -75,6 +84,8 @@ impl Command {
             Command::About => "about",
             Command::Compare(_) => "compare",
             Command::Figures(_) => "figures",
+            Command::Status => "status",
+            Command::Reindex => "reindex",
             Command::Unknown { .. } => "unknown",
         }
     }
@@ -177,6 +188,20 @@ pub const COMMANDS: &[CommandHelp] = &[
         summary: "Corpus and index statistics, version",
         details: "How many articles and passages are indexed, and when.\nExample: !about",
     },
+    CommandHelp {
+        name: "status",
+        aliases: &[],
+        usage: "status",
+        summary: "(admins) Uptime, connections, index age, recent errors",
+        details: "Only the users in ADMIN_USERS may run it.\nExample: !status",
+    },
+    CommandHelp {
+        name: "reindex",
+        aliases: &[],
+        usage: "reindex",
+        summary: "(admins) Rebuild the index from the articles now",
+        details: "Only the users in ADMIN_USERS may run it; the old index serves until the new one is ready.\nExample: !reindex",
+    },
 ];
 
 /// The help entry for a command name or alias (with or without `!` or `/`, any case).
@@ -227,6 +252,8 @@ fn command_for(name: String, argument: String, grammar: &Grammar, prefix: &str) 
         Some("topics") => Command::Topics,
         Some("help") => Command::Help(help_topic(&argument, prefix)),
         Some("about") => Command::About,
+        Some("status") => Command::Status,
+        Some("reindex") => Command::Reindex,
         _ if grammar.topics.contains(&name) => Command::Topic {
             name,
             extra: argument,

@@ -40,6 +40,8 @@ pub struct Config {
     pub discord_shards: Option<ShardPlan>,
     /// Serve the index another process builds: never write it, follow each new generation.
     pub index_read_only: bool,
+    /// Who may run `!status` and `!reindex`: Discord user ids and Matrix user ids.
+    pub admin_users: Vec<String>,
     /// Address of the built-in HTTP server (the interactions endpoint).
     pub http_listen: Option<std::net::SocketAddr>,
     pub cooldown_user_per_minute: u32,
@@ -252,6 +254,13 @@ impl Config {
             discord_proxy_url: var("DISCORD_PROXY_URL"),
             discord_shards,
             index_read_only,
+            admin_users: var("ADMIN_USERS")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_string)
+                .collect(),
             http_listen,
             cooldown_user_per_minute: per_minute("COOLDOWN_USER_PER_MINUTE", 12)?,
             cooldown_channel_per_minute: per_minute("COOLDOWN_CHANNEL_PER_MINUTE", 60)?,

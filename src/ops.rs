@@ -18,6 +18,10 @@ use serde::Serialize;
 
 use crate::engine::Engine;
 
+/// The reply to a non-admin who runs an admin command.
+pub const ADMIN_ONLY: &str =
+    "Only the bot's admins can run that command (ADMIN_USERS); everything else is yours to use.";
+
 /// A Matrix sync older than this means the connection is not healthy.
 pub const MATRIX_STALE: Duration = Duration::from_secs(90);
 /// Errors kept for `!status`.

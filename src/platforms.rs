@@ -37,7 +37,8 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         user_per_minute: config.cooldown_user_per_minute,
         channel_per_minute: config.cooldown_channel_per_minute,
     };
-    let discord = Arc::new(Discord::new(engine.clone(), cooldowns));
+    let discord =
+        Arc::new(Discord::new(engine.clone(), cooldowns).with_admins(config.admin_users.clone()));
     let (stop_tx, stop_rx) = watch::channel(false);
     let stopped = move |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
@@ -55,7 +56,10 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         tasks.spawn(async move { discord::gateway::run(discord, gateway, stop).await });
     }
     if let Some(matrix_config) = &config.matrix {
-        let matrix = Arc::new(crate::matrix::Matrix::new(engine.clone(), cooldowns));
+        let matrix = Arc::new(
+            crate::matrix::Matrix::new(engine.clone(), cooldowns)
+                .with_admins(config.admin_users.clone()),
+        );
         let matrix_config = matrix_config.clone();
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move { crate::matrix::bot::run(matrix, matrix_config, stop).await });

@@ -65,6 +65,7 @@ pub struct Discord {
     next_session: AtomicU64,
     users: DefaultKeyedRateLimiter<u64>,
     channels: DefaultKeyedRateLimiter<u64>,
+    admins: Vec<String>,
 }
 
 /// A per-minute budget with a small burst (shared by every platform's cooldowns).
@@ -88,7 +89,14 @@ impl Discord {
             next_session: AtomicU64::new(seed),
             users: RateLimiter::keyed(quota(cooldowns.user_per_minute)),
             channels: RateLimiter::keyed(quota(cooldowns.channel_per_minute)),
+            admins: Vec::new(),
         }
+    }
+
+    /// Lets these user ids run the admin commands (`!status`, `!reindex`).
+    pub fn with_admins(mut self, admins: Vec<String>) -> Discord {
+        self.admins = admins;
+        self
     }
 
     pub fn engine(&self) -> &Arc<Engine> {
@@ -118,6 +126,15 @@ impl Discord {
         if !self.allowed(incoming.author_id, incoming.channel_id) {
             return Some(Message {
                 content: COOLDOWN_TEXT.into(),
+                message_reference: reference,
+                ..Message::default()
+            });
+        }
+        if invocation.command.is_admin_only()
+            && !self.admins.contains(&incoming.author_id.to_string())
+        {
+            return Some(Message {
+                content: crate::ops::ADMIN_ONLY.into(),
                 message_reference: reference,
                 ..Message::default()
             });
@@ -347,6 +364,21 @@ mod tests {
         };
         assert!(d.on_message(&bot).is_none());
         assert!(say(&d, 1, 1, "just talking about capex").is_none());
+    }
+
+    #[test]
+    fn only_admins_get_the_status() {
+        let d = discord(100, 100).with_admins(vec!["42".into()]);
+        let refused = say(&d, 7, 1, "!status").unwrap();
+        assert_eq!(refused.content, crate::ops::ADMIN_ONLY);
+        let refused = say(&d, 7, 1, "!reindex").unwrap();
+        assert_eq!(refused.content, crate::ops::ADMIN_ONLY);
+        let status = say(&d, 42, 1, "!status").unwrap();
+        let text = serde_json::to_string(&status).unwrap();
+        assert!(
+            text.contains("Status:") && text.contains("passages"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -160,6 +160,10 @@ pub enum NoticeKind {
     BadInput,
     NotFound,
     Busy,
+    /// Information, not a failure (`!status`, `!reindex`).
+    Info,
+    /// The user may not run that command.
+    Refused,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

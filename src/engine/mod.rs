@@ -74,6 +74,7 @@ pub struct Engine {
     config: EngineConfig,
     pages: Mutex<(u64, HashMap<String, Pages>)>,
     data_dir: PathBuf,
+    index_dir: std::sync::OnceLock<(PathBuf, bool)>,
 }
 
 impl Engine {
@@ -84,7 +85,14 @@ impl Engine {
             config,
             pages: Mutex::new((0, HashMap::new())),
             data_dir: data_dir.to_path_buf(),
+            index_dir: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The index directory behind the live snapshot, for `!reindex` (`read_only`: another
+    /// process builds it).
+    pub fn set_index_dir(&self, dir: &Path, read_only: bool) {
+        let _ = self.index_dir.set((dir.to_path_buf(), read_only));
     }
 
     /// An engine over an in-memory index of `data_dir` (tests, benchmarks, eval).
@@ -208,6 +216,11 @@ impl Engine {
             Command::Figures(topic) => retrieve::figures(&ctx, topic.as_deref()),
             Command::Quote(reference) => retrieve::quote(&ctx, &reference),
             Command::More => return self.more(conversation),
+            Command::Status => {
+                let report = crate::ops::status().report(self);
+                return Answer::notice(NoticeKind::Info, report.text(), Vec::new());
+            }
+            Command::Reindex => return self.reindex(),
             Command::Sources => retrieve::sources(&snapshot),
             Command::Topics => retrieve::topic_list(&ctx),
             Command::Help(name) => retrieve::help(&ctx, name.as_deref()),
@@ -220,6 +233,56 @@ impl Engine {
                 Answer::Passages(first)
             }
             retrieve::Found::Done(answer) => answer,
+        }
+    }
+
+    /// Rebuilds the index from data/ now and swaps it in; the old one serves meanwhile.
+    fn reindex(&self) -> Answer {
+        let info = |text: String| Answer::notice(NoticeKind::Info, text, Vec::new());
+        let Some((dir, read_only)) = self.index_dir.get() else {
+            return info("This index lives in memory; there is nothing on disk to rebuild.".into());
+        };
+        if *read_only {
+            return info(
+                "This process serves an index another process builds (CLIPPINGS_INDEX_READ_ONLY); rebuild it there."
+                    .into(),
+            );
+        }
+        let started = std::time::Instant::now();
+        let rebuilt = crate::index::store::Store::open(dir)
+            .map_err(crate::index::IndexError::from)
+            .and_then(|store| {
+                crate::index::ensure_current(
+                    &store,
+                    &self.data_dir,
+                    true,
+                    crate::index::BuildOptions::default(),
+                )
+            });
+        match rebuilt {
+            Ok((snapshot, _)) => {
+                let m = &snapshot.manifest;
+                let text = format!(
+                    "Index rebuilt in {} ms: {} articles, {} passages, {} files skipped.",
+                    started.elapsed().as_millis(),
+                    m.articles.len(),
+                    m.passages,
+                    m.warnings.len()
+                );
+                self.live.swap(snapshot);
+                if let Ok(knowledge) = Knowledge::load(&self.data_dir) {
+                    self.set_knowledge(knowledge);
+                }
+                info(text)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "!reindex failed; the previous index keeps serving");
+                Answer::notice(
+                    NoticeKind::Busy,
+                    format!("The rebuild failed ({e}); the previous index keeps serving."),
+                    Vec::new(),
+                )
+            }
         }
     }
 

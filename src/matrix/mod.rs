@@ -32,6 +32,7 @@ pub struct Matrix {
     engine: Arc<Engine>,
     users: DefaultKeyedRateLimiter<String>,
     rooms: DefaultKeyedRateLimiter<String>,
+    admins: Vec<String>,
 }
 
 impl Matrix {
@@ -40,7 +41,14 @@ impl Matrix {
             engine,
             users: RateLimiter::keyed(quota(cooldowns.user_per_minute)),
             rooms: RateLimiter::keyed(quota(cooldowns.channel_per_minute)),
+            admins: Vec::new(),
         }
+    }
+
+    /// Lets these user ids run the admin commands (`!status`, `!reindex`).
+    pub fn with_admins(mut self, admins: Vec<String>) -> Matrix {
+        self.admins = admins;
+        self
     }
 
     pub fn engine(&self) -> &Arc<Engine> {
@@ -65,6 +73,13 @@ impl Matrix {
             return Some(render::content(&Answer::notice(
                 crate::engine::NoticeKind::Busy,
                 COOLDOWN_TEXT,
+                Vec::new(),
+            )));
+        }
+        if invocation.command.is_admin_only() && !self.admins.iter().any(|a| a == incoming.sender) {
+            return Some(render::content(&Answer::notice(
+                crate::engine::NoticeKind::Refused,
+                crate::ops::ADMIN_ONLY,
                 Vec::new(),
             )));
         }
@@ -143,6 +158,24 @@ mod tests {
         assert_eq!(strip_reply_fallback("> only a quote"), "");
         let m = matrix(100);
         assert!(say(&m, "@alice:localhost", "> <@bob:localhost> hi\n\n!chips").is_some());
+    }
+
+    #[test]
+    fn only_admins_get_the_status() {
+        let m = matrix(100).with_admins(vec!["@ops:localhost".into()]);
+        assert_eq!(
+            say(&m, "@a:localhost", "!status").unwrap(),
+            crate::ops::ADMIN_ONLY
+        );
+        assert_eq!(
+            say(&m, "@a:localhost", "!reindex").unwrap(),
+            crate::ops::ADMIN_ONLY
+        );
+        assert!(
+            say(&m, "@ops:localhost", "!status")
+                .unwrap()
+                .starts_with("Status:")
+        );
     }
 
     #[test]
