@@ -28,7 +28,11 @@ fn killing_a_rebuild_at_any_moment_leaves_a_working_index() {
     let ws = Workspace::new();
     grow(&ws, 150);
     assert!(ws.run(&["index"], "").status.success());
-    for delay_ms in [0u64, 30, 80, 150, 300, 600] {
+    let articles = std::fs::read_dir(ws.data().join("articles"))
+        .unwrap()
+        .count();
+    // kill -9 at 20 moments through the rebuild (from at once to after it would have ended).
+    for delay_ms in (0..20u64).map(|i| i * 45) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clippings"))
             .args(["--quiet", "--data"])
             .arg(ws.data())
@@ -55,7 +59,116 @@ fn killing_a_rebuild_at_any_moment_leaves_a_working_index() {
         );
         let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
         assert!(!value["hits"].as_array().unwrap().is_empty());
+        let index = ws.run(&["index"], "");
+        assert!(
+            stdout(&index).contains(&format!(": {articles} articles,")),
+            "no article lost after kill at {delay_ms} ms: {}",
+            stdout(&index)
+        );
     }
+}
+
+#[test]
+fn a_half_written_article_is_skipped_with_a_warning_and_picked_up_when_complete() {
+    let ws = Workspace::new();
+    let path = ws.data().join("articles/late-arrival.md");
+    // Half written: the front matter is not even closed yet.
+    std::fs::write(
+        &path,
+        "+++\ntitle = \"Late arrival\"\npublisher = \"Test Wi",
+    )
+    .unwrap();
+    let out = ws.run(&["index"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(": 5 articles,") && text.contains("1 files skipped"),
+        "{text}"
+    );
+    assert!(
+        text.contains("late-arrival.md"),
+        "the warning names the file: {text}"
+    );
+    std::fs::write(
+        &path,
+        "+++\ntitle = \"Late arrival\"\npublisher = \"Test Wire\"\n+++\n\
+         Quokkabank said on Tuesday that its cloud revenue grew strongly in the third quarter, \
+         helped by demand for AI services from retailers and banks across the region.\n",
+    )
+    .unwrap();
+    let out = ws.run(&["index"], "");
+    assert!(stdout(&out).contains(": 6 articles,"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("0 files skipped"), "{}", stdout(&out));
+}
+
+/// Makes a directory immutable (even for root) while alive.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    fn new(dir: &std::path::Path) -> Immutable {
+        let status = Command::new("chattr").arg("+i").arg(dir).status().unwrap();
+        assert!(status.success(), "chattr +i is needed for this test");
+        Immutable(dir.to_path_buf())
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn an_unwritable_index_directory_fails_the_rebuild_clearly_and_the_old_index_keeps_serving() {
+    let ws = Workspace::new();
+    clippings::logging::init(true);
+    let metrics = clippings::ops::install_metrics().expect("metrics recorder");
+    let engine = clippings::app::engine_for(&ws.data(), &ws.index(), "!", false, false).unwrap();
+    let guard = Immutable::new(&ws.index());
+    std::fs::write(
+        ws.data().join("articles/quokkabank-results.md"),
+        "+++\ntitle = \"Quokkabank\"\npublisher = \"Test Wire\"\n+++\n\
+         Quokkabank said on Tuesday that its cloud revenue grew strongly in the third quarter, \
+         helped by demand for AI services from retailers and banks across the region.\n",
+    )
+    .unwrap();
+    match engine.handle("terminal", "!reindex") {
+        Some(Answer::Notice(n)) => {
+            assert!(n.text.starts_with("The rebuild failed"), "{}", n.text);
+            assert!(
+                n.text.contains("previous index keeps serving"),
+                "{}",
+                n.text
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        search_finds(&engine, "Zhenwu"),
+        "the old index keeps serving"
+    );
+    let report = clippings::ops::status().report(&engine);
+    assert!(
+        report
+            .last_errors
+            .iter()
+            .any(|e| e.contains("reindex failed")),
+        "the error is logged and kept for !status: {:?}",
+        report.last_errors
+    );
+    assert!(
+        metrics
+            .render()
+            .contains("clippings_rebuilds_total{result=\"failed\"} 1"),
+        "{}",
+        metrics.render()
+    );
+    drop(guard);
+    match engine.handle("terminal", "!reindex") {
+        Some(Answer::Notice(n)) => assert!(n.text.starts_with("Index rebuilt"), "{}", n.text),
+        other => panic!("{other:?}"),
+    }
+    assert!(search_finds(&engine, "Quokkabank"));
 }
 
 #[test]
