@@ -431,3 +431,30 @@ fn rankings_do_not_depend_on_how_the_index_was_built() {
         assert_eq!(first, again);
     }
 }
+
+/// Found by tests/fuzz.rs: an excluded phrase (`-HK$151.80` is one, tokenized in pieces) made
+/// tantivy's exclusion seek a phrase scorer backwards (a panic in debug builds).
+#[test]
+fn excluding_a_phrase_works_and_does_not_panic() {
+    let engine = Engine::in_ram(&common::seed_data()).unwrap();
+    for query in [
+        "!search a -HK$151.80🚀!",
+        "!search shares -HK$151.80",
+        "!search Alibaba -\"data centers\"",
+    ] {
+        let Some(Answer::Passages(p)) = engine.handle("t", query) else {
+            continue;
+        };
+        for hit in &p.hits {
+            assert!(
+                !hit.text.contains("HK$151.80") && !hit.text.contains("data centers"),
+                "{query}: {}",
+                hit.text
+            );
+        }
+    }
+    let Some(Answer::Passages(with)) = engine.handle("t", "!search shares") else {
+        panic!("shares matches")
+    };
+    assert!(with.hits.iter().any(|h| h.text.contains("HK$151.80")) || with.total > 0);
+}

@@ -113,10 +113,17 @@ fn search_query(ctx: &Context<'_>, parsed: &SearchQuery, all: bool) -> Box<dyn Q
             clauses.push((occur, Box::new(BooleanQuery::new(alternatives))));
         }
     }
-    for item in &parsed.excluded {
-        if let Some(q) = b.item(item) {
-            clauses.push((Occur::MustNot, q));
-        }
+    // tantivy 0.27 must not get a phrase scorer as the exclusion set itself: `Exclude` seeks
+    // it backwards (a debug assertion, and a wrong answer in release builds). A union seeks its
+    // members forwards only; each exclusion goes in twice so no union is ever reduced to one.
+    let excluded: Vec<(Occur, Box<dyn Query>)> = parsed
+        .excluded
+        .iter()
+        .filter_map(|i| b.item(i))
+        .flat_map(|q| [(Occur::Should, q.box_clone()), (Occur::Should, q)])
+        .collect();
+    if !excluded.is_empty() {
+        clauses.push((Occur::MustNot, Box::new(BooleanQuery::new(excluded))));
     }
     if let Some(q) = b.sources(&parsed.sources) {
         clauses.push((Occur::Must, q));
