@@ -114,7 +114,7 @@ fn search_query(ctx: &Context<'_>, parsed: &SearchQuery, all: bool) -> Box<dyn Q
         }
     }
     // tantivy 0.27 must not get a phrase scorer as the exclusion set itself: `Exclude` seeks
-    // it backwards (a debug assertion, and a wrong answer in release builds). A union seeks its
+    // it backwards (a debug assertion; release builds skip the check, with no right answer promised). A union seeks its
     // members forwards only; each exclusion goes in twice so no union is ever reduced to one.
     let excluded: Vec<(Occur, Box<dyn Query>)> = parsed
         .excluded

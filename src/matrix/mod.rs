@@ -161,6 +161,24 @@ mod tests {
     }
 
     #[test]
+    fn more_pages_through_the_last_answer_of_this_sender_in_this_room() {
+        let m = matrix(100);
+        let first = say(&m, "@alice:localhost", "!capex").unwrap();
+        let next = say(&m, "@alice:localhost", "!more").unwrap();
+        assert_ne!(first, next);
+        assert!(
+            next.starts_with(first.lines().next().unwrap()),
+            "same heading: {next}"
+        );
+        assert!(next.contains("\n4. "), "the next page starts at 4: {next}");
+        let other = say(&m, "@bob:localhost", "!more").unwrap();
+        assert!(
+            !other.contains("\n4. "),
+            "bob has no answer to page through: {other}"
+        );
+    }
+
+    #[test]
     fn only_admins_get_the_status() {
         let m = matrix(100).with_admins(vec!["@ops:localhost".into()]);
         assert_eq!(
