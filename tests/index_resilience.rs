@@ -257,3 +257,58 @@ fn changes_in_data_are_picked_up_while_running() {
     // Searching never stopped working while all this happened.
     assert!(search_finds(&engine, "Zhenwu"));
 }
+
+/// A small tmpfs mounted while alive (root only; the CI machine runs the tests as root).
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &std::path::Path, size: &str) -> SmallDisk {
+        std::fs::create_dir_all(dir).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "mounting a tmpfs is needed for this test (run as root)"
+        );
+        SmallDisk(dir.to_path_buf())
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_rebuild_clearly_and_the_old_index_keeps_serving() {
+    let ws = Workspace::new();
+    let _disk = SmallDisk::mount(&ws.index(), "3m");
+    assert!(
+        ws.run(&["index"], "").status.success(),
+        "the seed index fits"
+    );
+    grow(&ws, 150);
+    let out = ws.run(&["index"], "");
+    assert!(!out.status.success(), "the bigger index does not fit");
+    assert!(
+        stderr(&out).contains("No space left on device"),
+        "a clear error: {}",
+        stderr(&out)
+    );
+    // The old generation is still published and answers.
+    let dir = clippings::index::store::Store::current_in(&ws.index()).expect("still published");
+    let snapshot = clippings::index::Snapshot::open(&dir).expect("the old index opens");
+    assert_eq!(snapshot.manifest.articles.len(), 5);
+    let engine = clippings::engine::Engine::in_ram_from(snapshot, &ws.data());
+    assert!(search_finds(&engine, "Zhenwu"));
+    let leftovers: Vec<_> = std::fs::read_dir(ws.index())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
+        .collect();
+    assert_eq!(leftovers.len(), 1, "the failed generation is removed");
+}
