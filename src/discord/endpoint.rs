@@ -127,9 +127,9 @@ async fn interactions(
         }
     };
     let discord = shared.discord.clone();
-    let work = tokio::task::spawn_blocking(move || discord.on_interaction(&interaction));
+    let work = discord.blocking(move |discord| discord.on_interaction(&interaction));
     match tokio::time::timeout(Duration::from_millis(2500), work).await {
-        Ok(Ok(response)) => Json(response).into_response(),
+        Ok(Some(response)) => Json(response).into_response(),
         _ => Json(super::ephemeral("That took too long; please try again.")).into_response(),
     }
 }

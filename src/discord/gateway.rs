@@ -118,17 +118,18 @@ impl EventHandler for Handler {
         let content = msg.content.clone();
         let (message_id, channel_id, author_id) =
             (msg.id.get(), msg.channel_id.get(), msg.author.id.get());
-        let reply = tokio::task::spawn_blocking(move || {
-            discord.on_message(&Incoming {
-                message_id,
-                channel_id,
-                author_id,
-                author_is_bot: false,
-                content: &content,
+        let reply = discord
+            .blocking(move |discord| {
+                discord.on_message(&Incoming {
+                    message_id,
+                    channel_id,
+                    author_id,
+                    author_is_bot: false,
+                    content: &content,
+                })
             })
-        })
-        .await;
-        let Ok(Some(reply)) = reply else { return };
+            .await;
+        let Some(Some(reply)) = reply else { return };
         if let Err(e) = ctx
             .http
             .send_message(ChannelId::new(channel_id), Vec::new(), &reply)
@@ -143,9 +144,10 @@ impl EventHandler for Handler {
         let hide =
             matches!(&interaction, Interaction::Command(c) if super::commands::hidden(&c.data));
         let discord = self.discord.clone();
-        let mut work = tokio::task::spawn_blocking(move || discord.on_interaction(&interaction));
+        let mut work =
+            Box::pin(discord.blocking(move |discord| discord.on_interaction(&interaction)));
         let response = tokio::select! {
-            done = &mut work => done.ok(),
+            done = &mut work => done,
             () = tokio::time::sleep(self.defer_after) => None,
         };
         let result = match response {
@@ -168,15 +170,15 @@ impl EventHandler for Handler {
                     tracing::warn!(error = %e, "defer not sent");
                 }
                 match work.await {
-                    Ok(response) => {
+                    Some(response) => {
                         let data = response.get("data").cloned().unwrap_or(Value::Null);
                         ctx.http
                             .edit_original_interaction_response(&token, &data, Vec::new())
                             .await
                             .map(|_| ())
                     }
-                    Err(e) => {
-                        tracing::error!(error = %e, "interaction handler failed");
+                    None => {
+                        tracing::error!("interaction handler failed");
                         return;
                     }
                 }

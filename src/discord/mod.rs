@@ -66,6 +66,8 @@ pub struct Discord {
     users: DefaultKeyedRateLimiter<u64>,
     channels: DefaultKeyedRateLimiter<u64>,
     admins: Vec<String>,
+    /// Blocking work (search and rendering) allowed at once; the rest waits its turn.
+    work: tokio::sync::Semaphore,
 }
 
 /// A per-minute budget with a small burst (shared by every platform's cooldowns).
@@ -90,7 +92,21 @@ impl Discord {
             users: RateLimiter::keyed(quota(cooldowns.user_per_minute)),
             channels: RateLimiter::keyed(quota(cooldowns.channel_per_minute)),
             admins: Vec::new(),
+            work: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(4, |n| n.get() * 2),
+            ),
         }
+    }
+
+    /// Runs blocking work (search, rendering) off the async executor, a few at a time (twice
+    /// the cores): more would only share the cores and make every answer late.
+    pub async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Discord) -> T + Send + 'static,
+    ) -> Option<T> {
+        let _permit = self.work.acquire().await.ok()?;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || f(&this)).await.ok()
     }
 
     /// Lets these user ids run the admin commands (`!status`, `!reindex`).
