@@ -63,21 +63,45 @@ pub struct Discord {
     engine: Arc<Engine>,
     sessions: Mutex<HashMap<u64, Session>>,
     next_session: AtomicU64,
-    users: DefaultKeyedRateLimiter<u64>,
-    channels: DefaultKeyedRateLimiter<u64>,
+    budgets: Budgets<u64>,
     admins: Vec<String>,
     /// Blocking work (search and rendering) allowed at once; the rest waits its turn.
     work: tokio::sync::Semaphore,
 }
 
-/// A per-minute budget with a small burst (shared by every platform's cooldowns).
-pub(crate) fn quota(per_minute: u32) -> Quota {
+fn quota(per_minute: u32) -> Quota {
     let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
     Quota::per_minute(n)
         .allow_burst(NonZeroU32::new(per_minute.clamp(1, 5)).unwrap_or(NonZeroU32::MIN))
 }
 
-const COOLDOWN_TEXT: &str = "Easy there — you're sending commands faster than I answer them here. Try again in a few seconds.";
+/// Per-user and per-place (channel, room) command budgets of one platform.
+pub(crate) struct Budgets<K: std::hash::Hash + Eq + Clone> {
+    users: DefaultKeyedRateLimiter<K>,
+    places: DefaultKeyedRateLimiter<K>,
+    platform: &'static str,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Budgets<K> {
+    pub(crate) fn new(cooldowns: Cooldowns, platform: &'static str) -> Budgets<K> {
+        Budgets {
+            users: RateLimiter::keyed(quota(cooldowns.user_per_minute)),
+            places: RateLimiter::keyed(quota(cooldowns.channel_per_minute)),
+            platform,
+        }
+    }
+
+    /// Whether the user may run a command here now; a refusal is counted in the metrics.
+    pub(crate) fn allow(&self, user: &K, place: &K) -> bool {
+        let allowed = self.users.check_key(user).is_ok() && self.places.check_key(place).is_ok();
+        if !allowed {
+            crate::ops::record_cooldown(self.platform);
+        }
+        allowed
+    }
+}
+
+pub(crate) const COOLDOWN_TEXT: &str = "Easy there — you're sending commands faster than I answer them here. Try again in a few seconds.";
 
 impl Discord {
     pub fn new(engine: Arc<Engine>, cooldowns: Cooldowns) -> Discord {
@@ -89,8 +113,7 @@ impl Discord {
             engine,
             sessions: Mutex::new(HashMap::new()),
             next_session: AtomicU64::new(seed),
-            users: RateLimiter::keyed(quota(cooldowns.user_per_minute)),
-            channels: RateLimiter::keyed(quota(cooldowns.channel_per_minute)),
+            budgets: Budgets::new(cooldowns, "discord"),
             admins: Vec::new(),
             work: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(4, |n| n.get() * 2),
@@ -120,12 +143,7 @@ impl Discord {
     }
 
     fn allowed(&self, user: u64, channel: u64) -> bool {
-        let allowed =
-            self.users.check_key(&user).is_ok() && self.channels.check_key(&channel).is_ok();
-        if !allowed {
-            crate::ops::record_cooldown("discord");
-        }
-        allowed
+        self.budgets.allow(&user, &channel)
     }
 
     /// The reply to a channel message, if it is a command for the bot. Bots (this one

@@ -7,14 +7,11 @@ pub mod render;
 
 use std::sync::Arc;
 
-use governor::{DefaultKeyedRateLimiter, RateLimiter};
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContentWithoutRelation;
 
 use crate::command::Invocation;
-use crate::discord::{Cooldowns, quota};
+use crate::discord::{Budgets, COOLDOWN_TEXT, Cooldowns};
 use crate::engine::{Answer, Engine};
-
-const COOLDOWN_TEXT: &str = "Easy there — you're sending commands faster than I answer them here. Try again in a few seconds.";
 
 /// A text message that arrived in a room.
 #[derive(Debug, Clone)]
@@ -30,8 +27,7 @@ pub struct Incoming<'a> {
 /// The Matrix side of the bot, independent of the connection.
 pub struct Matrix {
     engine: Arc<Engine>,
-    users: DefaultKeyedRateLimiter<String>,
-    rooms: DefaultKeyedRateLimiter<String>,
+    budgets: Budgets<String>,
     admins: Vec<String>,
 }
 
@@ -39,8 +35,7 @@ impl Matrix {
     pub fn new(engine: Arc<Engine>, cooldowns: Cooldowns) -> Matrix {
         Matrix {
             engine,
-            users: RateLimiter::keyed(quota(cooldowns.user_per_minute)),
-            rooms: RateLimiter::keyed(quota(cooldowns.channel_per_minute)),
+            budgets: Budgets::new(cooldowns, "matrix"),
             admins: Vec::new(),
         }
     }
@@ -66,10 +61,10 @@ impl Matrix {
         incoming: &Incoming<'_>,
     ) -> Option<RoomMessageEventContentWithoutRelation> {
         let invocation = self.command(incoming.body)?;
-        if self.users.check_key(&incoming.sender.to_string()).is_err()
-            || self.rooms.check_key(&incoming.room_id.to_string()).is_err()
+        if !self
+            .budgets
+            .allow(&incoming.sender.to_string(), &incoming.room_id.to_string())
         {
-            crate::ops::record_cooldown("matrix");
             return Some(render::content(&Answer::notice(
                 crate::engine::NoticeKind::Busy,
                 COOLDOWN_TEXT,
