@@ -257,6 +257,66 @@ fn measure(
     out
 }
 
+/// The platform adapter's path at this size: a Discord channel message in, the rendered reply
+/// (embeds, buttons) out, through `Discord::blocking` (search and rendering off the async
+/// executor, bounded) on a 2-worker tokio runtime, while another user keeps the bot busy with
+/// commands of their own the whole time. Timed from the message's arrival to the reply ready
+/// to send.
+fn adapter_latencies(engine: &Arc<Engine>, queries: &[Query], reps: usize) -> Vec<Latency> {
+    use clippings::discord::{Cooldowns, Discord, Incoming};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    else {
+        return Vec::new();
+    };
+    let discord = Arc::new(Discord::new(engine.clone(), Cooldowns::default()));
+    // A fresh author and channel per command, so the cooldowns never refuse one.
+    let ids = Arc::new(AtomicU64::new(1));
+    let answer = |discord: Arc<Discord>, ids: Arc<AtomicU64>, command: String| async move {
+        let id = ids.fetch_add(1, Ordering::Relaxed);
+        discord
+            .blocking(move |d| {
+                d.on_message(&Incoming {
+                    message_id: id,
+                    channel_id: id,
+                    author_id: id,
+                    author_is_bot: false,
+                    content: &command,
+                })
+                .is_some()
+            })
+            .await
+            .unwrap_or(false)
+    };
+    let busy = Arc::new(AtomicBool::new(true));
+    let background = {
+        let (discord, ids, busy) = (discord.clone(), ids.clone(), busy.clone());
+        let commands: Vec<String> = queries.iter().map(|q| q.command.clone()).collect();
+        runtime.spawn(async move {
+            // Bounded: it stops when the timed runs are done, or after a million commands.
+            for command in commands.iter().cycle().take(1_000_000) {
+                if !busy.load(Ordering::Relaxed) {
+                    break;
+                }
+                answer(discord.clone(), ids.clone(), command.clone()).await;
+            }
+        })
+    };
+    let latencies = measure("adapter", queries, reps, |q| {
+        std::hint::black_box(runtime.block_on(answer(
+            discord.clone(),
+            ids.clone(),
+            q.command.clone(),
+        )));
+    });
+    busy.store(false, Ordering::Relaxed);
+    let _ = runtime.block_on(background);
+    latencies
+}
+
 /// Queries per second over the whole query set with 2 threads.
 fn throughput<S: Sync>(state: &S, queries: &[Query], f: impl Fn(&S, &Query) + Sync) -> f64 {
     let started = Instant::now();
@@ -420,6 +480,7 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
     latencies.extend(measure("tantivy", &qs, reps, |q| {
         std::hint::black_box(bare_tantivy(&bare, &q.text));
     }));
+    latencies.extend(adapter_latencies(&engine, &qs, reps));
     let conn = fts.connect();
     latencies.extend(measure("fts5", &qs, reps, |q| {
         std::hint::black_box(Fts5::search(&conn, &q.text));
@@ -541,7 +602,7 @@ pub fn table(reports: &[SizeReport]) -> String {
         }
         let _ = writeln!(
             out,
-            "\n| class | Clippings p50 / p99 / max (µs) | bare tantivy | FTS5 |\n|---|---|---|---|"
+            "\n| class | Clippings p50 / p99 / max (µs) | bare tantivy | FTS5 | adapter, bot busy |\n|---|---|---|---|---|"
         );
         for class in CLASSES {
             let cell = |engine: &str| {
@@ -554,49 +615,50 @@ pub fn table(reports: &[SizeReport]) -> String {
             };
             let _ = writeln!(
                 out,
-                "| {class} | {} | {} | {} |",
+                "| {class} | {} | {} | {} | {} |",
                 cell("clippings"),
                 cell("tantivy"),
-                cell("fts5")
+                cell("fts5"),
+                cell("adapter")
             );
         }
     }
     out
 }
 
+/// Command line of the benchmark.
+#[derive(clap::Parser, Debug)]
+#[command(about = "Clippings vs bare tantivy vs SQLite FTS5 at archive scale")]
+struct Args {
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Timed runs of each query per engine (hostile queries: a quarter of them).
+    #[arg(long, default_value_t = 20)]
+    reps: usize,
+    /// Internal: start on an existing index and report the time to the first answer.
+    #[arg(long, num_args = 2, value_names = ["DATA", "INDEX"])]
+    serve_probe: Option<Vec<PathBuf>>,
+    /// Corpus sizes in passages.
+    #[arg(default_values_t = [10_000])]
+    sizes: Vec<usize>,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--serve-probe") {
-        probe(Path::new(&args[1]), Path::new(&args[2]));
+    let args = <Args as clap::Parser>::parse();
+    if let Some([data, index]) = args.serve_probe.as_deref() {
+        probe(data, index);
         return;
     }
-    let json = args.iter().any(|a| a == "--json");
-    // `--reps N`: timed runs of each query per engine (default 20).
-    let reps = args
-        .iter()
-        .position(|a| a == "--reps")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(20);
-    let sizes: Vec<usize> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i == 0 || args[i - 1] != "--reps")
-        .filter_map(|(_, a)| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![10_000]
-    } else {
-        sizes
-    };
     let work = std::env::var_os("CLIPPINGS_BENCH_DIR")
         .map_or_else(|| PathBuf::from("/var/tmp/clippings-bench"), PathBuf::from);
     std::fs::create_dir_all(&work).expect("work dir");
-    let reports: Vec<SizeReport> = sizes
+    let reports: Vec<SizeReport> = args
+        .sizes
         .iter()
-        .map(|&n| run_size(n, &work, reps, true))
+        .map(|&n| run_size(n, &work, args.reps, true))
         .collect();
-    if json {
+    if args.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&reports).unwrap_or_default()

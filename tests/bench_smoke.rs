@@ -8,10 +8,11 @@ mod bench_scale;
 fn the_benchmark_runs_end_to_end_on_a_small_corpus() {
     let work = tempfile::tempdir().unwrap();
     let report = bench_scale::run_size(3000, work.path(), 2, false);
-    assert_eq!(report.passages, 3000);
+    // Long generated paragraphs are split into several passages.
+    assert!(report.passages >= 3000, "{}", report.passages);
     assert!(report.build_passages_per_sec > 0.0 && report.index_mb > 0.0 && report.fts5_mb > 0.0);
     assert!(report.first_answer_ms > 0.0);
-    for engine in ["clippings", "tantivy", "fts5"] {
+    for engine in ["clippings", "tantivy", "fts5", "adapter"] {
         for class in bench_scale::CLASSES {
             assert!(
                 report
@@ -20,6 +21,9 @@ fn the_benchmark_runs_end_to_end_on_a_small_corpus() {
                     .any(|l| l.engine == engine && l.class == *class),
                 "{engine} {class}"
             );
+        }
+        if engine == "adapter" {
+            continue;
         }
         assert!(
             report

@@ -128,6 +128,47 @@ fn misspelled_words_fall_back_to_the_closest_indexed_word_and_say_so() {
 }
 
 #[test]
+fn a_fallback_finds_passages_by_the_rarer_words_not_by_the_and_of() {
+    // "the" is in most passages: matching any word goes by the rarer ones, which say more.
+    let p = passages("!search the of Zhenwu Morningstar");
+    assert!(p.notices.iter().any(|n| n.contains("some of them")));
+    for hit in &p.hits {
+        let text = hit.text.to_lowercase();
+        assert!(
+            text.contains("zhenwu") || text.contains("morningstar"),
+            "{}",
+            hit.text
+        );
+    }
+    // Only common words: the rarest of them still finds passages.
+    let p = passages("!search the of and zzqqxx");
+    assert!(!p.hits.is_empty());
+}
+
+#[test]
+fn pasted_text_repeating_words_is_searched_once_per_word() {
+    let once = passages("!search Alibaba cloud");
+    let pasted = passages(&format!("!search {}", "Alibaba cloud ".repeat(400)));
+    assert_eq!(once.hits, pasted.hits);
+    assert!(
+        pasted
+            .notices
+            .iter()
+            .all(|n| !n.contains("searched the first"))
+    );
+}
+
+#[test]
+fn later_pages_are_highlighted_when_shown() {
+    let _ = answer("room-h", "!ask how much will Alibaba invest in AI?");
+    let second = match answer("room-h", "!more") {
+        Answer::Passages(p) => p,
+        other => panic!("{other:?}"),
+    };
+    assert!(second.hits.iter().all(|h| !h.highlights.is_empty()));
+}
+
+#[test]
 fn more_pages_through_the_last_answer_of_that_conversation_only() {
     let first = match answer("room-a", "!chips") {
         Answer::Passages(p) => p,

@@ -2,12 +2,61 @@
 //! matched words are. The passage stays whole for `!quote` and the JSON `text`.
 
 use std::ops::Range;
+use std::sync::Arc;
 
+use tantivy::Searcher;
+use tantivy::query::Query;
+use tantivy::schema::Field;
+use tantivy::snippet::SnippetGenerator;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Chooses the quote of each hit about to be shown.
-pub fn apply(mut hits: Vec<super::Hit>) -> Vec<super::Hit> {
+/// Marks the words of passages that matched a query, with tantivy's snippet generator. It is
+/// made once per answer and kept for `!more`, so only the passages shown get marked.
+#[derive(Clone)]
+pub struct Highlighter(Arc<SnippetGenerator>);
+
+impl std::fmt::Debug for Highlighter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Highlighter")
+    }
+}
+
+impl Highlighter {
+    pub fn new(searcher: &Searcher, query: &dyn Query, field: Field) -> Option<Highlighter> {
+        let mut generator = SnippetGenerator::create(searcher, query, field)
+            .inspect_err(|e| tracing::warn!(error = %e, "no highlights"))
+            .ok()?;
+        // The whole passage is the fragment: the quote is chosen afterwards.
+        generator.set_max_num_chars(crate::corpus::passages::MAX_PASSAGE_CHARS * 4);
+        Some(Highlighter(Arc::new(generator)))
+    }
+
+    /// Byte ranges of the matched words in `text`.
+    pub fn highlights(&self, text: &str) -> Vec<Range<usize>> {
+        let snippet = self.0.snippet(text);
+        let start = snippet.fragment_range().start;
+        snippet
+            .highlighted()
+            .iter()
+            .map(|r| r.start + start..r.end + start)
+            .filter(|r| {
+                r.end <= text.len()
+                    && text.is_char_boundary(r.start)
+                    && text.is_char_boundary(r.end)
+            })
+            .collect()
+    }
+}
+
+/// Marks the matched words of each hit about to be shown (unless already marked) and chooses
+/// its quote.
+pub fn apply(mut hits: Vec<super::Hit>, highlighter: Option<&Highlighter>) -> Vec<super::Hit> {
     for hit in &mut hits {
+        if let Some(h) = highlighter
+            && hit.highlights.is_empty()
+        {
+            hit.highlights = h.highlights(&hit.text);
+        }
         hit.quote = choose(&hit.text, &hit.highlights);
     }
     hits

@@ -7,6 +7,7 @@ pub mod excerpt;
 pub mod figures;
 pub mod query;
 pub mod rank;
+pub mod rescore;
 pub(crate) mod retrieve;
 pub mod spelling;
 pub mod topics;
@@ -65,6 +66,8 @@ impl Knowledge {
 struct Pages {
     answer: Passages,
     all: Vec<Hit>,
+    /// Marks the matched words of the passages of later pages.
+    highlighter: Option<excerpt::Highlighter>,
     sequence: u64,
 }
 
@@ -228,8 +231,8 @@ impl Engine {
             Command::Unknown { name, suggestion } => retrieve::unknown(&ctx, &name, suggestion),
         };
         match answer {
-            retrieve::Found::Ranked(all, first) => {
-                self.remember(conversation, &first, all);
+            retrieve::Found::Ranked(all, first, highlighter) => {
+                self.remember(conversation, &first, all, highlighter);
                 Answer::Passages(first)
             }
             retrieve::Found::Done(answer) => answer,
@@ -286,7 +289,13 @@ impl Engine {
         }
     }
 
-    fn remember(&self, conversation: &str, answer: &Passages, all: Vec<Hit>) {
+    fn remember(
+        &self,
+        conversation: &str,
+        answer: &Passages,
+        all: Vec<Hit>,
+        highlighter: Option<excerpt::Highlighter>,
+    ) {
         let Ok(mut guard) = self.pages.lock() else {
             return;
         };
@@ -304,6 +313,7 @@ impl Engine {
         let page = Pages {
             answer: answer.clone(),
             all,
+            highlighter,
             sequence: *counter,
         };
         pages.insert(conversation.to_string(), page);
@@ -335,7 +345,8 @@ impl Engine {
             );
         }
         let end = (offset + self.config.page_size).min(page.all.len());
-        page.answer.hits = excerpt::apply(page.all[offset..end].to_vec());
+        page.answer.hits =
+            excerpt::apply(page.all[offset..end].to_vec(), page.highlighter.as_ref());
         page.answer.offset = offset;
         page.answer.notices.clear();
         Answer::Passages(page.answer.clone())

@@ -72,6 +72,11 @@ pub fn parse_search(input: &str) -> SearchQuery {
                 item,
                 negated: true,
             } => query.excluded.push(item),
+            // A word or phrase already searched adds nothing (pasted text repeats a lot).
+            Lexeme::Item {
+                item,
+                negated: false,
+            } if query.items().any(|known| same_item(known, &item)) => {}
             Lexeme::Item {
                 item,
                 negated: false,
@@ -86,6 +91,11 @@ pub fn parse_search(input: &str) -> SearchQuery {
         pending_or = false;
     }
     query
+}
+
+fn same_item(a: &Item, b: &Item) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+        && a.text().to_lowercase() == b.text().to_lowercase()
 }
 
 enum Lexeme {
@@ -202,13 +212,34 @@ impl<'a> Builder<'a> {
 
     /// A query matching an item in the passage text (and, weaker, in its section heading).
     pub fn item(&mut self, item: &Item) -> Option<Box<dyn Query>> {
+        let parts = self.item_parts(item, None)?;
+        Some(Box::new(BooleanQuery::new(
+            parts.into_iter().map(|q| (Occur::Should, q)).collect(),
+        )))
+    }
+
+    /// The clauses of [`Builder::item`]: the item in the text, and boosted less in the section.
+    /// With a searcher, the section clause is left out when no section heading has the words
+    /// (most passages have none): a lone term clause lets tantivy skip blocks of postings, in
+    /// unions and intersections alike.
+    pub fn item_parts(
+        &mut self,
+        item: &Item,
+        searcher: Option<&tantivy::Searcher>,
+    ) -> Option<Vec<Box<dyn Query>>> {
         let terms = self.terms(item.text());
         let text = self.sequence(self.fields.text, &terms)?;
         let section = self.sequence(self.fields.section, &terms)?;
-        Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, text),
-            (Occur::Should, Box::new(BoostQuery::new(section, 0.3))),
-        ])))
+        let in_sections = searcher.is_none_or(|s| {
+            terms.iter().all(|t| {
+                s.doc_freq(&Term::from_field_text(self.fields.section, t))
+                    .is_ok_and(|n| n > 0)
+            })
+        });
+        if !in_sections {
+            return Some(vec![text]);
+        }
+        Some(vec![text, Box::new(BoostQuery::new(section, 0.3))])
     }
 
     /// One term, or the terms as a phrase.
@@ -303,9 +334,25 @@ mod tests {
 
     #[test]
     fn long_pastes_are_capped() {
-        let q = parse_search(&"word ".repeat(5000));
+        let paste: String = (0..5000).map(|i| format!("w{i} ")).collect();
+        let q = parse_search(&paste);
         assert_eq!(q.groups.len(), MAX_ITEMS);
         assert!(q.capped);
+    }
+
+    #[test]
+    fn repeated_words_are_searched_once() {
+        let q = parse_search(&"Alibaba cloud the alibaba \"data centers\" Cloud ".repeat(700));
+        assert_eq!(
+            q.groups,
+            [
+                vec![Item::Word("Alibaba".into())],
+                vec![Item::Word("cloud".into())],
+                vec![Item::Word("the".into())],
+                vec![Item::Phrase("data centers".into())],
+            ]
+        );
+        assert!(!q.capped);
     }
 
     #[test]

@@ -3,15 +3,15 @@
 //! words found together count more, and passages covering more of the question's rare words
 //! rise.
 
-use std::collections::HashSet;
-
 use tantivy::Searcher;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 
 use super::Knowledge;
 use super::answer::Hit;
 use super::query::{Builder, Item};
+use super::rescore::Scoring;
 use crate::index::Fields;
 
 /// Weight of a synonym relative to the word typed.
@@ -107,29 +107,28 @@ pub fn concepts(
     out
 }
 
-/// The tantivy query of a question: each concept the best of its variants, plus proximity.
-pub fn question_query(builder: &Builder<'_>, concepts: &[Concept]) -> Box<dyn Query> {
+/// The full relevance score of a question: each concept the best of its variants (in the
+/// text, or weaker in the section heading), plus proximity of neighbouring words.
+pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring {
     let fields: &Fields = builder.fields;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for concept in concepts {
-        let variants: Vec<Box<dyn Query>> = concept
+    let mut clauses: Vec<(f32, Scoring)> = Vec::new();
+    for (n, concept) in concepts.iter().enumerate() {
+        let variants: Vec<(f32, Scoring)> = concept
             .variants
             .iter()
             .filter_map(|(terms, weight)| {
                 let text = builder.sequence(fields.text, terms)?;
                 let section = builder.sequence(fields.section, terms)?;
-                let either = BooleanQuery::new(vec![
-                    (Occur::Should, text),
-                    (Occur::Should, Box::new(BoostQuery::new(section, 0.2))),
+                let either = Scoring::Sum(vec![
+                    (1.0, Scoring::Leaf(text)),
+                    (0.2, Scoring::Leaf(section)),
                 ]);
-                Some(Box::new(BoostQuery::new(Box::new(either), *weight)) as Box<dyn Query>)
+                Some((*weight, either))
             })
             .collect();
         if !variants.is_empty() {
-            clauses.push((
-                Occur::Should,
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(variants, 0.1)),
-            ));
+            let best = Scoring::Max(variants, 0.1);
+            clauses.push((1.0, Scoring::Tag(n as u32, Box::new(best))));
         }
     }
     for pair in concepts.windows(2) {
@@ -140,12 +139,52 @@ pub fn question_query(builder: &Builder<'_>, concepts: &[Concept]) -> Box<dyn Qu
             .cloned()
             .collect();
         if let Some(q) = builder.near(&terms, 2) {
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(q, PROXIMITY_WEIGHT)),
-            ));
+            clauses.push((PROXIMITY_WEIGHT, Scoring::Leaf(q)));
         }
     }
+    Scoring::Sum(clauses)
+}
+
+/// The first pass of a question: a flat union of plain term clauses, boosted like their
+/// variants. tantivy skips whole blocks of postings for such a query (block-max WAND) instead
+/// of scoring every passage with a common word. A phrase is represented by its rarest word,
+/// which every passage holding the phrase has, so the union still matches every passage
+/// [`question_scoring`] scores, and a phrase's common words ("year" in "four-year high") don't
+/// make the union slow.
+pub fn candidate_query(
+    builder: &Builder<'_>,
+    searcher: &Searcher,
+    concepts: &[Concept],
+) -> Box<dyn Query> {
+    let fields: &Fields = builder.fields;
+    let mut weights: Vec<(Term, f32)> = Vec::new();
+    for concept in concepts {
+        for (terms, weight) in &concept.variants {
+            for (field, w) in [(fields.text, *weight), (fields.section, 0.2 * weight)] {
+                let Some(term) = terms
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .min_by_key(|t| searcher.doc_freq(t).unwrap_or(0))
+                else {
+                    continue;
+                };
+                match weights.iter_mut().find(|(known, _)| *known == term) {
+                    Some(known) => known.1 = known.1.max(w),
+                    None => weights.push((term, w)),
+                }
+            }
+        }
+    }
+    let clauses = weights
+        .into_iter()
+        .map(|(term, w)| {
+            let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                w,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -213,42 +252,26 @@ pub fn states(expected: Expected, text: &str) -> bool {
     }
 }
 
-/// Re-ranks hits by how much of the question (weighted by rarity) each one covers.
-pub fn rerank(
-    hits: &mut [Hit],
-    builder: &mut Builder<'_>,
-    concepts: &[Concept],
-    expected: Expected,
-) {
+/// Re-ranks hits by how much of the question (weighted by rarity) each one covers: `tags`
+/// has bit `i` set where the passage holds concept `i` (see [`question_scoring`]).
+pub fn rerank(hits: Vec<(Hit, u64)>, concepts: &[Concept], expected: Expected) -> Vec<Hit> {
     let total: f32 = concepts.iter().map(|c| c.idf).sum();
-    for hit in hits.iter_mut() {
+    let mut out = Vec::with_capacity(hits.len());
+    for (mut hit, tags) in hits {
         if states(expected, &hit.text) {
             hit.score *= EXPECTED_BOOST;
         }
-        if total <= 0.0 || concepts.len() < 2 {
-            continue;
+        if total > 0.0 && concepts.len() >= 2 {
+            let covered: f32 = concepts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i < 64 && tags & (1 << i) != 0)
+                .map(|(_, c)| c.idf)
+                .sum();
+            hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * covered / total;
         }
-        // The words tantivy's snippet generator highlighted are the query terms the passage
-        // contains: stemming those few is enough (and much cheaper than the whole passage).
-        let mut present: HashSet<String> = hit
-            .highlights
-            .iter()
-            .filter_map(|r| hit.text.get(r.clone()))
-            .flat_map(|word| builder.terms_unbounded(word))
-            .collect();
-        if let Some(section) = &hit.section {
-            present.extend(builder.terms_unbounded(section));
-        }
-        let covered: f32 = concepts
-            .iter()
-            .filter(|c| {
-                c.variants
-                    .iter()
-                    .any(|(terms, _)| terms.iter().all(|t| present.contains(t)))
-            })
-            .map(|c| c.idf)
-            .sum();
-        hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * covered / total;
+        out.push(hit);
     }
-    super::retrieve::sort_hits(hits);
+    super::retrieve::sort_hits(&mut out);
+    out
 }

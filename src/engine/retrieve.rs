@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, Term};
 
 use super::answer::*;
+use super::excerpt::{self, Highlighter};
 use super::query::{self, Builder, Item, SearchQuery};
+use super::rescore::{self, Ranked, Scoring};
 use super::{EngineConfig, Knowledge, MAX_HITS, corroborate, figures, rank, spelling};
 use crate::command;
 use crate::index::{Snapshot, StoredPassage};
@@ -24,7 +25,7 @@ pub struct Context<'a> {
 
 /// A ranked answer (all hits kept for paging, and the first page) or a finished answer.
 pub enum Found {
-    Ranked(Vec<Hit>, Passages),
+    Ranked(Vec<Hit>, Passages, Option<Highlighter>),
     Done(Answer),
 }
 
@@ -48,26 +49,42 @@ impl Context<'_> {
         Found::Done(Answer::notice(NoticeKind::NoHits, text, suggestions))
     }
 
-    fn ranked(&self, what: &str, heading: String, hits: Vec<Hit>, notices: Vec<String>) -> Found {
-        let hits = corroborate::group(hits);
-        self.page(what, heading, hits, notices)
+    fn ranked(&self, what: &str, heading: String, found: Hits, notices: Vec<String>) -> Found {
+        let hits = corroborate::group(found.hits);
+        self.page(
+            what,
+            heading,
+            Hits {
+                hits,
+                highlighter: found.highlighter,
+            },
+            notices,
+        )
     }
 
     /// The first page of hits, all of them kept for `!more`.
-    fn page(&self, what: &str, heading: String, hits: Vec<Hit>, notices: Vec<String>) -> Found {
+    fn page(&self, what: &str, heading: String, found: Hits, notices: Vec<String>) -> Found {
+        let Hits { hits, highlighter } = found;
         if hits.is_empty() {
             return self.no_hits(what, notices);
         }
+        let shown = hits.iter().take(self.page_size).cloned().collect();
         let first = Passages {
             query: what.to_string(),
             heading,
-            hits: super::excerpt::apply(hits.iter().take(self.page_size).cloned().collect()),
+            hits: excerpt::apply(shown, highlighter.as_ref()),
             offset: 0,
             total: hits.len(),
             notices,
         };
-        Found::Ranked(hits, first)
+        Found::Ranked(hits, first, highlighter)
     }
+}
+
+/// Ranked passages, and what marks their matched words when they are shown.
+pub struct Hits {
+    pub hits: Vec<Hit>,
+    pub highlighter: Option<Highlighter>,
 }
 
 /// `!search`: every word or phrase must match; when nothing has them all, any may.
@@ -89,28 +106,90 @@ pub fn search(ctx: &Context<'_>, text: &str) -> Found {
     if parsed.capped {
         notices.push(format!("I searched the first {} words.", query::MAX_ITEMS));
     }
-    let mut hits = run(ctx, &searcher, &search_query(ctx, &parsed, true));
-    if hits.is_empty() && parsed.groups.len() > 1 {
-        hits = run(ctx, &searcher, &search_query(ctx, &parsed, false));
-        if !hits.is_empty() {
+    let mut hits = run(
+        ctx,
+        &searcher,
+        &*search_query(ctx, &searcher, &parsed, true),
+    );
+    if hits.hits.is_empty() && parsed.groups.len() > 1 {
+        let any = without_common_words(ctx, &searcher, parsed);
+        hits = run(ctx, &searcher, &*search_query(ctx, &searcher, &any, false));
+        if !hits.hits.is_empty() {
             notices.push("No passage has all your words; these have some of them.".to_string());
         }
     }
     ctx.ranked(text, text.to_string(), hits, notices)
 }
 
-fn search_query(ctx: &Context<'_>, parsed: &SearchQuery, all: bool) -> Box<dyn Query> {
+/// Share of the passages above which a word is too common to find passages by when not all
+/// words match ("the", "a" in pasted text): ranking a union of such words scores nearly every
+/// passage, for matches that say little.
+const COMMON_SHARE: f32 = 0.2;
+
+/// The words of a query worth matching any of: those that are not in most passages, or the
+/// rarest word when all are.
+fn without_common_words(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    mut parsed: SearchQuery,
+) -> SearchQuery {
+    let mut b = Builder::new(&ctx.snapshot.fields);
+    let field = ctx.snapshot.fields.text;
+    let total = searcher.num_docs().max(1) as f32;
+    let mut share = |item: &Item| -> f32 {
+        let terms = b.terms(item.text());
+        terms
+            .iter()
+            .map(|t| spelling::doc_freq(searcher, field, t) as f32 / total)
+            .fold(1.0, f32::min)
+    };
+    let shares: Vec<Vec<f32>> = parsed
+        .groups
+        .iter()
+        .map(|g| g.iter().map(&mut share).collect())
+        .collect();
+    // Words the index doesn't have can't match: the rarest word is the rarest it has.
+    let rarest = shares
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&x| x > 0.0)
+        .fold(f32::INFINITY, f32::min);
+    if rarest.is_infinite() {
+        return parsed;
+    }
+    let keep = COMMON_SHARE.max(rarest);
+    for (group, shares) in parsed.groups.iter_mut().zip(&shares) {
+        let mut s = shares.iter();
+        group.retain(|_| s.next().is_some_and(|&x| x > 0.0 && x <= keep));
+    }
+    parsed.groups.retain(|g| !g.is_empty());
+    parsed
+}
+
+fn search_query(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    parsed: &SearchQuery,
+    all: bool,
+) -> Box<dyn Query> {
     let mut b = Builder::new(&ctx.snapshot.fields);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for group in &parsed.groups {
+        // A group's words and their clauses in one flat union (the same scores as unions
+        // nested per word); and when any word may match, every group's in one union. tantivy
+        // ranks flat unions and intersections of terms by skipping blocks of postings instead
+        // of scoring every passage that has a common word.
         let alternatives: Vec<(Occur, Box<dyn Query>)> = group
             .iter()
-            .filter_map(|i| b.item(i))
+            .filter_map(|i| b.item_parts(i, Some(searcher)))
+            .flatten()
             .map(|q| (Occur::Should, q))
             .collect();
-        if !alternatives.is_empty() {
-            let occur = if all { Occur::Must } else { Occur::Should };
-            clauses.push((occur, Box::new(BooleanQuery::new(alternatives))));
+        if !all {
+            clauses.extend(alternatives);
+        } else if !alternatives.is_empty() {
+            clauses.push((Occur::Must, flat(alternatives)));
         }
     }
     // tantivy 0.27 must not get a phrase scorer as the exclusion set itself: `Exclude` seeks
@@ -127,6 +206,18 @@ fn search_query(ctx: &Context<'_>, parsed: &SearchQuery, all: bool) -> Box<dyn Q
     }
     if let Some(q) = b.sources(&parsed.sources) {
         clauses.push((Occur::Must, q));
+    }
+    flat(clauses)
+}
+
+/// A boolean query of the clauses, or the only clause itself when it alone decides (same
+/// matches, same score). A single word then stays a flat union of term queries, which tantivy
+/// ranks by skipping blocks of postings (block-max WAND) instead of scoring every passage.
+fn flat(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if let [(Occur::Must | Occur::Should, _)] = clauses.as_slice()
+        && let Some((_, only)) = clauses.pop()
+    {
+        return only;
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -160,13 +251,18 @@ pub fn rank_question(
     searcher: &Searcher,
     items: &[Item],
     expected: rank::Expected,
-) -> Vec<Hit> {
+) -> Hits {
     let mut builder = Builder::new(&ctx.snapshot.fields);
     let concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items);
-    let query = rank::question_query(&builder, &concepts);
-    let mut hits = run(ctx, searcher, &*query);
-    rank::rerank(&mut hits, &mut builder, &concepts, expected);
-    hits
+    let query = Ranked {
+        first: rank::candidate_query(&builder, searcher, &concepts),
+        full: rank::question_scoring(&builder, &concepts),
+    };
+    let tagged = run_ranked(ctx, searcher, &query);
+    Hits {
+        hits: rank::rerank(tagged, &concepts, expected),
+        highlighter: highlighter(ctx, searcher, &*query.full.terms_query()),
+    }
 }
 
 /// A relevance query: any item may match, each counted once (the best of its synonyms);
@@ -176,34 +272,94 @@ fn ranked_query(
     searcher: &Searcher,
     groups: &[Vec<Item>],
     required: &[Item],
-) -> Box<dyn Query> {
+) -> Ranked {
     let mut b = Builder::new(&ctx.snapshot.fields);
     let items: Vec<Item> = groups.iter().flatten().cloned().collect();
     let concepts = rank::concepts(&mut b, searcher, ctx.knowledge, &items);
-    let optional = rank::question_query(&b, &concepts);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = required
-        .iter()
-        .filter_map(|i| b.item(i))
-        .map(|q| (Occur::Must, q))
-        .collect();
-    if clauses.is_empty() {
-        return optional;
+    let first = rank::candidate_query(&b, searcher, &concepts);
+    let full = rank::question_scoring(&b, &concepts);
+    let required: Vec<Item> = required.to_vec();
+    let terms: Vec<Vec<String>> = required.iter().map(|i| b.terms(i.text())).collect();
+    let fields = &ctx.snapshot.fields;
+    let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut scored: Vec<(f32, Scoring)> = Vec::new();
+    for terms in &terms {
+        let (Some(text), Some(section)) = (
+            b.sequence(fields.text, terms),
+            b.sequence(fields.section, terms),
+        ) else {
+            continue;
+        };
+        must.push((
+            Occur::Must,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, text.box_clone()),
+                (Occur::Should, section.box_clone()),
+            ])),
+        ));
+        scored.push((
+            1.0,
+            Scoring::Sum(vec![
+                (1.0, Scoring::Leaf(text)),
+                (0.3, Scoring::Leaf(section)),
+            ]),
+        ));
     }
-    clauses.push((Occur::Should, optional));
-    Box::new(BooleanQuery::new(clauses))
+    if must.is_empty() {
+        return Ranked { first, full };
+    }
+    must.push((Occur::Should, first));
+    scored.push((1.0, full));
+    Ranked {
+        first: Box::new(BooleanQuery::new(must)),
+        full: Scoring::Sum(scored),
+    }
+}
+
+/// How many passages the first pass of a ranked query keeps for exact scoring.
+const CANDIDATES: usize = 4 * MAX_HITS;
+
+/// Ranks passages for a two-pass query: each loaded with the tags it matched, best first.
+fn run_ranked(ctx: &Context<'_>, searcher: &Searcher, query: &Ranked) -> Vec<(Hit, u64)> {
+    match rescore::best(searcher, query, CANDIDATES, MAX_HITS) {
+        Ok(top) => top
+            .into_iter()
+            .filter_map(|s| Some((loaded(ctx, searcher, s.score, s.address)?, s.tags)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "search failed");
+            Vec::new()
+        }
+    }
+}
+
+/// The hits of a two-pass query, best first, and their highlighter.
+fn ranked_hits(ctx: &Context<'_>, searcher: &Searcher, query: &Ranked) -> Hits {
+    let mut hits: Vec<Hit> = run_ranked(ctx, searcher, query)
+        .into_iter()
+        .map(|(hit, _)| hit)
+        .collect();
+    sort_hits(&mut hits);
+    Hits {
+        hits,
+        // The first pass has every term the full score uses: enough for the highlights.
+        highlighter: highlighter(ctx, searcher, &*query.full.terms_query()),
+    }
+}
+
+fn highlighter(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Option<Highlighter> {
+    Highlighter::new(searcher, query, ctx.snapshot.fields.text)
 }
 
 /// Replaces words the index doesn't know by their closest indexed spelling, and says so.
 fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> Vec<String> {
     let plain = ctx.snapshot.fields.plain;
-    let mut analyzer = crate::index::tokenizer::plain();
-    let mut stemmer = crate::index::tokenizer::stemmed();
     let mut notices = Vec::new();
     for item in groups.iter_mut().flatten() {
         let Item::Word(word) = item else { continue };
-        let tokens = crate::index::tokenizer::tokens(&mut analyzer, word);
+        let tokens = crate::index::tokenizer::plain_tokens(word);
         let [token] = tokens.as_slice() else { continue };
-        let stemmed = crate::index::tokenizer::tokens(&mut stemmer, word);
+        let stemmed = crate::index::tokenizer::stemmed_tokens(word);
         let known = |field, term: &String| spelling::doc_freq(searcher, field, term) > 0;
         if known(plain, token) || stemmed.iter().all(|t| known(ctx.snapshot.fields.text, t)) {
             continue;
@@ -218,33 +374,26 @@ fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> 
     notices
 }
 
-/// Ranks passages for a query and quotes them with their highlights.
-fn run(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Vec<Hit> {
-    let top = match searcher.search(query, &TopDocs::with_limit(MAX_HITS).order_by_score()) {
-        Ok(top) => top,
-        Err(e) => {
-            tracing::warn!(error = %e, "search failed");
-            return Vec::new();
-        }
-    };
-    let fields = &ctx.snapshot.fields;
-    let mut snippets = SnippetGenerator::create(searcher, query, fields.text).ok();
-    if let Some(s) = snippets.as_mut() {
-        s.set_max_num_chars(crate::corpus::passages::MAX_PASSAGE_CHARS * 4);
-    }
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
-        let Some(stored) = load(ctx, searcher, address) else {
-            continue;
-        };
-        let highlights = snippets
-            .as_ref()
-            .map(|s| highlights(s, &stored.text))
-            .unwrap_or_default();
-        hits.push(hit(hits.len() + 1, score, stored, highlights));
-    }
+/// Ranks passages for a query, best first.
+fn run(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Hits {
+    let top = searcher
+        .search(query, &TopDocs::with_limit(MAX_HITS).order_by_score())
+        .inspect_err(|e| tracing::warn!(error = %e, "search failed"))
+        .unwrap_or_default();
+    let mut hits: Vec<Hit> = top
+        .into_iter()
+        .filter_map(|(score, address)| loaded(ctx, searcher, score, address))
+        .collect();
     sort_hits(&mut hits);
-    hits
+    Hits {
+        hits,
+        highlighter: highlighter(ctx, searcher, query),
+    }
+}
+
+/// A hit for a passage of the index, its highlights left for when it is shown.
+fn loaded(ctx: &Context<'_>, searcher: &Searcher, score: f32, address: DocAddress) -> Option<Hit> {
+    load(ctx, searcher, address).map(|stored| hit(0, score, stored, Vec::new()))
 }
 
 /// Best first; equal scores in corpus order, so the ranking never depends on how the index
@@ -269,20 +418,6 @@ fn load(ctx: &Context<'_>, searcher: &Searcher, address: DocAddress) -> Option<S
             None
         }
     }
-}
-
-/// Byte ranges of the matched words in `text`, from tantivy's snippet generator.
-fn highlights(generator: &SnippetGenerator, text: &str) -> Vec<std::ops::Range<usize>> {
-    let snippet = generator.snippet(text);
-    let start = snippet.fragment_range().start;
-    snippet
-        .highlighted()
-        .iter()
-        .map(|r| r.start + start..r.end + start)
-        .filter(|r| {
-            r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
-        })
-        .collect()
 }
 
 fn attribution(stored: &StoredPassage) -> Attribution {
@@ -326,10 +461,10 @@ pub fn topic(ctx: &Context<'_>, name: &str, extra: &str) -> Found {
     let parsed = query::parse_search(&topic.query);
     let required: Vec<Item> = query::parse_search(extra).items().cloned().collect();
     let searcher = ctx.snapshot.reader.searcher();
-    let hits = run(
+    let hits = ranked_hits(
         ctx,
         &searcher,
-        &*ranked_query(ctx, &searcher, &parsed.groups, &required),
+        &ranked_query(ctx, &searcher, &parsed.groups, &required),
     );
     let label = if extra.is_empty() {
         topic.name.clone()
@@ -360,7 +495,10 @@ pub fn compare(ctx: &Context<'_>, text: &str) -> Found {
         ));
     }
     let searcher = ctx.snapshot.reader.searcher();
-    let mut hits = run(ctx, &searcher, &*ranked_query(ctx, &searcher, &groups, &[]));
+    let Hits {
+        mut hits,
+        highlighter,
+    } = ranked_hits(ctx, &searcher, &ranked_query(ctx, &searcher, &groups, &[]));
     // What outlets report differently is mostly figures: prefer passages that state some.
     for hit in &mut hits {
         if rank::states(rank::Expected::Figure, &hit.text) {
@@ -381,8 +519,20 @@ pub fn compare(ctx: &Context<'_>, text: &str) -> Found {
         }
     }
     let notices = discrepancies(&per_outlet).into_iter().collect();
-    let mut found = ctx.page(text, heading, per_outlet, notices);
-    if let Found::Ranked(all, first) = &mut found {
+    // Every outlet's passage is shown, whole.
+    let per_outlet = excerpt::apply(per_outlet, highlighter.as_ref())
+        .into_iter()
+        .map(|h| Hit {
+            quote: 0..h.text.len(),
+            ..h
+        })
+        .collect();
+    let found = Hits {
+        hits: per_outlet,
+        highlighter,
+    };
+    let mut found = ctx.page(text, heading, found, notices);
+    if let Found::Ranked(all, first, _) = &mut found {
         first.hits = all.clone();
     }
     found
@@ -436,7 +586,7 @@ pub fn figures(ctx: &Context<'_>, topic_name: Option<&str>) -> Found {
             .collect(),
     };
     let searcher = ctx.snapshot.reader.searcher();
-    let hits = run(ctx, &searcher, &*ranked_query(ctx, &searcher, &groups, &[]));
+    let hits = ranked_hits(ctx, &searcher, &ranked_query(ctx, &searcher, &groups, &[])).hits;
     let mut lines: Vec<(String, FigureLine)> = Vec::new();
     for hit in &hits {
         for found in figures::extract(&hit.text) {

@@ -1,0 +1,306 @@
+//! Two-pass ranking: a flat union of the query's terms finds candidates with tantivy's
+//! block-max WAND (whole blocks of postings skipped), then the full relevance score — synonyms
+//! as a disjunction-max, phrases, proximity — is computed for those candidates only, each term
+//! or phrase seeking straight to them.
+
+use std::collections::BTreeMap;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer};
+use tantivy::{DocAddress, DocId, Score, Searcher, SeekDangerResult};
+
+/// A relevance score as a tree over term and phrase queries, combined as tantivy combines
+/// them: a boolean union sums its matching clauses, a disjunction-max takes the best clause
+/// plus a share of the others, a boost scales.
+pub enum Scoring {
+    /// A term or phrase query in one field.
+    Leaf(Box<dyn Query>),
+    /// Boosted parts, summed over those that match.
+    Sum(Vec<(Score, Scoring)>),
+    /// Boosted parts: the best that matches, plus `tie` times the others that match.
+    Max(Vec<(Score, Scoring)>, Score),
+    /// A part whose match is recorded as bit `n` of the passage's tags (a question's concept,
+    /// for re-ranking by coverage); `n` ≥ 64 is scored but not recorded.
+    Tag(u32, Box<Scoring>),
+}
+
+impl Scoring {
+    fn leaves<'a>(&'a self, out: &mut Vec<&'a dyn Query>) {
+        match self {
+            Scoring::Leaf(q) => out.push(&**q),
+            Scoring::Sum(parts) | Scoring::Max(parts, _) => {
+                for (_, part) in parts {
+                    part.leaves(out);
+                }
+            }
+            Scoring::Tag(_, part) => part.leaves(out),
+        }
+    }
+
+    /// A query holding every term and phrase of the score: what the highlights mark.
+    pub fn terms_query(&self) -> Box<dyn Query> {
+        let mut leaves = Vec::new();
+        self.leaves(&mut leaves);
+        Box::new(BooleanQuery::new(
+            leaves
+                .into_iter()
+                .map(|q| (Occur::Should, q.box_clone()))
+                .collect(),
+        ))
+    }
+
+    /// The score from the leaves' scores at one document (in [`Scoring::leaves`] order),
+    /// `None` when nothing matches there.
+    fn score(&self, leaves: &[Option<Score>], next: &mut usize, tags: &mut u64) -> Option<Score> {
+        match self {
+            Scoring::Leaf(_) => {
+                let score = leaves.get(*next).copied().flatten();
+                *next += 1;
+                score
+            }
+            Scoring::Sum(parts) => parts
+                .iter()
+                .filter_map(|(boost, part)| part.score(leaves, next, tags).map(|s| boost * s))
+                .fold(None, |total, s| Some(total.unwrap_or(0.0) + s)),
+            Scoring::Max(parts, tie) => {
+                let scores: Vec<Score> = parts
+                    .iter()
+                    .filter_map(|(boost, part)| part.score(leaves, next, tags).map(|s| boost * s))
+                    .collect();
+                let best = scores.iter().copied().reduce(Score::max)?;
+                let sum: Score = scores.iter().sum();
+                Some(best + tie * (sum - best))
+            }
+            Scoring::Tag(n, part) => {
+                let score = part.score(leaves, next, tags);
+                if score.is_some() && *n < 64 {
+                    *tags |= 1 << n;
+                }
+                score
+            }
+        }
+    }
+}
+
+/// A relevance query in two passes: `first` finds the candidates (it matches every passage
+/// `full` can score), `full` scores them exactly.
+pub struct Ranked {
+    pub first: Box<dyn Query>,
+    pub full: Scoring,
+}
+
+/// A leaf scorer asked only whether it holds each candidate, in increasing order
+/// (`seek_danger`): a phrase then checks positions at the candidates alone instead of
+/// scanning for its next match.
+struct Cursor {
+    scorer: Box<dyn Scorer>,
+    /// The earliest document the scorer can match next.
+    lower: DocId,
+    /// The score at the document it was created at, if it matches there.
+    first: Option<Score>,
+}
+
+impl Cursor {
+    fn new(mut scorer: Box<dyn Scorer>, doc: DocId, found: SeekDangerResult) -> Cursor {
+        match found {
+            SeekDangerResult::Found => Cursor {
+                first: Some(scorer.score()),
+                scorer,
+                lower: doc + 1,
+            },
+            SeekDangerResult::SeekLowerBound(next) => Cursor {
+                scorer,
+                lower: next,
+                first: None,
+            },
+        }
+    }
+
+    fn found_score(&self) -> Option<Score> {
+        self.first
+    }
+
+    fn score_at(&mut self, doc: DocId) -> Option<Score> {
+        if doc < self.lower {
+            return None;
+        }
+        match self.scorer.seek_danger(doc) {
+            SeekDangerResult::Found => {
+                self.lower = doc + 1;
+                Some(self.scorer.score())
+            }
+            SeekDangerResult::SeekLowerBound(next) => {
+                self.lower = next;
+                None
+            }
+        }
+    }
+}
+
+/// A passage scored by the full relevance score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    pub score: Score,
+    pub address: DocAddress,
+    /// The [`Scoring::Tag`]s that matched.
+    pub tags: u64,
+}
+
+/// The best `limit` passages of a two-pass query, best first (equal scores in index order).
+pub fn best(
+    searcher: &Searcher,
+    query: &Ranked,
+    candidates: usize,
+    limit: usize,
+) -> tantivy::Result<Vec<Scored>> {
+    let found = searcher.search(
+        &*query.first,
+        &TopDocs::with_limit(candidates).order_by_score(),
+    )?;
+    let mut per_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (_, address) in found {
+        per_segment
+            .entry(address.segment_ord)
+            .or_default()
+            .push(address.doc_id);
+    }
+    let mut leaves = Vec::new();
+    query.full.leaves(&mut leaves);
+    let enable = EnableScoring::enabled_from_searcher(searcher);
+    let weights = leaves
+        .iter()
+        .map(|q| q.weight(enable))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut scored = Vec::new();
+    for (segment, mut docs) in per_segment {
+        docs.sort_unstable();
+        let reader = searcher.segment_reader(segment);
+        let mut leaves: Vec<Cursor> = Vec::with_capacity(weights.len());
+        let mut at = Vec::with_capacity(weights.len());
+        for (i, &doc) in docs.iter().enumerate() {
+            at.clear();
+            for (j, weight) in weights.iter().enumerate() {
+                if i == 0 {
+                    // Created at the first candidate: a phrase scorer would otherwise scan
+                    // for its first match, anywhere in the segment.
+                    let (found, scorer) = weight.scorer_danger(reader, doc, 1.0)?;
+                    leaves.push(Cursor::new(scorer, doc, found));
+                    at.push(leaves[j].found_score());
+                } else {
+                    at.push(leaves[j].score_at(doc));
+                }
+            }
+            let mut tags = 0;
+            if let Some(score) = query.full.score(&at, &mut 0, &mut tags) {
+                scored.push(Scored {
+                    score,
+                    address: DocAddress::new(segment, doc),
+                    tags,
+                });
+            }
+        }
+    }
+    scored.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.address.cmp(&b.address))
+    });
+    scored.truncate(limit);
+    Ok(scored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BoostQuery, DisjunctionMaxQuery, TermQuery};
+    use tantivy::schema::{IndexRecordOption, STORED, Schema, TEXT};
+    use tantivy::{Index, Term, doc};
+
+    fn term(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    #[test]
+    fn rescoring_candidates_gives_the_scores_of_the_equivalent_tantivy_query() {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT | STORED);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let words = ["alpha", "beta", "gamma", "delta", "omega"];
+        for i in 0..500usize {
+            let body: Vec<&str> = (0..1 + i % 7).map(|j| words[(i * 7 + j * 3) % 5]).collect();
+            writer.add_document(doc!(text => body.join(" "))).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let scoring = Scoring::Sum(vec![
+            (
+                1.0,
+                Scoring::Max(
+                    vec![
+                        (1.0, Scoring::Leaf(term(text, "alpha"))),
+                        (0.7, Scoring::Leaf(term(text, "beta"))),
+                    ],
+                    0.1,
+                ),
+            ),
+            (
+                1.5,
+                Scoring::Tag(3, Box::new(Scoring::Leaf(term(text, "gamma")))),
+            ),
+        ]);
+        let tantivy_query = BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                    vec![
+                        term(text, "alpha"),
+                        Box::new(BoostQuery::new(term(text, "beta"), 0.7)),
+                    ],
+                    0.1,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(term(text, "gamma"), 1.5)),
+            ),
+        ]);
+        let first = BooleanQuery::new(
+            ["alpha", "beta", "gamma"]
+                .iter()
+                .map(|w| (Occur::Should, term(text, w)))
+                .collect(),
+        );
+        let ranked = Ranked {
+            first: Box::new(first),
+            full: scoring,
+        };
+        // Every matching passage is a candidate: the ranking must be tantivy's own.
+        let ours = best(&searcher, &ranked, 500, 20).unwrap();
+        let theirs = searcher
+            .search(&tantivy_query, &TopDocs::with_limit(20).order_by_score())
+            .unwrap();
+        assert_eq!(ours.len(), theirs.len());
+        let gamma = Term::from_field_text(text, "gamma");
+        for hit in &ours {
+            let doc: tantivy::TantivyDocument = searcher.doc(hit.address).unwrap();
+            let body = tantivy::schema::Value::as_str(&doc.get_first(text).unwrap())
+                .unwrap()
+                .to_string();
+            assert_eq!(
+                hit.tags == 1 << 3,
+                body.split(' ').any(|w| w == "gamma"),
+                "{body}: {:b}",
+                hit.tags
+            );
+        }
+        assert!(searcher.doc_freq(&gamma).unwrap() > 0);
+        for (a, (b, _)) in ours.iter().zip(&theirs) {
+            assert!((a.score - b).abs() < 1e-4, "{} vs {b}", a.score);
+        }
+    }
+}
