@@ -119,11 +119,13 @@ pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring 
             .filter_map(|(terms, weight)| {
                 let text = builder.sequence(fields.text, terms)?;
                 let section = builder.sequence(fields.section, terms)?;
-                let either = Scoring::Sum(vec![
-                    (1.0, Scoring::Leaf(text)),
-                    (0.2, Scoring::Leaf(section)),
-                ]);
-                Some((*weight, either))
+                let mut parts = vec![(1.0, Scoring::Leaf(text)), (0.2, Scoring::Leaf(section))];
+                // The words of a phrase apart ("listed in the US" for "US-listed") score
+                // nothing but still count as covering the concept.
+                if terms.len() > 1 {
+                    parts.push((0.0, Scoring::Leaf(all_words(fields.text, terms))));
+                }
+                Some((*weight, Scoring::Sum(parts)))
             })
             .collect();
         if !variants.is_empty() {
@@ -186,6 +188,22 @@ pub fn candidate_query(
         })
         .collect();
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// Passages holding every one of the terms, anywhere.
+fn all_words(field: tantivy::schema::Field, terms: &[String]) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        terms
+            .iter()
+            .map(|t| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(field, t),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Must, q)
+            })
+            .collect(),
+    ))
 }
 
 /// What kind of answer a question wants, from its first words.
