@@ -101,12 +101,13 @@ struct Cursor {
 }
 
 impl Cursor {
-    fn new(mut scorer: Box<dyn Scorer>, doc: DocId, found: SeekDangerResult) -> Cursor {
+    /// A scorer from `Weight::scorer_danger` at the first candidate.
+    fn new((found, mut scorer): (SeekDangerResult, Box<dyn Scorer>)) -> Cursor {
         match found {
             SeekDangerResult::Found => Cursor {
                 first: Some(scorer.score()),
+                lower: scorer.doc() + 1,
                 scorer,
-                lower: doc + 1,
             },
             SeekDangerResult::SeekLowerBound(next) => Cursor {
                 scorer,
@@ -116,11 +117,12 @@ impl Cursor {
         }
     }
 
-    fn found_score(&self) -> Option<Score> {
-        self.first
-    }
-
+    /// The score at `doc` if the scorer holds it; `doc`s come in increasing order, the first
+    /// being the one the scorer was created at.
     fn score_at(&mut self, doc: DocId) -> Option<Score> {
+        if let Some(first) = self.first.take() {
+            return Some(first);
+        }
         if doc < self.lower {
             return None;
         }
@@ -175,21 +177,17 @@ pub fn best(
     for (segment, mut docs) in per_segment {
         docs.sort_unstable();
         let reader = searcher.segment_reader(segment);
-        let mut leaves: Vec<Cursor> = Vec::with_capacity(weights.len());
-        let mut at = Vec::with_capacity(weights.len());
-        for (i, &doc) in docs.iter().enumerate() {
+        let Some(&start) = docs.first() else { continue };
+        // Created at the first candidate: a phrase scorer would otherwise scan for its first
+        // match, anywhere in the segment.
+        let mut cursors = weights
+            .iter()
+            .map(|w| w.scorer_danger(reader, start, 1.0).map(Cursor::new))
+            .collect::<tantivy::Result<Vec<Cursor>>>()?;
+        let mut at = Vec::with_capacity(cursors.len());
+        for doc in docs {
             at.clear();
-            for (j, weight) in weights.iter().enumerate() {
-                if i == 0 {
-                    // Created at the first candidate: a phrase scorer would otherwise scan
-                    // for its first match, anywhere in the segment.
-                    let (found, scorer) = weight.scorer_danger(reader, doc, 1.0)?;
-                    leaves.push(Cursor::new(scorer, doc, found));
-                    at.push(leaves[j].found_score());
-                } else {
-                    at.push(leaves[j].score_at(doc));
-                }
-            }
+            at.extend(cursors.iter_mut().map(|c| c.score_at(doc)));
             let mut tags = 0;
             if let Some(score) = query.full.score(&at, &mut 0, &mut tags) {
                 scored.push(Scored {

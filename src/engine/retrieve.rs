@@ -278,32 +278,19 @@ fn ranked_query(
     let concepts = rank::concepts(&mut b, searcher, ctx.knowledge, &items);
     let first = rank::candidate_query(&b, searcher, &concepts);
     let full = rank::question_scoring(&b, &concepts);
-    let required: Vec<Item> = required.to_vec();
-    let terms: Vec<Vec<String>> = required.iter().map(|i| b.terms(i.text())).collect();
-    let fields = &ctx.snapshot.fields;
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut scored: Vec<(f32, Scoring)> = Vec::new();
-    for terms in &terms {
-        let (Some(text), Some(section)) = (
-            b.sequence(fields.text, terms),
-            b.sequence(fields.section, terms),
-        ) else {
+    for item in required {
+        let Some(parts) = b.item_parts(item, None) else {
             continue;
         };
-        must.push((
-            Occur::Must,
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Should, text.box_clone()),
-                (Occur::Should, section.box_clone()),
-            ])),
-        ));
-        scored.push((
-            1.0,
-            Scoring::Sum(vec![
-                (1.0, Scoring::Leaf(text)),
-                (0.3, Scoring::Leaf(section)),
-            ]),
-        ));
+        let either = parts
+            .iter()
+            .map(|q| (Occur::Should, q.box_clone()))
+            .collect();
+        must.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+        let leaves = parts.into_iter().map(|q| (1.0, Scoring::Leaf(q))).collect();
+        scored.push((1.0, Scoring::Sum(leaves)));
     }
     if must.is_empty() {
         return Ranked { first, full };
@@ -342,7 +329,6 @@ fn ranked_hits(ctx: &Context<'_>, searcher: &Searcher, query: &Ranked) -> Hits {
     sort_hits(&mut hits);
     Hits {
         hits,
-        // The first pass has every term the full score uses: enough for the highlights.
         highlighter: highlighter(ctx, searcher, &*query.full.terms_query()),
     }
 }
@@ -393,7 +379,7 @@ fn run(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Hits {
 
 /// A hit for a passage of the index, its highlights left for when it is shown.
 fn loaded(ctx: &Context<'_>, searcher: &Searcher, score: f32, address: DocAddress) -> Option<Hit> {
-    load(ctx, searcher, address).map(|stored| hit(0, score, stored, Vec::new()))
+    load(ctx, searcher, address).map(|stored| hit(score, stored))
 }
 
 /// Best first; equal scores in corpus order, so the ranking never depends on how the index
@@ -430,16 +416,12 @@ fn attribution(stored: &StoredPassage) -> Attribution {
     }
 }
 
-fn hit(
-    rank: usize,
-    score: f32,
-    stored: StoredPassage,
-    highlights: Vec<std::ops::Range<usize>>,
-) -> Hit {
-    // The quote is chosen when the hit is shown (see `excerpt::apply`).
+/// A hit to be ranked ([`sort_hits`] numbers it); its quote and highlights are chosen when it
+/// is shown (see `excerpt::apply`).
+fn hit(score: f32, stored: StoredPassage) -> Hit {
     let quote = 0..stored.text.len();
     Hit {
-        rank,
+        rank: 0,
         score,
         source: attribution(&stored),
         reference: stored.reference(),
@@ -448,7 +430,7 @@ fn hit(
         part: stored.part,
         text: stored.text,
         quote,
-        highlights,
+        highlights: Vec::new(),
         also_reported_by: Vec::new(),
     }
 }
