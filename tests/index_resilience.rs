@@ -211,6 +211,33 @@ fn a_corrupt_index_is_rebuilt_from_data_with_a_warning() {
 }
 
 #[test]
+fn a_generation_of_the_previous_format_is_rebuilt_with_its_spelling_dictionary() {
+    let ws = Workspace::new();
+    assert!(ws.run(&["index"], "").status.success());
+    let current = std::fs::read_to_string(ws.index().join("CURRENT")).unwrap();
+    let generation = ws.index().join(current.trim());
+    // Format 1 kept the spelling words in a second text field and had no words.fst.
+    std::fs::remove_file(generation.join("words.fst")).unwrap();
+    let manifest = std::fs::read_to_string(generation.join("manifest.json")).unwrap();
+    let old = manifest.replacen("\"format\": 2", "\"format\": 1", 1);
+    assert_ne!(old, manifest);
+    std::fs::write(generation.join("manifest.json"), old).unwrap();
+    let out = ws.run(&["search", "semiconducter"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("so I searched for “semiconductor”"),
+        "{}",
+        stdout(&out)
+    );
+    let again = ws.run(&["search", "semiconducter"], "");
+    assert!(
+        !stderr(&again).contains("corrupt"),
+        "rebuilt once: {}",
+        stderr(&again)
+    );
+}
+
+#[test]
 fn a_deleted_index_is_rebuilt() {
     let ws = Workspace::new();
     assert!(ws.run(&["index"], "").status.success());

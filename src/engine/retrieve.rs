@@ -140,7 +140,7 @@ fn without_common_words(
         let terms = b.terms(item.text());
         terms
             .iter()
-            .map(|t| spelling::doc_freq(searcher, field, t) as f32 / total)
+            .map(|t| doc_freq(searcher, field, t) as f32 / total)
             .fold(1.0, f32::min)
     };
     let shares: Vec<Vec<f32>> = parsed
@@ -337,20 +337,26 @@ fn highlighter(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Opt
     Highlighter::new(searcher, query, ctx.snapshot.fields.text)
 }
 
+/// How many passages contain the term `word` of `field`.
+fn doc_freq(searcher: &Searcher, field: tantivy::schema::Field, word: &str) -> u64 {
+    let term = tantivy::Term::from_field_text(field, word);
+    searcher.doc_freq(&term).unwrap_or(0)
+}
+
 /// Replaces words the index doesn't know by their closest indexed spelling, and says so.
 fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> Vec<String> {
-    let plain = ctx.snapshot.fields.plain;
+    let words = &ctx.snapshot.words;
     let mut notices = Vec::new();
     for item in groups.iter_mut().flatten() {
         let Item::Word(word) = item else { continue };
         let tokens = crate::index::tokenizer::plain_tokens(word);
         let [token] = tokens.as_slice() else { continue };
         let stemmed = crate::index::tokenizer::stemmed_tokens(word);
-        let known = |field, term: &String| spelling::doc_freq(searcher, field, term) > 0;
-        if known(plain, token) || stemmed.iter().all(|t| known(ctx.snapshot.fields.text, t)) {
+        let indexed = |term: &String| doc_freq(searcher, ctx.snapshot.fields.text, term) > 0;
+        if words.count(token) > 0 || stemmed.iter().all(indexed) {
             continue;
         }
-        if let Some(better) = spelling::closest(searcher, plain, token) {
+        if let Some(better) = spelling::closest(words, token) {
             notices.push(format!(
                 "Nothing has “{word}”, so I searched for “{better}”."
             ));

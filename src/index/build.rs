@@ -11,12 +11,15 @@ use tantivy::{Index, IndexWriter};
 use super::IndexError;
 use super::schema::{Fields, register_tokenizers};
 use super::store::Fingerprint;
+use super::tokenizer::{self, WordCounter};
+use super::words::Words;
 use crate::corpus::{self, ArticleMeta};
 
 pub const MANIFEST: &str = "manifest.json";
 
 type Loaded = Result<(corpus::Article, Vec<corpus::Passage>), corpus::Warning>;
-const FORMAT: u32 = 1;
+/// 2: the spelling dictionary moved from a second text field to `words.fst`.
+const FORMAT: u32 = 2;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
 /// What a generation holds, written next to the tantivy files.
@@ -66,7 +69,8 @@ pub struct BuildOptions {
     pub progress: bool,
 }
 
-/// Builds the index of `data_dir` into the empty directory `dir`, manifest included.
+/// Builds the index of `data_dir` into the empty directory `dir`, manifest and spelling
+/// dictionary included.
 pub fn build_into(
     dir: &Path,
     data_dir: &Path,
@@ -75,23 +79,31 @@ pub fn build_into(
 ) -> Result<Manifest, IndexError> {
     let (schema, _) = Fields::schema();
     let index = Index::create_in_dir(dir, schema)?;
-    let manifest = fill(&index, data_dir, fingerprint, options)?;
+    let (manifest, words) = fill(&index, data_dir, fingerprint, options)?;
+    words.write(dir)?;
     write_manifest(dir, &manifest)?;
     Ok(manifest)
 }
 
-/// Indexes every readable article of `data_dir` into a new, empty `index`.
+/// Indexes every readable article of `data_dir` into a new, empty `index`; returns the
+/// manifest and the spelling dictionary of what was indexed.
 pub fn fill(
     index: &Index,
     data_dir: &Path,
     fingerprint: Fingerprint,
     options: BuildOptions,
-) -> Result<Manifest, IndexError> {
+) -> Result<(Manifest, Words), IndexError> {
     let files = corpus::article_files(data_dir)?;
     if files.is_empty() {
         return Err(corpus::CorpusError::Empty(corpus::articles_dir(data_dir)).into());
     }
     register_tokenizers(index);
+    // The writer's stemmed analyzers count the words they see (the spelling dictionary);
+    // the plain analyzers are put back once the writer is done.
+    let counter = WordCounter::default();
+    index
+        .tokenizers()
+        .register(tokenizer::STEMMED, counter.analyzer());
     let fields = Fields::of(index)?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -161,8 +173,10 @@ pub fn fill(
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    register_tokenizers(index);
+    let words = Words::from_counts(counter.into_counts())?;
     progress.finish_and_clear();
-    Ok(manifest)
+    Ok((manifest, words))
 }
 
 fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {

@@ -6,6 +6,7 @@ pub mod schema;
 pub mod store;
 pub mod tokenizer;
 pub mod watch;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -16,6 +17,7 @@ use thiserror::Error;
 pub use build::{BuildOptions, Manifest};
 pub use schema::{Fields, StoredPassage};
 use store::{Fingerprint, Store, StoreError};
+use words::Words;
 
 use crate::corpus::CorpusError;
 
@@ -45,13 +47,16 @@ pub struct Snapshot {
     pub reader: IndexReader,
     pub fields: Fields,
     pub manifest: Manifest,
+    /// The spelling dictionary.
+    pub words: Words,
 }
 
 impl Snapshot {
     pub fn open(dir: &Path) -> Result<Snapshot, IndexError> {
         let manifest = Manifest::read(dir)?;
+        let words = Words::read(dir)?;
         let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt(e.to_string()))?;
-        let snapshot = Snapshot::from_index(index, manifest, dir.to_path_buf())?;
+        let snapshot = Snapshot::from_index(index, manifest, words, dir.to_path_buf())?;
         let docs = snapshot.reader.searcher().num_docs();
         if docs != snapshot.manifest.passages {
             return Err(IndexError::Corrupt(format!(
@@ -66,16 +71,21 @@ impl Snapshot {
     pub fn in_ram(data_dir: &Path) -> Result<Snapshot, IndexError> {
         let (schema, _) = Fields::schema();
         let index = Index::create_in_ram(schema);
-        let manifest = build::fill(
+        let (manifest, words) = build::fill(
             &index,
             data_dir,
             Fingerprint::default(),
             BuildOptions::default(),
         )?;
-        Snapshot::from_index(index, manifest, PathBuf::new())
+        Snapshot::from_index(index, manifest, words, PathBuf::new())
     }
 
-    fn from_index(index: Index, manifest: Manifest, dir: PathBuf) -> Result<Snapshot, IndexError> {
+    fn from_index(
+        index: Index,
+        manifest: Manifest,
+        words: Words,
+        dir: PathBuf,
+    ) -> Result<Snapshot, IndexError> {
         schema::register_tokenizers(&index);
         let corrupt = |e: tantivy::TantivyError| IndexError::Corrupt(e.to_string());
         let fields = Fields::of(&index).map_err(corrupt)?;
@@ -90,6 +100,7 @@ impl Snapshot {
             reader,
             fields,
             manifest,
+            words,
         })
     }
 }

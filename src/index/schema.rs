@@ -14,8 +14,6 @@ use crate::corpus::{Article, Passage};
 pub struct Fields {
     /// The passage, stemmed, with positions for phrases; stored verbatim.
     pub text: Field,
-    /// The passage again, unstemmed, for spelling suggestions.
-    pub plain: Field,
     /// The heading above the paragraph.
     pub section: Field,
     /// Publisher, via and slug words, for `source:` filters.
@@ -42,10 +40,6 @@ impl Fields {
         let positions = IndexRecordOption::WithFreqsAndPositions;
         let fields = Fields {
             text: b.add_text_field("text", text_options(tokenizer::STEMMED, positions) | STORED),
-            plain: b.add_text_field(
-                "plain",
-                text_options(tokenizer::PLAIN, IndexRecordOption::Basic),
-            ),
             section: b.add_text_field(
                 "section",
                 text_options(tokenizer::STEMMED, positions) | STORED,
@@ -70,7 +64,6 @@ impl Fields {
         let s = index.schema();
         Ok(Fields {
             text: s.get_field("text")?,
-            plain: s.get_field("plain")?,
             section: s.get_field("section")?,
             source: s.get_field("source")?,
             article: s.get_field("article")?,
@@ -87,7 +80,6 @@ impl Fields {
         let meta = &article.meta;
         let mut doc = TantivyDocument::new();
         doc.add_text(self.text, &passage.text);
-        doc.add_text(self.plain, &passage.text);
         if let Some(section) = &passage.section {
             doc.add_text(self.section, section);
         }
