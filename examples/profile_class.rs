@@ -1,6 +1,8 @@
 //! Runs one class of the archive-scale benchmark's queries in a loop against an existing
 //! corpus and index, for profiling (`perf record`), and prints per-query latencies.
 //!
+//! CLASS is one of the benchmark's query classes, `all`, or `=COMMAND` (`"=!ask why?"`).
+//!
 //! ```sh
 //! cargo run --release --example bench_scale -- --reps 1 1000000     # corpus + index, once
 //! cargo build --release --example profile_class
@@ -22,10 +24,18 @@ fn main() {
     let secs: u64 = secs.parse().unwrap_or(10);
     let engine = clippings::app::engine(&PathBuf::from(data), &PathBuf::from(index), "!", false)
         .expect("engine");
-    let queries: Vec<_> = bench_scale::queries()
-        .into_iter()
-        .filter(|q| class == "all" || q.class == class)
-        .collect();
+    // CLASS is a class name, `all`, or `=COMMAND` for one command of your own.
+    let queries: Vec<_> = match class.strip_prefix('=') {
+        Some(command) => vec![bench_scale::Query {
+            class: "own",
+            command: command.to_string(),
+            text: String::new(),
+        }],
+        None => bench_scale::queries()
+            .into_iter()
+            .filter(|q| class == "all" || q.class == class)
+            .collect(),
+    };
     let mut per_query = vec![Duration::ZERO; queries.len()];
     let mut rounds = 0u32;
     let started = Instant::now();

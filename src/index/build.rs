@@ -172,6 +172,12 @@ pub fn fill(
         return Err(IndexError::NoArticles(manifest.warnings.len()));
     }
     writer.commit()?;
+    // One segment: a generation is never written again, and every query then ranks the
+    // whole corpus against one threshold (per-segment top-k repeats the work per segment).
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
     writer.wait_merging_threads()?;
     register_tokenizers(index);
     let words = Words::from_counts(counter.into_counts())?;
@@ -201,4 +207,31 @@ fn progress_bar(len: u64, visible: bool) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generation_is_one_segment_with_every_passage_and_its_words() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let (schema, _) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        let (manifest, words) = fill(
+            &index,
+            &data,
+            Fingerprint::default(),
+            BuildOptions::default(),
+        )
+        .unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        assert_eq!(searcher.num_docs(), manifest.passages);
+        assert!(manifest.passages > 50);
+        // Unstemmed words of the passages, counted; stems are not words.
+        assert!(words.count("semiconductor") > 0);
+        assert!(words.count("investments") > 0 || words.count("investment") > 0);
+        assert_eq!(words.count("compani"), 0);
+    }
 }
