@@ -499,3 +499,30 @@ fn excluding_a_phrase_works_and_does_not_panic() {
     };
     assert!(with.hits.iter().any(|h| h.text.contains("HK$151.80")) || with.total > 0);
 }
+
+#[test]
+fn a_long_search_does_not_require_words_most_passages_have() {
+    let p = passages("!search the of and Qwen3-Max model");
+    let notice = p
+        .notices
+        .iter()
+        .find(|n| n.contains("Most passages have"))
+        .expect("a notice naming the words left out");
+    assert!(
+        notice.contains("“the”") && notice.contains("“and”"),
+        "{notice}"
+    );
+    assert!(!notice.contains("model"), "{notice}");
+    assert!(!p.hits.is_empty());
+    assert!(p.hits.iter().all(|h| h.text.contains("Qwen3-Max")));
+    // Short searches keep every word required, and quoted phrases are never left out.
+    let short = passages("!search the Qwen3-Max model");
+    assert!(short.notices.iter().all(|n| !n.contains("Most passages")));
+    let quoted = passages("!search \"the\" of and Qwen3-Max model");
+    let notice = quoted
+        .notices
+        .iter()
+        .find(|n| n.contains("Most passages have"))
+        .expect("notice");
+    assert!(!notice.contains("“the”"), "{notice}");
+}

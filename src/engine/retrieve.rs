@@ -106,6 +106,15 @@ pub fn search(ctx: &Context<'_>, text: &str) -> Found {
     if parsed.capped {
         notices.push(format!("I searched the first {} words.", query::MAX_ITEMS));
     }
+    let dropped = without_ubiquitous_words(ctx, &searcher, &mut parsed);
+    if !dropped.is_empty() {
+        let words: Vec<String> = dropped.iter().map(|w| format!("“{w}”")).collect();
+        notices.push(format!(
+            "Most passages have {}, so I didn't require {}.",
+            words.join(", "),
+            if words.len() == 1 { "it" } else { "them" }
+        ));
+    }
     let mut hits = run(
         ctx,
         &searcher,
@@ -126,13 +135,8 @@ pub fn search(ctx: &Context<'_>, text: &str) -> Found {
 /// passage, for matches that say little.
 const COMMON_SHARE: f32 = 0.2;
 
-/// The words of a query worth matching any of: those that are not in most passages, or the
-/// rarest word when all are.
-fn without_common_words(
-    ctx: &Context<'_>,
-    searcher: &Searcher,
-    mut parsed: SearchQuery,
-) -> SearchQuery {
+/// Each item's share of the passages (its rarest term's, for a phrase), group by group.
+fn shares(ctx: &Context<'_>, searcher: &Searcher, parsed: &SearchQuery) -> Vec<Vec<f32>> {
     let mut b = Builder::new(&ctx.snapshot.fields);
     let field = ctx.snapshot.fields.text;
     let total = searcher.num_docs().max(1) as f32;
@@ -143,11 +147,21 @@ fn without_common_words(
             .map(|t| doc_freq(searcher, field, t) as f32 / total)
             .fold(1.0, f32::min)
     };
-    let shares: Vec<Vec<f32>> = parsed
+    parsed
         .groups
         .iter()
         .map(|g| g.iter().map(&mut share).collect())
-        .collect();
+        .collect()
+}
+
+/// The words of a query worth matching any of: those that are not in most passages, or the
+/// rarest word when all are.
+fn without_common_words(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    mut parsed: SearchQuery,
+) -> SearchQuery {
+    let shares = shares(ctx, searcher, &parsed);
     // Words the index doesn't have can't match: the rarest word is the rarest it has.
     let rarest = shares
         .iter()
@@ -165,6 +179,48 @@ fn without_common_words(
     }
     parsed.groups.retain(|g| !g.is_empty());
     parsed
+}
+
+/// From this many required words and phrases on (pasted text, long questions typed as a
+/// search), words in most passages are no longer required.
+const LONG_SEARCH: usize = 5;
+/// Share of the passages from which a word is in "most passages".
+const UBIQUITOUS_SHARE: f32 = 0.5;
+
+/// A long search without its single words found in most passages ("the", "of"; quoted
+/// phrases and OR groups stay): requiring them barely narrows the matches, and intersecting
+/// their postings costs the most. At least one word is kept. Returns the words left out.
+fn without_ubiquitous_words(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    parsed: &mut SearchQuery,
+) -> Vec<String> {
+    if parsed.groups.len() < LONG_SEARCH {
+        return Vec::new();
+    }
+    let shares = shares(ctx, searcher, parsed);
+    let ubiquitous: Vec<bool> = parsed
+        .groups
+        .iter()
+        .zip(&shares)
+        .map(|(group, shares)| {
+            matches!(group.as_slice(), [Item::Word(_)])
+                && shares.first().is_some_and(|&x| x > UBIQUITOUS_SHARE)
+        })
+        .collect();
+    if ubiquitous.iter().all(|u| *u) {
+        return Vec::new();
+    }
+    let mut dropped = Vec::new();
+    let mut flags = ubiquitous.iter();
+    parsed.groups.retain(|group| {
+        let drop = flags.next().is_some_and(|u| *u);
+        if drop {
+            dropped.push(group[0].text().to_string());
+        }
+        !drop
+    });
+    dropped
 }
 
 fn search_query(
