@@ -84,11 +84,16 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
                 .context("HTTP server failed")
         });
     }
+    // A platform that stops by itself (a refused password, a revoked token) stops the process
+    // with its error, so a supervisor sees a failure instead of a clean exit.
+    let mut failure = None;
     tokio::select! {
         () = stop_signal() => tracing::info!("stop requested"),
         Some(done) = tasks.join_next() => {
-            if let Ok(Err(e)) = done {
-                tracing::error!(error = %e, "a platform stopped");
+            match done {
+                Ok(Err(e)) => failure = Some(e),
+                Err(e) => failure = Some(anyhow::anyhow!("a platform task failed: {e}")),
+                Ok(Ok(())) => {}
             }
         }
     }
@@ -98,5 +103,8 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
             tracing::error!(error = %e, "platform stopped with an error");
         }
     }
-    Ok(())
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }

@@ -521,3 +521,87 @@ async fn waits_out_rate_limits_and_still_answers_every_command() {
     }
     bot.stop().await;
 }
+
+/// The access token kept in the bot's state directory.
+fn stored_token(ws: &Workspace) -> String {
+    let path = ws.dir.path().join("matrix-state/session.json");
+    let stored: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    stored["session"]["access_token"]
+        .as_str()
+        .expect("session.json holds the access token")
+        .to_string()
+}
+
+/// Logs out the device of `token`, as "sign out other sessions" or an admin would.
+async fn log_out(synapse: &Synapse, token: &str) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/_matrix/client/v3/logout", synapse.url))
+        .bearer_auth(token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_in_again_when_logged_out_and_stops_when_its_own_token_is_revoked() {
+    let synapse = Synapse::start(Limits::Raised);
+    synapse.register(BOT, BOT_PASSWORD);
+    synapse.register("dave", "dave-password");
+    let ws = Workspace::new();
+    let bot = Bot::start(&ws, &synapse);
+    let mut dave = User::login(&synapse, "dave", "dave-password").await;
+    let room = dave.room_with_bot(false, None).await;
+    let id = room.room_id().to_owned();
+    let first = dave.say(&room, text("!capex")).await;
+    dave.reply_to(&id, &first).await;
+
+    // Logged out with a password configured: the bot logs in again (a new device) and answers
+    // the command sent while its session was dead, once.
+    let old_token = stored_token(&ws);
+    log_out(&synapse, &old_token).await;
+    let during = dave.say(&room, text("!chips")).await;
+    let (body, _) = notice(&dave.reply_to(&id, &during).await);
+    assert!(body.contains("ref "), "{body}");
+    assert!(
+        bot_log(&ws).contains("logging in again"),
+        "the logout is logged: {}",
+        bot_log(&ws)
+    );
+    let new_token = stored_token(&ws);
+    assert_ne!(new_token, old_token, "a new session is stored");
+    let after = dave.say(&room, text("!topics")).await;
+    dave.reply_to(&id, &after).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for command in [&first, &during, &after] {
+        assert_eq!(dave.replies_to(&id, command), 1, "answered exactly once");
+    }
+    bot.stop().await;
+
+    // A new MATRIX_ACCESS_TOKEN replaces the stored session; when that token is logged out
+    // there is nothing to log in with: the bot says so and exits with a failure.
+    let token = access_token(&synapse, BOT, BOT_PASSWORD).await;
+    let mut bot = Bot::start_with(&ws, &synapse, &[("MATRIX_ACCESS_TOKEN", token.as_str())]);
+    let with_token = dave.say(&room, text("!sources")).await;
+    dave.reply_to(&id, &with_token).await;
+    assert_eq!(stored_token(&ws), token, "the configured token is used");
+    log_out(&synapse, &token).await;
+    // Anything in the room ends the bot's pending sync, so it learns of the logout at once.
+    dave.say(&room, text("is the bot still there?")).await;
+    let status = tokio::time::timeout(WAIT, bot.child.wait())
+        .await
+        .expect("the bot stops when its token is logged out")
+        .unwrap();
+    assert!(!status.success(), "{status:?}");
+    let log = bot_log(&ws);
+    assert!(
+        log.contains("no longer accepts MATRIX_ACCESS_TOKEN"),
+        "{log}"
+    );
+    assert!(
+        !log.contains(&token) && !log.contains(BOT_PASSWORD),
+        "no secret is logged"
+    );
+}

@@ -111,7 +111,57 @@ pub async fn run(
 async fn serve(matrix: Arc<Matrix>, config: MatrixConfig) -> anyhow::Result<()> {
     crate::ops::status().matrix_configured();
     create_private_dir(&config.state_dir)?;
-    let (client, first_start) = connect(&config).await?;
+    let mut relogin = false;
+    loop {
+        let LoggedOut { token } = session(matrix.clone(), &config, relogin).await?;
+        crate::ops::status().matrix_synced(false);
+        // The stored session is dead: the next connection logs in afresh (a new device).
+        let session_path = config.state_dir.join("session.json");
+        if let Err(e) = std::fs::remove_file(&session_path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(anyhow::Error::new(e).context("cannot remove the dead Matrix session"));
+        }
+        match &config.auth {
+            MatrixAuth::AccessToken(configured) if configured.expose() == token => {
+                anyhow::bail!(
+                    "the Matrix homeserver no longer accepts MATRIX_ACCESS_TOKEN (it was logged \
+                     out); create a new token and restart"
+                );
+            }
+            _ => tracing::warn!(
+                "the Matrix homeserver ended the bot's session (logged out); logging in again"
+            ),
+        }
+        relogin = true;
+    }
+}
+
+/// The homeserver refused the session's access token (`M_UNKNOWN_TOKEN`): it was logged out.
+struct LoggedOut {
+    /// The refused token, to tell a configured token that is dead from a stored one.
+    token: String,
+}
+
+fn is_logged_out(e: &matrix_sdk::Error) -> bool {
+    matches!(
+        e.client_api_error_kind(),
+        Some(matrix_sdk::ruma::api::error::ErrorKind::UnknownToken(_))
+    )
+}
+
+/// One session: connects, then syncs and answers until the homeserver logs the bot out.
+/// After a re-login the commands sent meanwhile are answered (the answered-command record
+/// keeps anything from being answered twice); only a first start skips the rooms' history.
+async fn session(
+    matrix: Arc<Matrix>,
+    config: &MatrixConfig,
+    relogin: bool,
+) -> anyhow::Result<LoggedOut> {
+    let (client, first_start) = connect(config).await?;
+    let logged_out = || LoggedOut {
+        token: client.access_token().unwrap_or_default(),
+    };
     let own = client
         .user_id()
         .context("logged in without a user id")?
@@ -120,7 +170,7 @@ async fn serve(matrix: Arc<Matrix>, config: MatrixConfig) -> anyhow::Result<()> 
     let state = Arc::new(State {
         matrix,
         answered: Answered::load(config.state_dir.join("answered.json")),
-        config,
+        config: config.clone(),
         joined_at: Mutex::new(HashMap::new()),
         permits: Semaphore::new(CONCURRENT_ANSWERS),
     });
@@ -137,12 +187,13 @@ async fn serve(matrix: Arc<Matrix>, config: MatrixConfig) -> anyhow::Result<()> 
     let settings = SyncSettings::default()
         .filter(filter.into())
         .timeout(SYNC_TIMEOUT);
-    if first_start {
+    if first_start && !relogin {
         // Messages from before the bot's first start are history, not commands.
         let mut backoff = Backoff::default();
         loop {
             match client.sync_once(settings.clone()).await {
                 Ok(_) => break,
+                Err(e) if is_logged_out(&e) => return Ok(logged_out()),
                 Err(e) => {
                     tracing::warn!(error = %e, "first Matrix sync failed; retrying");
                     backoff.wait().await;
@@ -176,6 +227,7 @@ async fn serve(matrix: Arc<Matrix>, config: MatrixConfig) -> anyhow::Result<()> 
                 }
                 backoff = Backoff::default();
             }
+            Err(e) if is_logged_out(&e) => return Ok(logged_out()),
             Err(e) => {
                 crate::ops::status().matrix_synced(false);
                 if connected {
@@ -206,22 +258,28 @@ impl Backoff {
     }
 }
 
-/// A logged-in client, and whether this is the bot's first start with this state directory.
+/// A logged-in client, and whether this is the bot's first start with this state directory
+/// (no session was ever stored in it; a replaced session is not a first start).
 async fn connect(config: &MatrixConfig) -> anyhow::Result<(Client, bool)> {
     let session_path = config.state_dir.join("session.json");
     let store = config.state_dir.join("store");
+    let first_start = !session_path.exists();
     let stored = std::fs::read_to_string(&session_path)
         .ok()
         .and_then(|s| serde_json::from_str::<StoredSession>(&s).ok())
-        .filter(|s| s.homeserver == config.homeserver && same_user(&s.session, &config.user));
+        .filter(|s| s.homeserver == config.homeserver && same_user(&s.session, &config.user))
+        // A new MATRIX_ACCESS_TOKEN replaces the stored session.
+        .filter(|s| match &config.auth {
+            MatrixAuth::AccessToken(token) => s.session.tokens.access_token == token.expose(),
+            MatrixAuth::Password(_) => true,
+        });
     let mut backoff = Backoff::default();
     loop {
         let attempt = match &stored {
-            Some(stored) => restore(config, &store, stored).await.map(|c| (c, false)),
-            None => login(config, &store, &session_path)
-                .await
-                .map(|c| (c, true)),
-        };
+            Some(stored) => restore(config, &store, stored).await,
+            None => login(config, &store, &session_path).await,
+        }
+        .map(|client| (client, first_start));
         match attempt {
             Ok(done) => return Ok(done),
             Err(Failure::Fatal(e)) => return Err(e),
