@@ -11,6 +11,7 @@ pub mod rescore;
 pub(crate) mod retrieve;
 pub mod spelling;
 pub mod topics;
+pub mod union;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

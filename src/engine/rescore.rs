@@ -208,14 +208,15 @@ pub fn best(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use tantivy::collector::TopDocs;
     use tantivy::query::{BoostQuery, DisjunctionMaxQuery, TermQuery};
     use tantivy::schema::{IndexRecordOption, STORED, Schema, TEXT};
     use tantivy::{Index, Term, doc};
 
-    fn term(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
+    /// A term query with frequencies (BM25 scoring), for tests.
+    pub(crate) fn term(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_text(field, word),
             IndexRecordOption::WithFreqs,

@@ -11,6 +11,7 @@ use super::answer::*;
 use super::excerpt::{self, Highlighter};
 use super::query::{self, Builder, Item, SearchQuery};
 use super::rescore::{self, Ranked, Scoring};
+use super::union::seek_union;
 use super::{EngineConfig, Knowledge, MAX_HITS, corroborate, figures, rank, spelling};
 use crate::command;
 use crate::index::{Snapshot, StoredPassage};
@@ -231,21 +232,33 @@ fn search_query(
 ) -> Box<dyn Query> {
     let mut b = Builder::new(&ctx.snapshot.fields);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for group in &parsed.groups {
-        // A group's words and their clauses in one flat union (the same scores as unions
-        // nested per word); and when any word may match, every group's in one union. tantivy
-        // ranks flat unions and intersections of terms by skipping blocks of postings instead
-        // of scoring every passage that has a common word.
-        let alternatives: Vec<(Occur, Box<dyn Query>)> = group
-            .iter()
-            .filter_map(|i| b.item_parts(i, Some(searcher)))
-            .flatten()
-            .map(|q| (Occur::Should, q))
-            .collect();
+    // A group's words and their clauses in one flat union (the same scores as unions nested
+    // per word); and when any word may match, every group's in one union. tantivy ranks flat
+    // unions and intersections of terms by skipping blocks of postings instead of scoring
+    // every passage that has a common word.
+    let groups: Vec<Vec<Box<dyn Query>>> = parsed
+        .groups
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .filter_map(|i| b.item_parts(i, Some(searcher)))
+                .flatten()
+                .collect::<Vec<_>>()
+        })
+        .filter(|alternatives| !alternatives.is_empty())
+        .collect();
+    // Inside an intersection a group's union only answers "which of these passages", which
+    // tantivy's windowed union does at a high price (see `union`).
+    let intersected = groups.len() + usize::from(!parsed.sources.is_empty()) > 1;
+    for alternatives in groups {
         if !all {
-            clauses.extend(alternatives);
-        } else if !alternatives.is_empty() {
-            clauses.push((Occur::Must, flat(alternatives)));
+            clauses.extend(alternatives.into_iter().map(|q| (Occur::Should, q)));
+        } else if intersected {
+            clauses.push((Occur::Must, seek_union(alternatives)));
+        } else {
+            let alternatives = alternatives.into_iter().map(|q| (Occur::Should, q));
+            clauses.push((Occur::Must, flat(alternatives.collect())));
         }
     }
     // tantivy 0.27 must not get a phrase scorer as the exclusion set itself: `Exclude` seeks
@@ -340,11 +353,9 @@ fn ranked_query(
         let Some(parts) = b.item_parts(item, None) else {
             continue;
         };
-        let either = parts
-            .iter()
-            .map(|q| (Occur::Should, q.box_clone()))
-            .collect();
-        must.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+        // Required: only asked about the passages the other requirements allow (see `union`).
+        let either = parts.iter().map(|q| q.box_clone()).collect();
+        must.push((Occur::Must, seek_union(either)));
         let leaves = parts.into_iter().map(|q| (1.0, Scoring::Leaf(q))).collect();
         scored.push((1.0, Scoring::Sum(leaves)));
     }
