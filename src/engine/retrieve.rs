@@ -250,7 +250,8 @@ fn search_query(
         .collect();
     // Inside an intersection a group's union only answers "which of these passages", which
     // tantivy's windowed union does at a high price (see `union`).
-    let intersected = groups.len() + usize::from(!parsed.sources.is_empty()) > 1;
+    let sources = b.sources(&parsed.sources);
+    let intersected = groups.len() + usize::from(sources.is_some()) > 1;
     for alternatives in groups {
         if !all {
             clauses.extend(alternatives.into_iter().map(|q| (Occur::Should, q)));
@@ -273,7 +274,7 @@ fn search_query(
     if !excluded.is_empty() {
         clauses.push((Occur::MustNot, Box::new(BooleanQuery::new(excluded))));
     }
-    if let Some(q) = b.sources(&parsed.sources) {
+    if let Some(q) = sources {
         clauses.push((Occur::Must, q));
     }
     flat(clauses)
