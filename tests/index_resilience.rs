@@ -208,6 +208,20 @@ fn a_corrupt_index_is_rebuilt_from_data_with_a_warning() {
         "rebuilt once: {}",
         stderr(&again)
     );
+    // Broken again: only the latest broken generation stays set aside.
+    let current = std::fs::read_to_string(ws.index().join("CURRENT")).unwrap();
+    std::fs::write(
+        ws.index().join(current.trim()).join("meta.json"),
+        "{ not json",
+    )
+    .unwrap();
+    assert!(ws.run(&["search", "--json", "Kunlun"], "").status.success());
+    let set_aside = std::fs::read_dir(ws.index())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("bad-"))
+        .count();
+    assert_eq!(set_aside, 1);
 }
 
 #[test]
@@ -229,6 +243,21 @@ fn a_generation_of_the_previous_format_is_rebuilt_with_its_spelling_dictionary()
         "{}",
         stdout(&out)
     );
+    // Not corrupt, only old: said so, and the old generation is gone, not kept aside (at
+    // archive scale it is as large as the new one).
+    assert!(
+        stderr(&out).contains("earlier version") && !stderr(&out).contains("corrupt"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!generation.exists());
+    let left: Vec<String> = std::fs::read_dir(ws.index())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("gen-") || n.starts_with("bad-"))
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
     let again = ws.run(&["search", "semiconducter"], "");
     assert!(
         !stderr(&again).contains("corrupt"),

@@ -49,6 +49,12 @@ impl Manifest {
             .map_err(|e| IndexError::Corrupt(format!("cannot read {MANIFEST}: {e}")))?;
         let manifest: Manifest = serde_json::from_str(&text)
             .map_err(|e| IndexError::Corrupt(format!("bad {MANIFEST}: {e}")))?;
+        if manifest.format < FORMAT {
+            return Err(IndexError::OldFormat {
+                found: manifest.format,
+                reads: FORMAT,
+            });
+        }
         if manifest.format != FORMAT {
             return Err(IndexError::Corrupt(format!(
                 "index format {} is not {FORMAT}",

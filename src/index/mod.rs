@@ -29,6 +29,8 @@ pub enum IndexError {
     Store(#[from] StoreError),
     #[error("index is unusable: {0}")]
     Corrupt(String),
+    #[error("index format {found} was written by an earlier version (this one reads {reads})")]
+    OldFormat { found: u32, reads: u32 },
     #[error("no article could be read ({0} skipped, see the warnings above)")]
     NoArticles(usize),
     #[error("cannot write {path}: {source}")]
@@ -136,11 +138,18 @@ pub fn ensure_current(
     Ok((Snapshot::open(&dir)?, Freshness::Rebuilt))
 }
 
-/// The current generation, if it opens; a broken one is discarded with a warning.
+/// The current generation, if it opens; a broken one is set aside with a warning, one of an
+/// earlier format is removed (it is rebuilt: a large archive's old index would otherwise
+/// stay on disk next to the new one).
 pub fn open_current(store: &Store) -> Option<Snapshot> {
     let dir = store.current()?;
     match Snapshot::open(&dir) {
         Ok(snapshot) => Some(snapshot),
+        Err(e @ IndexError::OldFormat { .. }) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "rebuilding the index from data/ and removing the old one");
+            store.remove(&dir);
+            None
+        }
         Err(e) => {
             tracing::warn!(dir = %dir.display(), error = %e, "index is corrupt; rebuilding it from data/");
             store.discard(&dir);

@@ -154,13 +154,16 @@ impl Store {
         }
     }
 
-    /// Sets aside a generation that failed to open, so it is not picked again.
+    /// Sets aside a generation that failed to open, so it is not picked again. Only the latest
+    /// one is kept for inspection: each is as large as the archive's index.
     pub fn discard(&self, generation: &Path) {
         let Some(name) = generation.file_name().and_then(|n| n.to_str()) else {
             return;
         };
-        let bad = self.root.join(format!("bad-{name}"));
-        let _ = fs::remove_dir_all(&bad);
+        for old in self.set_aside() {
+            let _ = fs::remove_dir_all(old);
+        }
+        let bad = self.root.join(format!("{SET_ASIDE}{name}"));
         match fs::rename(generation, &bad) {
             Ok(()) => {
                 tracing::warn!(dir = %bad.display(), "set aside an unusable index generation")
@@ -171,6 +174,34 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Generations set aside by [`Store::discard`].
+    pub fn set_aside(&self) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(&self.root) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_dir()
+                    && p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(SET_ASIDE))
+            })
+            .collect()
+    }
+
+    /// Removes a generation that is no longer wanted (written by an earlier version).
+    pub fn remove(&self, generation: &Path) {
+        if let Err(e) = fs::remove_dir_all(generation) {
+            tracing::warn!(dir = %generation.display(), error = %e, "cannot remove an old index generation");
+        }
+    }
+}
+
+/// The name prefix of a generation set aside.
+const SET_ASIDE: &str = "bad-";
 
 fn new_generation_name() -> String {
     let millis = SystemTime::now()
@@ -367,6 +398,25 @@ mod tests {
         store.discard(&dir);
         assert_eq!(store.current(), None);
         assert!(store.generations().is_empty());
+        assert_eq!(store.set_aside().len(), 1);
+    }
+
+    #[test]
+    fn only_the_latest_generation_set_aside_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open(tmp.path()).unwrap();
+        for _ in 0..3 {
+            let dir = store.publish(true, ok).unwrap();
+            store.discard(&dir);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let kept = store.set_aside();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(kept[0].join("data").is_file());
+        let dir = store.publish(true, ok).unwrap();
+        store.remove(&dir);
+        assert!(!dir.exists());
+        assert_eq!(store.current(), None);
     }
 
     #[test]
