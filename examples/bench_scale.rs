@@ -552,7 +552,11 @@ fn probe(data: &Path, index_dir: &Path) {
 
 fn probe_figures(data: &Path, index_dir: &Path) -> (f64, f64) {
     let started = Instant::now();
-    let engine = clippings::app::engine(data, index_dir, "!", false).expect("engine");
+    // As the bot starts: the existing index served at once, data/ compared in the background.
+    let engine =
+        clippings::app::serving_engine(data, index_dir, "!", false, false).expect("engine");
+    let _reloader =
+        clippings::app::keep_current(engine.clone(), index_dir, false).expect("reloader");
     std::hint::black_box(engine.handle(
         "probe",
         "!ask how much will Alibaba invest in AI infrastructure?",

@@ -19,10 +19,18 @@ pub fn open_index(
     force: bool,
     progress: bool,
 ) -> anyhow::Result<(Snapshot, Freshness)> {
-    let store = Store::open(index_dir)
-        .with_context(|| format!("cannot use index directory {}", index_dir.display()))?;
     let options = BuildOptions { progress };
-    Ok(index::ensure_current(&store, data_dir, force, options)?)
+    Ok(index::ensure_current(
+        &store(index_dir)?,
+        data_dir,
+        force,
+        options,
+    )?)
+}
+
+fn store(index_dir: &Path) -> anyhow::Result<Store> {
+    Store::open(index_dir)
+        .with_context(|| format!("cannot use index directory {}", index_dir.display()))
 }
 
 /// The engine over the current index of `data_dir`.
@@ -79,6 +87,38 @@ pub fn engine_for(
     Ok(engine)
 }
 
+/// The engine for a long-running bot: like [`engine_for`], except that an existing index is
+/// served at once, without first comparing every file of data/ with it (at a million
+/// passages, 20,000 articles, that scan alone took 90 ms of the start). [`keep_current`]
+/// makes that comparison in the background and swaps in a rebuilt index if data/ changed
+/// while the bot was stopped.
+/// With no usable index it is built first, as there is nothing to answer from.
+pub fn serving_engine(
+    data_dir: &Path,
+    index_dir: &Path,
+    prefix: &str,
+    progress: bool,
+    read_only: bool,
+) -> anyhow::Result<Arc<Engine>> {
+    if read_only {
+        return engine_for(data_dir, index_dir, prefix, progress, true);
+    }
+    let Some(snapshot) = index::open_current(&store(index_dir)?) else {
+        return engine_for(data_dir, index_dir, prefix, progress, false);
+    };
+    tracing::info!(
+        dir = %snapshot.dir.display(),
+        passages = snapshot.manifest.passages,
+        "serving the existing index; checking data/ for changes in the background"
+    );
+    for warning in &snapshot.manifest.warnings {
+        tracing::warn!(%warning, "article skipped");
+    }
+    let engine = engine_over(snapshot, data_dir, prefix)?;
+    engine.set_index_dir(index_dir, false);
+    Ok(engine)
+}
+
 /// Keeps the engine current while alive: rebuilding on data/ changes, or following the
 /// published index when `read_only`.
 pub fn keep_current(
@@ -95,31 +135,65 @@ pub fn keep_current(
 
 /// Keeps the engine's index current while alive.
 pub struct Reloader {
-    _watcher: watch::DataWatcher,
+    _watcher: Option<watch::DataWatcher>,
+    _stop: Option<StopOnDrop>,
+}
+
+/// What the reindex thread is told.
+enum Signal {
+    Changed,
+    Stop,
+}
+
+/// Stops the reindex thread when dropped (after the rebuild it may be doing).
+struct StopOnDrop(mpsc::Sender<Signal>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.send(Signal::Stop);
+    }
 }
 
 /// Watches data/ and rebuilds in the background on every change; the engine keeps answering
-/// from the old snapshot until the new one is swapped in.
+/// from the old snapshot until the new one is swapped in. Once the watch is on, it also
+/// compares data/ with the index, so that nothing changed before (while the bot was stopped,
+/// or between opening the index and starting the watch) is missed. Both happen on the
+/// reindex thread: setting up a recursive watch visits every file of data/ (50 ms for 20,000
+/// articles), and the comparison stats them all, so neither delays the first answer.
 pub fn reload_on_change(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result<Reloader> {
     let data_dir = engine.data_dir().to_path_buf();
-    let (tx, rx) = mpsc::channel::<()>();
-    let watcher = watch::watch(&data_dir, move || {
-        let _ = tx.send(());
-    })
-    .with_context(|| format!("cannot watch {}", data_dir.display()))?;
+    let (tx, rx) = mpsc::channel::<Signal>();
+    let changes = tx.clone();
     let index_dir: PathBuf = index_dir.to_path_buf();
     std::thread::Builder::new()
         .name("reindex".into())
         .spawn(move || {
-            while rx.recv().is_ok() {
+            let _watcher = match watch::watch(&data_dir, move || {
+                let _ = changes.send(Signal::Changed);
+            }) {
+                Ok(watcher) => Some(watcher),
+                Err(e) => {
+                    tracing::error!(dir = %data_dir.display(), error = %e, "cannot watch data/; changes are picked up on restart or with !reindex");
+                    None
+                }
+            };
+            refresh(&engine, &index_dir);
+            while let Ok(Signal::Changed) = rx.recv() {
                 // Changes that arrive during a rebuild are folded into the next one.
                 std::thread::sleep(Duration::from_millis(100));
-                while rx.try_recv().is_ok() {}
+                while let Ok(signal) = rx.try_recv() {
+                    if let Signal::Stop = signal {
+                        return;
+                    }
+                }
                 refresh(&engine, &index_dir);
             }
         })
         .context("cannot start the reindex thread")?;
-    Ok(Reloader { _watcher: watcher })
+    Ok(Reloader {
+        _watcher: None,
+        _stop: Some(StopOnDrop(tx)),
+    })
 }
 
 /// The engine over an index another process builds (`CLIPPINGS_INDEX_READ_ONLY`): it never
@@ -172,7 +246,10 @@ pub fn follow_index(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result<Rel
             }
         })
         .context("cannot start the index follower thread")?;
-    Ok(Reloader { _watcher: watcher })
+    Ok(Reloader {
+        _watcher: Some(watcher),
+        _stop: None,
+    })
 }
 
 /// Swaps in the published generation when it is not the one in use; true when it did.

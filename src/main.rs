@@ -139,9 +139,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => main_job(&config, progress),
         Some(Cmd::Chat { format }) => {
-            let engine = engine()?;
-            let _reloader =
-                app::keep_current(engine.clone(), &config.index_dir, config.index_read_only)?;
+            let (engine, _reloader) = serve(&config, progress)?;
             chat::run(&engine, chat_format(format), true)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -225,16 +223,25 @@ fn chat_format(format: Format) -> ChatFormat {
     }
 }
 
-/// The main job: every configured chat platform, or the terminal chat when none is.
-fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
-    let engine = app::engine_for(
+/// The engine of a long-running bot, kept current while the reloader lives.
+fn serve(
+    config: &Config,
+    progress: bool,
+) -> anyhow::Result<(std::sync::Arc<clippings::engine::Engine>, app::Reloader)> {
+    let engine = app::serving_engine(
         &config.data_dir,
         &config.index_dir,
         &config.prefix,
         progress,
         config.index_read_only,
     )?;
-    let _reloader = app::keep_current(engine.clone(), &config.index_dir, config.index_read_only)?;
+    let reloader = app::keep_current(engine.clone(), &config.index_dir, config.index_read_only)?;
+    Ok((engine, reloader))
+}
+
+/// The main job: every configured chat platform, or the terminal chat when none is.
+fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
+    let (engine, _reloader) = serve(config, progress)?;
     let endpoint = config.discord_public_key.as_ref().zip(config.http_listen);
     if config.discord_token.is_none() && endpoint.is_none() && config.matrix.is_none() {
         chat::run(&engine, ChatFormat::Text, true)?;

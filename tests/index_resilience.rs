@@ -314,6 +314,33 @@ fn changes_in_data_are_picked_up_while_running() {
     assert!(search_finds(&engine, "Zhenwu"));
 }
 
+#[test]
+fn a_bot_serves_its_existing_index_at_once_and_then_catches_up_with_data_changed_while_stopped() {
+    let ws = Workspace::new();
+    assert!(ws.run(&["index"], "").status.success());
+    // Added while the bot was not running: no file event will ever announce it.
+    let text = "+++\ntitle = \"New\"\npublisher = \"Example\"\n+++\nThe quokka index rose.\n";
+    std::fs::write(ws.data().join("articles/while-stopped.md"), text).unwrap();
+    let engine =
+        clippings::app::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
+    // Answering from the existing index straight away: data/ was not scanned nor rebuilt first.
+    assert!(!search_finds(&engine, "quokka"));
+    assert!(search_finds(&engine, "Zhenwu"));
+    let _reloader = clippings::app::keep_current(engine.clone(), &ws.index(), false).unwrap();
+    wait_for("the article added while stopped", || {
+        search_finds(&engine, "quokka")
+    });
+    assert!(search_finds(&engine, "Zhenwu"));
+}
+
+#[test]
+fn a_bot_with_no_usable_index_builds_one_before_answering() {
+    let ws = Workspace::new();
+    let engine =
+        clippings::app::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
+    assert!(search_finds(&engine, "Zhenwu"));
+}
+
 /// A small tmpfs mounted while alive (root only; the CI machine runs the tests as root).
 struct SmallDisk(std::path::PathBuf);
 

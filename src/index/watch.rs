@@ -1,38 +1,63 @@
 //! Watching data/ for changes and reporting them, debounced.
+//!
+//! notify reports reads too (inotify's open and close-without-write), and a rebuild reads
+//! data/ (the topics, changed articles): reported as changes, every rebuild would start the
+//! next one, forever. notify-debouncer-mini drops the kind of the events it merges, so the
+//! events are filtered here and debounced by a small thread.
 
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::Duration;
 
-use notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
+
+/// How long data/ must be quiet before a batch of changes is reported.
+const QUIET: Duration = Duration::from_millis(500);
 
 /// Keeps watching while alive.
 pub struct DataWatcher {
-    _debouncer: Debouncer<notify::RecommendedWatcher>,
+    _watcher: notify::RecommendedWatcher,
 }
 
-/// Calls `on_change` once per debounced batch of changes to data files under `data_dir`.
+/// Calls `on_change` once per debounced batch of changes to data files under `data_dir`
+/// (created, written, renamed, removed; reading is not a change).
 pub fn watch(
     data_dir: &Path,
     on_change: impl Fn() + Send + 'static,
 ) -> Result<DataWatcher, notify::Error> {
-    let mut debouncer = new_debouncer(
-        Duration::from_millis(500),
-        move |result: DebounceEventResult| match result {
-            Ok(events) => {
-                if events.iter().any(|e| is_relevant(&e.path)) {
-                    on_change();
+    let (tx, rx) = mpsc::channel::<()>();
+    let mut watcher =
+        notify::recommended_watcher(move |result: notify::Result<Event>| match result {
+            Ok(event) => {
+                if is_change(&event) {
+                    let _ = tx.send(());
                 }
             }
             Err(e) => tracing::warn!(error = %e, "watching data/ failed"),
-        },
-    )?;
-    debouncer
-        .watcher()
-        .watch(data_dir, RecursiveMode::Recursive)?;
-    Ok(DataWatcher {
-        _debouncer: debouncer,
-    })
+        })?;
+    watcher.watch(data_dir, RecursiveMode::Recursive)?;
+    // Ends when the watcher, and with it the sender, is dropped.
+    std::thread::Builder::new()
+        .name("watch-data".into())
+        .spawn(move || {
+            while rx.recv().is_ok() {
+                loop {
+                    match rx.recv_timeout(QUIET) {
+                        Ok(()) => continue,
+                        Err(mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                on_change();
+            }
+        })
+        .map_err(|e| notify::Error::generic(&e.to_string()))?;
+    Ok(DataWatcher { _watcher: watcher })
+}
+
+/// A change to a data file: not a read, not an editor's or a hidden file.
+fn is_change(event: &Event) -> bool {
+    !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| is_relevant(p))
 }
 
 /// Editor swap files and hidden files are not data.
@@ -60,6 +85,27 @@ mod tests {
         .unwrap();
         std::fs::write(tmp.path().join("a.md"), "x").unwrap();
         assert!(rx.recv_timeout(Duration::from_secs(10)).is_ok());
+    }
+
+    #[test]
+    fn reading_data_is_not_a_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a.md"), "x").unwrap();
+        std::thread::sleep(Duration::from_millis(700));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _watcher = watch(tmp.path(), move || {
+            let _ = tx.send(());
+        })
+        .unwrap();
+        for _ in 0..3 {
+            std::fs::read(tmp.path().join("a.md")).unwrap();
+            let _ = std::fs::metadata(tmp.path().join("a.md")).unwrap();
+        }
+        assert!(rx.recv_timeout(Duration::from_secs(2)).is_err());
+        // Still watching: a write after the reads is reported, once.
+        std::fs::write(tmp.path().join("a.md"), "y").unwrap();
+        assert!(rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        assert!(rx.recv_timeout(Duration::from_secs(2)).is_err());
     }
 
     #[test]
