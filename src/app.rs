@@ -48,10 +48,15 @@ pub fn engine(
             "index ready"
         );
     }
+    log_skipped(&snapshot);
+    engine_over(snapshot, data_dir, prefix)
+}
+
+/// Logs the articles the snapshot's build skipped.
+fn log_skipped(snapshot: &Snapshot) {
     for warning in &snapshot.manifest.warnings {
         tracing::warn!(%warning, "article skipped");
     }
-    engine_over(snapshot, data_dir, prefix)
 }
 
 /// The engine over an opened snapshot, with the topics and synonyms of `data_dir`.
@@ -111,9 +116,7 @@ pub fn serving_engine(
         passages = snapshot.manifest.passages,
         "serving the existing index; checking data/ for changes in the background"
     );
-    for warning in &snapshot.manifest.warnings {
-        tracing::warn!(%warning, "article skipped");
-    }
+    log_skipped(&snapshot);
     let engine = engine_over(snapshot, data_dir, prefix)?;
     engine.set_index_dir(index_dir, false);
     Ok(engine)

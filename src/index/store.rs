@@ -154,28 +154,6 @@ impl Store {
         }
     }
 
-    /// Sets aside a generation that failed to open, so it is not picked again. Only the latest
-    /// one is kept for inspection: each is as large as the archive's index.
-    pub fn discard(&self, generation: &Path) {
-        let Some(name) = generation.file_name().and_then(|n| n.to_str()) else {
-            return;
-        };
-        for old in self.set_aside() {
-            let _ = fs::remove_dir_all(old);
-        }
-        let bad = self.root.join(format!("{SET_ASIDE}{name}"));
-        match fs::rename(generation, &bad) {
-            Ok(()) => {
-                tracing::warn!(dir = %bad.display(), "set aside an unusable index generation")
-            }
-            Err(e) => {
-                tracing::warn!(dir = %generation.display(), error = %e, "cannot set aside an unusable index generation")
-            }
-        }
-    }
-}
-
-impl Store {
     /// Generations set aside by [`Store::discard`].
     pub fn set_aside(&self) -> Vec<PathBuf> {
         let Ok(entries) = fs::read_dir(&self.root) else {
@@ -196,6 +174,26 @@ impl Store {
     pub fn remove(&self, generation: &Path) {
         if let Err(e) = fs::remove_dir_all(generation) {
             tracing::warn!(dir = %generation.display(), error = %e, "cannot remove an old index generation");
+        }
+    }
+
+    /// Sets aside a generation that failed to open, so it is not picked again. Only the latest
+    /// one is kept for inspection: each is as large as the archive's index.
+    pub fn discard(&self, generation: &Path) {
+        let Some(name) = generation.file_name().and_then(|n| n.to_str()) else {
+            return;
+        };
+        for old in self.set_aside() {
+            let _ = fs::remove_dir_all(old);
+        }
+        let bad = self.root.join(format!("{SET_ASIDE}{name}"));
+        match fs::rename(generation, &bad) {
+            Ok(()) => {
+                tracing::warn!(dir = %bad.display(), "set aside an unusable index generation")
+            }
+            Err(e) => {
+                tracing::warn!(dir = %generation.display(), error = %e, "cannot set aside an unusable index generation")
+            }
         }
     }
 }
