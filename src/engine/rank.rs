@@ -5,13 +5,13 @@
 
 use tantivy::Searcher;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::Knowledge;
 use super::answer::Hit;
 use super::query::{Builder, Item};
-use super::rescore::Scoring;
+use super::rescore::{First, Scoring};
 use crate::index::Fields;
 
 /// Weight of a synonym relative to the word typed.
@@ -147,17 +147,12 @@ pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring 
     Scoring::Sum(clauses)
 }
 
-/// The first pass of a question: a flat union of plain term clauses, boosted like their
-/// variants. tantivy skips whole blocks of postings for such a query (block-max WAND) instead
-/// of scoring every passage with a common word. A phrase is represented by its rarest word,
+/// The first pass of a question: a flat union of plain terms, boosted like their variants
+/// (ranked by [`super::rescore::candidates_of`]). A phrase is represented by its rarest word,
 /// which every passage holding the phrase has, so the union still matches every passage
 /// [`question_scoring`] scores, and a phrase's common words ("year" in "four-year high") don't
 /// make the union slow.
-pub fn candidate_query(
-    builder: &Builder<'_>,
-    searcher: &Searcher,
-    concepts: &[Concept],
-) -> Box<dyn Query> {
+pub fn candidate_query(builder: &Builder<'_>, searcher: &Searcher, concepts: &[Concept]) -> First {
     let fields: &Fields = builder.fields;
     let mut weights: Vec<(Term, f32)> = Vec::new();
     for concept in concepts {
@@ -177,17 +172,7 @@ pub fn candidate_query(
             }
         }
     }
-    let clauses = weights
-        .into_iter()
-        .map(|(term, w)| {
-            let q: Box<dyn Query> = Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                w,
-            ));
-            (Occur::Should, q)
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
+    First::Terms(weights)
 }
 
 /// Passages holding every one of the terms, anywhere.

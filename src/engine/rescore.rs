@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer};
-use tantivy::{DocAddress, DocId, Score, Searcher, SeekDangerResult};
+use tantivy::collector::TopNComputer;
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, Searcher, SeekDangerResult, Term};
 
 /// A relevance score as a tree over term and phrase queries, combined as tantivy combines
 /// them: a boolean union sums its matching clauses, a disjunction-max takes the best clause
@@ -85,8 +87,35 @@ impl Scoring {
 /// A relevance query in two passes: `first` finds the candidates (it matches every passage
 /// `full` can score), `full` scores them exactly.
 pub struct Ranked {
-    pub first: Box<dyn Query>,
+    pub first: First,
     pub full: Scoring,
+}
+
+/// The first pass of a ranked query.
+pub enum First {
+    /// Any of these terms, each boosted.
+    Terms(Vec<(Term, Score)>),
+    /// Any other query (every passage it matches is scored).
+    Query(Box<dyn Query>),
+}
+
+impl First {
+    /// The same first pass as one tantivy query.
+    pub fn query(&self) -> Box<dyn Query> {
+        match self {
+            First::Terms(terms) => Box::new(BooleanQuery::new(
+                terms
+                    .iter()
+                    .map(|(term, boost)| {
+                        let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                        let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(q), *boost));
+                        (Occur::Should, q)
+                    })
+                    .collect(),
+            )),
+            First::Query(q) => q.box_clone(),
+        }
+    }
 }
 
 /// A leaf scorer asked only whether it holds each candidate, in increasing order
@@ -148,6 +177,46 @@ pub struct Scored {
     pub tags: u64,
 }
 
+/// The `k` best passages of the first-pass query, the same as tantivy's `TopDocs` (equal
+/// scores: the earlier passage), found by scoring every passage that matches.
+///
+/// The first pass is a flat union of the query's terms (10 to 30 for a topic). tantivy's
+/// block-max WAND, which `TopDocs` uses for such unions, keeps its term cursors sorted and
+/// finds a pivot at every step; on news coverage thousands of passages share a story's words
+/// and score near the threshold, so few blocks can be skipped and that bookkeeping was 60 % of
+/// a topic's time. tantivy's buffered union scores the same postings term by term in windows of
+/// 4,096 passages: at 1M passages topics take 0.26 to 0.78 of the time, questions 0.72 (geometric
+/// mean; a few short questions up to 1.8 times as long). See docs/BENCHMARKS.md.
+pub fn candidates_of(
+    searcher: &Searcher,
+    query: &dyn Query,
+    k: usize,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    if k == 0 {
+        return Ok(Vec::new());
+    }
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut found = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut top = TopNComputer::<Score, DocId, _>::new_with_comparator(k, NaturalComparator);
+        let alive = reader.alive_bitset();
+        weight.for_each(reader, &mut |doc, score| {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                top.push(score, doc);
+            }
+        })?;
+        let ord = ord as u32;
+        found.extend(
+            top.into_vec()
+                .into_iter()
+                .map(|d| (d.sort_key, DocAddress::new(ord, d.doc))),
+        );
+    }
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.truncate(k);
+    Ok(found)
+}
+
 /// The best `limit` passages of a two-pass query, best first (equal scores in index order).
 pub fn best(
     searcher: &Searcher,
@@ -155,10 +224,7 @@ pub fn best(
     candidates: usize,
     limit: usize,
 ) -> tantivy::Result<Vec<Scored>> {
-    let found = searcher.search(
-        &*query.first,
-        &TopDocs::with_limit(candidates).order_by_score(),
-    )?;
+    let found = candidates_of(searcher, &*query.first.query(), candidates)?;
     let mut per_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (_, address) in found {
         per_segment
@@ -224,6 +290,79 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_first_pass_finds_the_candidates_tantivys_top_docs_finds() {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT | STORED);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let words = ["alpha", "beta", "gamma", "delta", "omega", "sigma"];
+        // Three segments, with many equal scores (repeated bodies) to check the tie order.
+        for segment in 0..3usize {
+            for i in 0..3_000usize {
+                let n = 1 + (i * 13 + segment) % 9;
+                let body: Vec<&str> = (0..n).map(|j| words[(i % 11 + j * j) % 6]).collect();
+                writer.add_document(doc!(text => body.join(" "))).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let union = |ws: &[&str]| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                ws.iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        let boosted = BoostQuery::new(term(text, w), 1.0 + i as f32 / 4.0);
+                        (Occur::Should, Box::new(boosted) as Box<dyn Query>)
+                    })
+                    .collect(),
+            ))
+        };
+        let queries = [
+            union(&["alpha"]),
+            union(&["alpha", "gamma"]),
+            union(&["beta", "delta", "omega", "sigma", "nothing"]),
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, term(text, "sigma")),
+                (Occur::Should, union(&["alpha", "beta"])),
+            ])),
+            union(&["nothing"]),
+        ];
+        let mut compared = 0;
+        for query in &queries {
+            for k in [0, 1, 7, 80, 20_000] {
+                let ours = candidates_of(&searcher, &**query, k).unwrap();
+                let theirs = searcher
+                    .search(&**query, &TopDocs::with_limit(k.max(1)).order_by_score())
+                    .unwrap();
+                let theirs = if k == 0 { Vec::new() } else { theirs };
+                // Both sum the same term scores, in another order: equal up to rounding.
+                assert_eq!(ours.len(), theirs.len(), "{query:?}, k = {k}");
+                for (a, b) in ours.iter().zip(&theirs) {
+                    assert!(
+                        (a.0 - b.0).abs() < 1e-5,
+                        "{query:?}, k = {k}: {a:?} vs {b:?}"
+                    );
+                }
+                // The same passages, except those tied with the k-th by rounding.
+                let Some(last) = theirs.last().map(|t| t.0 + 1e-5) else {
+                    continue;
+                };
+                let above = |found: &[(Score, DocAddress)]| -> Vec<DocAddress> {
+                    let mut docs: Vec<_> =
+                        found.iter().filter(|f| f.0 > last).map(|f| f.1).collect();
+                    docs.sort();
+                    docs
+                };
+                assert_eq!(above(&ours), above(&theirs), "{query:?}, k = {k}");
+                compared += above(&ours).len();
+            }
+        }
+        assert!(compared > 10_000, "{compared}");
+    }
+
+    #[test]
     fn rescoring_candidates_gives_the_scores_of_the_equivalent_tantivy_query() {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT | STORED);
@@ -275,7 +414,7 @@ pub(crate) mod tests {
                 .collect(),
         );
         let ranked = Ranked {
-            first: Box::new(first),
+            first: First::Query(Box::new(first)),
             full: scoring,
         };
         // Every matching passage is a candidate: the ranking must be tantivy's own.
