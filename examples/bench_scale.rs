@@ -157,6 +157,16 @@ pub fn queries() -> Vec<Query> {
             text: h,
         });
     }
+    // A paragraph pasted as a question: dozens of content words, most of them common.
+    let pasted = "the company said on Monday that its shares rose in Hong Kong trading after it \
+        reported revenue growth from cloud computing and artificial intelligence, while analysts \
+        said investors expect more spending on data centers, chips and models this year, and \
+        the market welcomed the plan announced by the chief executive";
+    q.push(Query {
+        class: "hostile",
+        command: format!("!ask {pasted}"),
+        text: pasted.into(),
+    });
     q
 }
 
