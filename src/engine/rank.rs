@@ -148,7 +148,7 @@ pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring 
 }
 
 /// The first pass of a question: a flat union of plain terms, boosted like their variants
-/// (ranked by [`super::rescore::candidates_of`]). A phrase is represented by its rarest word,
+/// (ranked as a [`super::rescore::ScoredUnion`]). A phrase is represented by its rarest word,
 /// which every passage holding the phrase has, so the union still matches every passage
 /// [`question_scoring`] scores, and a phrase's common words ("year" in "four-year high") don't
 /// make the union slow.

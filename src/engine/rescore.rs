@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::collector::TopNComputer;
-use tantivy::collector::sort_key::NaturalComparator;
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BooleanWeight, BoostQuery, EnableScoring, Occur, Query, ScoreCombiner, Scorer,
+    TermQuery, Weight,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SeekDangerResult, Term};
 
@@ -93,7 +95,7 @@ pub struct Ranked {
 
 /// The first pass of a ranked query.
 pub enum First {
-    /// Any of these terms, each boosted.
+    /// Any of these terms, each boosted (a [`ScoredUnion`]).
     Terms(Vec<(Term, Score)>),
     /// Any other query (every passage it matches is scored).
     Query(Box<dyn Query>),
@@ -103,13 +105,12 @@ impl First {
     /// The same first pass as one tantivy query.
     pub fn query(&self) -> Box<dyn Query> {
         match self {
-            First::Terms(terms) => Box::new(BooleanQuery::new(
+            First::Terms(terms) => Box::new(ScoredUnion(
                 terms
                     .iter()
                     .map(|(term, boost)| {
                         let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                        let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(q), *boost));
-                        (Occur::Should, q)
+                        Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn Query>
                     })
                     .collect(),
             )),
@@ -177,44 +178,64 @@ pub struct Scored {
     pub tags: u64,
 }
 
-/// The `k` best passages of the first-pass query, the same as tantivy's `TopDocs` (equal
-/// scores: the earlier passage), found by scoring every passage that matches.
+/// A union of `Should` clauses ranked without block-max WAND: the same matches and scores as
+/// the `BooleanQuery` of the clauses (tantivy's buffered union, summing in clause order), but
+/// `TopDocs` scores every passage that matches and keeps those above its k-th best.
 ///
-/// The first pass is a flat union of the query's terms (10 to 30 for a topic). tantivy's
-/// block-max WAND, which `TopDocs` uses for such unions, keeps its term cursors sorted and
-/// finds a pivot at every step; on news coverage thousands of passages share a story's words
+/// A ranked query's first pass is a flat union of its terms (10 to 30 for a topic). tantivy
+/// ranks a `BooleanQuery` of terms by block-max WAND, which keeps its term cursors sorted and
+/// finds a pivot at every step; in news coverage thousands of passages share a story's words
 /// and score near the threshold, so few blocks can be skipped and that bookkeeping was 60 % of
-/// a topic's time. tantivy's buffered union scores the same postings term by term in windows of
-/// 4,096 passages: at 1M passages topics take 0.26 to 0.78 of the time, questions 0.72 (geometric
-/// mean; a few short questions up to 1.8 times as long). See docs/BENCHMARKS.md.
-pub fn candidates_of(
-    searcher: &Searcher,
-    query: &dyn Query,
-    k: usize,
-) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    if k == 0 {
-        return Ok(Vec::new());
+/// a topic's time at 1M passages. The buffered union scores the same postings term by term in
+/// windows of 4,096 passages, several times faster here (docs/BENCHMARKS.md). tantivy picks
+/// WAND from the score combiner, so this union sums with its own.
+#[derive(Debug)]
+pub struct ScoredUnion(pub Vec<Box<dyn Query>>);
+
+impl Clone for ScoredUnion {
+    fn clone(&self) -> Self {
+        ScoredUnion(self.0.iter().map(|q| q.box_clone()).collect())
     }
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut found = Vec::new();
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let mut top = TopNComputer::<Score, DocId, _>::new_with_comparator(k, NaturalComparator);
-        let alive = reader.alive_bitset();
-        weight.for_each(reader, &mut |doc, score| {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                top.push(score, doc);
-            }
-        })?;
-        let ord = ord as u32;
-        found.extend(
-            top.into_vec()
-                .into_iter()
-                .map(|d| (d.sort_key, DocAddress::new(ord, d.doc))),
-        );
+}
+
+impl Query for ScoredUnion {
+    fn weight(&self, enable: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights = self
+            .0
+            .iter()
+            .map(|q| Ok((Occur::Should, q.weight(enable)?)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(BooleanWeight::with_minimum_number_should_match(
+            weights,
+            1,
+            enable.is_scoring_enabled(),
+            Box::new(Summed::default),
+        )))
     }
-    found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    found.truncate(k);
-    Ok(found)
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for query in &self.0 {
+            query.query_terms(visitor);
+        }
+    }
+}
+
+/// tantivy's `SumCombiner` without its licence for block-max WAND.
+#[derive(Default, Clone, Copy)]
+struct Summed(Score);
+
+impl ScoreCombiner for Summed {
+    fn update<TScorer: Scorer>(&mut self, scorer: &mut TScorer) {
+        self.0 += scorer.score();
+    }
+
+    fn clear(&mut self) {
+        self.0 = 0.0;
+    }
+
+    fn score(&self) -> Score {
+        self.0
+    }
 }
 
 /// The best `limit` passages of a two-pass query, best first (equal scores in index order).
@@ -224,7 +245,10 @@ pub fn best(
     candidates: usize,
     limit: usize,
 ) -> tantivy::Result<Vec<Scored>> {
-    let found = candidates_of(searcher, &*query.first.query(), candidates)?;
+    let found = searcher.search(
+        &*query.first.query(),
+        &TopDocs::with_limit(candidates).order_by_score(),
+    )?;
     let mut per_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (_, address) in found {
         per_segment
@@ -290,7 +314,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn the_first_pass_finds_the_candidates_tantivys_top_docs_finds() {
+    fn a_scored_union_finds_what_the_boolean_union_finds() {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT | STORED);
         let index = Index::create_in_ram(schema.build());
@@ -308,35 +332,48 @@ pub(crate) mod tests {
         }
         let searcher = index.reader().unwrap().searcher();
         assert_eq!(searcher.segment_readers().len(), 3);
-        let union = |ws: &[&str]| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                ws.iter()
-                    .enumerate()
-                    .map(|(i, w)| {
-                        let boosted = BoostQuery::new(term(text, w), 1.0 + i as f32 / 4.0);
-                        (Occur::Should, Box::new(boosted) as Box<dyn Query>)
-                    })
-                    .collect(),
-            ))
+        // The same clauses as a scored union and as tantivy's boolean union (block-max WAND).
+        let clauses = |ws: &[&str]| -> Vec<Box<dyn Query>> {
+            ws.iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let boosted = BoostQuery::new(term(text, w), 1.0 + i as f32 / 4.0);
+                    Box::new(boosted) as Box<dyn Query>
+                })
+                .collect()
+        };
+        let union = |ws: &[&str]| -> (Box<dyn Query>, Box<dyn Query>) {
+            let boolean = clauses(ws)
+                .into_iter()
+                .map(|q| (Occur::Should, q))
+                .collect();
+            (
+                Box::new(ScoredUnion(clauses(ws))),
+                Box::new(BooleanQuery::new(boolean)),
+            )
         };
         let queries = [
             union(&["alpha"]),
             union(&["alpha", "gamma"]),
             union(&["beta", "delta", "omega", "sigma", "nothing"]),
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, term(text, "sigma")),
-                (Occur::Should, union(&["alpha", "beta"])),
-            ])),
+            {
+                let (scored, boolean) = union(&["alpha", "beta"]);
+                let with = |q| -> Box<dyn Query> {
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, term(text, "sigma")),
+                        (Occur::Should, q),
+                    ]))
+                };
+                (with(scored), with(boolean))
+            },
             union(&["nothing"]),
         ];
         let mut compared = 0;
-        for query in &queries {
-            for k in [0, 1, 7, 80, 20_000] {
-                let ours = candidates_of(&searcher, &**query, k).unwrap();
-                let theirs = searcher
-                    .search(&**query, &TopDocs::with_limit(k.max(1)).order_by_score())
-                    .unwrap();
-                let theirs = if k == 0 { Vec::new() } else { theirs };
+        for (scored, query) in &queries {
+            for k in [1, 7, 80, 20_000] {
+                let top = TopDocs::with_limit(k).order_by_score();
+                let ours = searcher.search(&**scored, &top).unwrap();
+                let theirs = searcher.search(&**query, &top).unwrap();
                 // Both sum the same term scores, in another order: equal up to rounding.
                 assert_eq!(ours.len(), theirs.len(), "{query:?}, k = {k}");
                 for (a, b) in ours.iter().zip(&theirs) {
