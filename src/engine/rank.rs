@@ -5,13 +5,13 @@
 
 use tantivy::Searcher;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::Knowledge;
 use super::answer::Hit;
 use super::query::{Builder, Item};
-use super::rescore::{First, Scoring};
+use super::rescore::{ScoredUnion, Scoring};
 use crate::index::Fields;
 
 /// Weight of a synonym relative to the word typed.
@@ -148,11 +148,14 @@ pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring 
 }
 
 /// The first pass of a question: a flat union of plain terms, boosted like their variants
-/// (ranked as a [`super::rescore::ScoredUnion`]). A phrase is represented by its rarest word,
-/// which every passage holding the phrase has, so the union still matches every passage
-/// [`question_scoring`] scores, and a phrase's common words ("year" in "four-year high") don't
-/// make the union slow.
-pub fn candidate_query(builder: &Builder<'_>, searcher: &Searcher, concepts: &[Concept]) -> First {
+/// (a [`ScoredUnion`]). A phrase is represented by its rarest word, which every passage holding
+/// the phrase has, so the union still matches every passage [`question_scoring`] scores, and a
+/// phrase's common words ("year" in "four-year high") don't make the union slow.
+pub fn candidate_query(
+    builder: &Builder<'_>,
+    searcher: &Searcher,
+    concepts: &[Concept],
+) -> Box<dyn Query> {
     let fields: &Fields = builder.fields;
     let mut weights: Vec<(Term, f32)> = Vec::new();
     for concept in concepts {
@@ -172,7 +175,14 @@ pub fn candidate_query(builder: &Builder<'_>, searcher: &Searcher, concepts: &[C
             }
         }
     }
-    First::Terms(weights)
+    let clauses = weights
+        .into_iter()
+        .map(|(term, w)| {
+            let term = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            Box::new(BoostQuery::new(term, w)) as Box<dyn Query>
+        })
+        .collect();
+    Box::new(ScoredUnion(clauses))
 }
 
 /// Passages holding every one of the terms, anywhere.

@@ -7,10 +7,8 @@ use std::collections::BTreeMap;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BooleanWeight, BoostQuery, EnableScoring, Occur, Query, ScoreCombiner, Scorer,
-    TermQuery, Weight,
+    BooleanQuery, BooleanWeight, EnableScoring, Occur, Query, ScoreCombiner, Scorer, Weight,
 };
-use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SeekDangerResult, Term};
 
 /// A relevance score as a tree over term and phrase queries, combined as tantivy combines
@@ -89,34 +87,8 @@ impl Scoring {
 /// A relevance query in two passes: `first` finds the candidates (it matches every passage
 /// `full` can score), `full` scores them exactly.
 pub struct Ranked {
-    pub first: First,
+    pub first: Box<dyn Query>,
     pub full: Scoring,
-}
-
-/// The first pass of a ranked query.
-pub enum First {
-    /// Any of these terms, each boosted (a [`ScoredUnion`]).
-    Terms(Vec<(Term, Score)>),
-    /// Any other query (every passage it matches is scored).
-    Query(Box<dyn Query>),
-}
-
-impl First {
-    /// The same first pass as one tantivy query.
-    pub fn query(&self) -> Box<dyn Query> {
-        match self {
-            First::Terms(terms) => Box::new(ScoredUnion(
-                terms
-                    .iter()
-                    .map(|(term, boost)| {
-                        let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                        Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn Query>
-                    })
-                    .collect(),
-            )),
-            First::Query(q) => q.box_clone(),
-        }
-    }
 }
 
 /// A leaf scorer asked only whether it holds each candidate, in increasing order
@@ -247,7 +219,7 @@ pub fn best(
     limit: usize,
 ) -> tantivy::Result<Vec<Scored>> {
     let found = searcher.search(
-        &*query.first.query(),
+        &*query.first,
         &TopDocs::with_limit(candidates).order_by_score(),
     )?;
     let mut per_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -452,7 +424,7 @@ pub(crate) mod tests {
                 .collect(),
         );
         let ranked = Ranked {
-            first: First::Query(Box::new(first)),
+            first: Box::new(first),
             full: scoring,
         };
         // Every matching passage is a candidate: the ranking must be tantivy's own.

@@ -10,7 +10,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use super::answer::*;
 use super::excerpt::{self, Highlighter};
 use super::query::{self, Builder, Item, SearchQuery};
-use super::rescore::{self, First, Ranked, Scoring};
+use super::rescore::{self, Ranked, Scoring};
 use super::union::seek_union;
 use super::{EngineConfig, Knowledge, MAX_HITS, corroborate, figures, rank, spelling};
 use crate::command;
@@ -363,10 +363,10 @@ fn ranked_query(
     if must.is_empty() {
         return Ranked { first, full };
     }
-    must.push((Occur::Should, first.query()));
+    must.push((Occur::Should, first));
     scored.push((1.0, full));
     Ranked {
-        first: First::Query(Box::new(BooleanQuery::new(must))),
+        first: Box::new(BooleanQuery::new(must)),
         full: Scoring::Sum(scored),
     }
 }
