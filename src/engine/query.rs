@@ -262,19 +262,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A phrase that may have up to `slop` other words between its words.
-    pub fn near(&self, terms: &[String], slop: u32) -> Option<Box<dyn Query>> {
-        if terms.len() < 2 {
-            return None;
-        }
-        let mut phrase = PhraseQuery::new(
-            terms
-                .iter()
-                .map(|t| Term::from_field_text(self.fields.text, t))
-                .collect(),
-        );
+    /// Two words with up to `slop` other words between them, in either order (two distinct
+    /// words: see `rank::question_scoring`).
+    pub fn near(&self, first: &str, second: &str, slop: u32) -> Box<dyn Query> {
+        let mut phrase = PhraseQuery::new(vec![
+            Term::from_field_text(self.fields.text, first),
+            Term::from_field_text(self.fields.text, second),
+        ]);
         phrase.set_slop(slop);
-        Some(Box::new(phrase))
+        Box::new(phrase)
     }
 
     /// Passages from any of the named sources (publisher, syndicating site or article slug words).

@@ -133,15 +133,22 @@ pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring 
             clauses.push((1.0, Scoring::Tag(n as u32, Box::new(best))));
         }
     }
+    // Neighbouring concepts meet where one ends and the next begins: the last word of the
+    // first and the first word of the second, two distinct words. tantivy matches a sloppy
+    // phrase of more words (or a repeated one) in the order of their posting lists' sizes,
+    // which differ between segments, so its matches would depend on how the index is split
+    // (tantivy#2580); a two-word one matches either way round.
     for pair in concepts.windows(2) {
-        let terms: Vec<String> = pair[0].variants[0]
-            .0
-            .iter()
-            .chain(&pair[1].variants[0].0)
-            .cloned()
-            .collect();
-        if let Some(q) = builder.near(&terms, 2) {
-            clauses.push((PROXIMITY_WEIGHT, Scoring::Leaf(q)));
+        let (Some(last), Some(first)) =
+            (pair[0].variants[0].0.last(), pair[1].variants[0].0.first())
+        else {
+            continue;
+        };
+        if last != first {
+            clauses.push((
+                PROXIMITY_WEIGHT,
+                Scoring::Leaf(builder.near(last, first, 2)),
+            ));
         }
     }
     Scoring::Sum(clauses)
