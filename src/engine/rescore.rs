@@ -1,7 +1,7 @@
-//! Two-pass ranking: a flat union of the query's terms finds candidates with tantivy's
-//! block-max WAND (whole blocks of postings skipped), then the full relevance score — synonyms
-//! as a disjunction-max, phrases, proximity — is computed for those candidates only, each term
-//! or phrase seeking straight to them.
+//! Two-pass ranking: a flat union of the query's terms finds candidates ([`ScoredUnion`]:
+//! tantivy's buffered union, every match scored, the collector keeping the best), then the
+//! full relevance score — synonyms as a disjunction-max, phrases, proximity — is computed for
+//! those candidates only, each term or phrase seeking straight to them.
 
 use std::collections::BTreeMap;
 
