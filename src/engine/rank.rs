@@ -74,7 +74,9 @@ pub fn concepts(
         let phrase = matches!(items[i], Item::Phrase(_)) || used > 1;
         i += used;
         let typed = builder.terms(&label);
-        if typed.is_empty() {
+        // A word or phrase given twice, or two forms of it ("data centers", "data center"
+        // in a topic), is one concept: counted once, and never its own neighbour.
+        if typed.is_empty() || out.iter().any(|c: &Concept| c.variants[0].0 == typed) {
             continue;
         }
         let typed_idf = idf(searcher, field, &typed);
@@ -294,4 +296,27 @@ pub fn rerank(hits: Vec<(Hit, u64)>, concepts: &[Concept], expected: Expected) -
     }
     super::retrieve::sort_hits(&mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::engine::query;
+    use crate::index::Snapshot;
+
+    #[test]
+    fn a_word_given_twice_or_in_two_forms_is_one_concept() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let snapshot = Snapshot::in_ram(&data).unwrap();
+        let knowledge = Knowledge::load(&data).unwrap();
+        let searcher = snapshot.reader.searcher();
+        let mut builder = Builder::new(&snapshot.fields);
+        let parsed = query::parse_search("\"data centers\" \"data center\" Brazil chips Brazil");
+        let items: Vec<Item> = parsed.items().cloned().collect();
+        let concepts = concepts(&mut builder, &searcher, &knowledge, &items);
+        let labels: Vec<&str> = concepts.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["data centers", "brazil", "chips"]);
+    }
 }
