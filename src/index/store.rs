@@ -262,16 +262,13 @@ impl Fingerprint {
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                     continue;
                 };
-                if !name.starts_with('.') && name.ends_with(".md") && path.is_file() {
+                if !name.starts_with('.') && name.ends_with(".md") {
                     paths.push((format!("articles/{name}"), path.clone()));
                 }
             }
         }
         for name in ["topics.toml", "synonyms.toml"] {
-            let path = data_dir.join(name);
-            if path.is_file() {
-                paths.push((name.to_string(), path));
-            }
+            paths.push((name.to_string(), data_dir.join(name)));
         }
         paths.sort();
         // Looked up by path: a corpus has tens of thousands of files.
@@ -280,9 +277,13 @@ impl Fingerprint {
             .unwrap_or_default();
         let mut files = Vec::with_capacity(paths.len());
         for (relative, path) in paths {
+            // One stat per file: what is not there, or not a file, is not data.
             let Ok(meta) = fs::metadata(&path) else {
                 continue;
             };
+            if !meta.is_file() {
+                continue;
+            }
             let mtime_ns = meta
                 .modified()
                 .ok()
@@ -441,9 +442,13 @@ mod tests {
         fs::write(data.join("articles/a.md"), "one").unwrap();
         fs::write(data.join("articles/.hidden.md"), "x").unwrap();
         fs::write(data.join("articles/a.md~"), "x").unwrap();
+        fs::create_dir_all(data.join("articles/folder.md")).unwrap();
         fs::write(data.join("topics.toml"), "").unwrap();
         let first = Fingerprint::of_data_dir(data, None).unwrap();
-        assert_eq!(first.files.len(), 2);
+        // a.md and topics.toml: not the hidden file, the backup, the folder or the missing
+        // synonyms.toml.
+        let paths: Vec<&str> = first.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["articles/a.md", "topics.toml"]);
         assert!(first.same_content(&Fingerprint::of_data_dir(data, None).unwrap()));
         let mut fake = first.clone();
         fake.files[0].hash = "carried".into();
