@@ -31,7 +31,8 @@ pub struct GatewayConfig {
     pub guild_id: Option<u64>,
     /// Send every REST call through this HTTP rate-limit proxy (its own limiter then off).
     pub proxy: Option<String>,
-    /// An interaction not answered by then is deferred, then completed ([`DEFER_AFTER`]).
+    /// An interaction not answered by then is deferred, then completed ([`DEFER_AFTER`]); zero
+    /// defers every interaction at once.
     pub defer_after: Duration,
     /// A shard not connected for this long is restarted by the watchdog ([`SILENT_SHARD`]).
     pub silent_after: Duration,
@@ -146,9 +147,15 @@ impl EventHandler for Handler {
         let discord = self.discord.clone();
         let mut work =
             Box::pin(discord.blocking(move |discord| discord.on_interaction(&interaction)));
-        let response = tokio::select! {
-            done = &mut work => done,
-            () = tokio::time::sleep(self.defer_after) => None,
+        // Zero defers at once: a zero sleep still waits for the timer's next tick (about a
+        // millisecond), which a fast answer can beat.
+        let response = if self.defer_after.is_zero() {
+            None
+        } else {
+            tokio::select! {
+                done = &mut work => done,
+                () = tokio::time::sleep(self.defer_after) => None,
+            }
         };
         let result = match response {
             Some(response) => {
