@@ -278,12 +278,10 @@ impl Fingerprint {
         let mut files = Vec::with_capacity(paths.len());
         for (relative, path) in paths {
             // One stat per file: what is not there, or not a file, is not data.
-            let Ok(meta) = fs::metadata(&path) else {
-                continue;
+            let meta = match fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => meta,
+                _ => continue,
             };
-            if !meta.is_file() {
-                continue;
-            }
             let mtime_ns = meta
                 .modified()
                 .ok()
