@@ -10,6 +10,7 @@ pub mod rank;
 pub mod rescore;
 pub(crate) mod retrieve;
 pub mod spelling;
+pub mod spread;
 pub mod topics;
 pub mod union;
 

@@ -218,7 +218,8 @@ pub fn best(
     candidates: usize,
     limit: usize,
 ) -> tantivy::Result<Vec<Scored>> {
-    let found = searcher.search(
+    let found = super::spread::search(
+        searcher,
         &*query.first,
         &TopDocs::with_limit(candidates).order_by_score(),
     )?;

@@ -436,10 +436,13 @@ fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> 
 
 /// Ranks passages for a query, best first.
 fn run(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Hits {
-    let top = searcher
-        .search(query, &TopDocs::with_limit(MAX_HITS).order_by_score())
-        .inspect_err(|e| tracing::warn!(error = %e, "search failed"))
-        .unwrap_or_default();
+    let top = super::spread::search(
+        searcher,
+        query,
+        &TopDocs::with_limit(MAX_HITS).order_by_score(),
+    )
+    .inspect_err(|e| tracing::warn!(error = %e, "search failed"))
+    .unwrap_or_default();
     let mut hits: Vec<Hit> = top
         .into_iter()
         .filter_map(|(score, address)| loaded(ctx, searcher, score, address))

@@ -1,0 +1,247 @@
+//! Searching an index's segments side by side, only while no other search is running.
+//!
+//! At a million passages the index has a segment per indexing thread, and a ranked query
+//! spends most of its time scoring posting lists segment by segment. With the segments
+//! searched on two cores, a lone query takes 60–85 % of the time it takes on one. But the bot shares its cores with other users'
+//! commands: handing every query to a pool made queries wait for each other's threads, and a
+//! busy bot slower (docs/BENCHMARKS.md, "Segments searched side by side"). So a search uses
+//! the helpers only when it is the only search in flight; the thread that asked always
+//! searches segments itself (it never just waits), biggest first, and each helper takes the
+//! next segment left. With another search running, a search runs on its own thread, as
+//! tantivy's `Searcher::search` does, and the results are the same either way.
+//!
+//! A search that arrives while a lone one is using the helpers shares the two cores with
+//! two threads. The helpers therefore run at a lower priority (their nice value raised by 10
+//! on Linux): the newcomer gets its core, and a helper still gets one as soon as the thread
+//! it helps has searched its own segments and waits.
+
+use std::cmp::Reverse;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use tantivy::Searcher;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{EnableScoring, Query};
+
+/// Searches through [`search`] now running.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// The helper threads: one fewer than the cores (the asking thread is the other one).
+fn helpers() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores < 2 {
+            return None;
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores - 1)
+            .thread_name(|i| format!("clippings-search-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .inspect_err(
+                |e| tracing::warn!(error = %e, "no search helpers; searching on one thread"),
+            )
+            .ok()
+    })
+    .as_ref()
+}
+
+/// This thread's nice value raised by 10 (at most to 19), so that it yields to the bot's
+/// other threads. On Linux a nice value belongs to a thread, not to the whole process.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: `nice` takes no pointers and touches no memory of ours. Raising one's own nice
+    // value needs no privilege; -1 is also a valid result, so it is not checked.
+    unsafe {
+        libc::nice(10);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+/// One search in flight, counted from creation to drop.
+struct InFlight {
+    alone: bool,
+}
+
+impl InFlight {
+    fn enter() -> InFlight {
+        InFlight {
+            alone: IN_FLIGHT.fetch_add(1, Ordering::AcqRel) == 0,
+        }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// `searcher.search(query, collector)`, its segments searched side by side when this is the
+/// only search running.
+pub fn search<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    let in_flight = InFlight::enter();
+    let segments = searcher.segment_readers();
+    let pool = helpers().filter(|_| in_flight.alone && segments.len() > 1);
+    match pool {
+        Some(pool) => side_by_side(pool, searcher, query, collector),
+        None => searcher.search(query, collector),
+    }
+}
+
+/// The segments searched by this thread and the pool's, biggest first, each taking the next
+/// segment left.
+fn side_by_side<C: Collector>(
+    pool: &rayon::ThreadPool,
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    let segments = searcher.segment_readers();
+    let enable = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = query.weight(enable)?;
+    collector.check_schema(searcher.schema())?;
+    let mut order: Vec<usize> = (0..segments.len()).collect();
+    order.sort_by_key(|&i| Reverse(segments[i].max_doc()));
+    let next = AtomicUsize::new(0);
+    type Fruit<C> = <<C as Collector>::Child as SegmentCollector>::Fruit;
+    let fruits: Mutex<Vec<(usize, tantivy::Result<Fruit<C>>)>> =
+        Mutex::new(Vec::with_capacity(segments.len()));
+    let work = || {
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let fruit = collector.collect_segment(weight.as_ref(), i as u32, &segments[i]);
+            fruits
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push((i, fruit));
+        }
+    };
+    let work = &work;
+    pool.in_place_scope(|scope| {
+        for _ in 0..pool.current_num_threads().min(segments.len() - 1) {
+            scope.spawn(move |_| work());
+        }
+        work();
+    });
+    let mut fruits = fruits
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // In segment order, as `Searcher::search` merges them.
+    fruits.sort_by_key(|(i, _)| *i);
+    let fruits = fruits
+        .into_iter()
+        .map(|(_, fruit)| fruit)
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    collector.merge_fruits(fruits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::schema::{IndexRecordOption, STORED, Schema, TEXT};
+    use tantivy::{Index, Term, doc};
+
+    #[test]
+    fn side_by_side_finds_what_one_thread_finds() {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT | STORED);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let words = ["alpha", "beta", "gamma", "delta", "omega"];
+        // Segments of different sizes, with many equal scores (repeated bodies).
+        for (segment, size) in [500usize, 3_000, 1_200, 40].into_iter().enumerate() {
+            for i in 0..size {
+                let n = 1 + (i * 7 + segment) % 6;
+                let body: Vec<&str> = (0..n).map(|j| words[(i % 9 + j * j) % 5]).collect();
+                writer.add_document(doc!(text => body.join(" "))).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 4);
+        let term = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(text, w),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let queries: Vec<Box<dyn Query>> = vec![
+            term("alpha"),
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, term("beta")),
+                (Occur::Should, term("omega")),
+            ])),
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, term("gamma")),
+                (Occur::Must, term("delta")),
+            ])),
+            term("nowhere"),
+        ];
+        let top = TopDocs::with_limit(25).order_by_score();
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for query in &queries {
+                let serial = searcher.search(&**query, &top).unwrap();
+                assert_eq!(
+                    side_by_side(&pool, &searcher, &**query, &top).unwrap(),
+                    serial,
+                    "{query:?}"
+                );
+                assert_eq!(search(&searcher, &**query, &top).unwrap(), serial);
+                assert_eq!(
+                    side_by_side(&pool, &searcher, &**query, &Count).unwrap(),
+                    searcher.search(&**query, &Count).unwrap()
+                );
+            }
+        }
+        // With another search in flight, a search is not alone and runs on its own thread,
+        // with the same results.
+        let other = InFlight::enter();
+        let mine = InFlight::enter();
+        assert!(!mine.alone);
+        drop(mine);
+        assert_eq!(
+            search(&searcher, &*queries[1], &top).unwrap(),
+            searcher.search(&*queries[1], &top).unwrap()
+        );
+        drop(other);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_helpers_run_at_a_lower_priority() {
+        let Some(pool) = helpers() else {
+            return; // one core: no helpers
+        };
+        // A thread's nice value is the 19th field of its stat, the 17th after the name.
+        let nice = || -> i32 {
+            let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+            let (_, after_name) = stat.rsplit_once(')').unwrap();
+            after_name
+                .split_whitespace()
+                .nth(16)
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        let mine = nice();
+        assert_eq!(pool.install(nice), (mine + 10).min(19));
+    }
+}
