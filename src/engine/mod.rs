@@ -5,6 +5,7 @@ pub mod answer;
 pub mod corroborate;
 pub mod excerpt;
 pub mod figures;
+pub mod heading;
 pub mod query;
 pub mod rank;
 pub mod rescore;

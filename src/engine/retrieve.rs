@@ -9,6 +9,7 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use super::answer::*;
 use super::excerpt::{self, Highlighter};
+use super::heading::TextOrHeading;
 use super::query::{self, Builder, Item, SearchQuery};
 use super::rescore::{self, Ranked, Scoring};
 use super::union::seek_union;
@@ -236,29 +237,40 @@ fn search_query(
     // per word); and when any word may match, every group's in one union. tantivy ranks flat
     // unions and intersections of terms by skipping blocks of postings instead of scoring
     // every passage that has a common word.
-    let groups: Vec<Vec<Box<dyn Query>>> = parsed
+    // Each group's items, each item's parts: its text query, and its heading's when a heading
+    // has it.
+    let groups: Vec<Vec<Vec<Box<dyn Query>>>> = parsed
         .groups
         .iter()
         .map(|group| {
             group
                 .iter()
                 .filter_map(|i| b.item_parts(i, Some(searcher)))
-                .flatten()
                 .collect::<Vec<_>>()
         })
-        .filter(|alternatives| !alternatives.is_empty())
+        .filter(|items| !items.is_empty())
         .collect();
     // Inside an intersection a group's union only answers "which of these passages", which
     // tantivy's windowed union does at a high price (see `union`).
     let sources = b.sources(&parsed.sources);
     let intersected = groups.len() + usize::from(sources.is_some()) > 1;
-    for alternatives in groups {
+    for mut items in groups {
+        if all && !intersected && items.len() == 1 && items[0].len() == 2 {
+            // One word or phrase on its own, in the text or a heading: the text ranked alone,
+            // the headings' few matches handed in (see `heading`).
+            let mut parts = items.remove(0);
+            if let (Some(heading), Some(text)) = (parts.pop(), parts.pop()) {
+                clauses.push((Occur::Must, Box::new(TextOrHeading { text, heading })));
+            }
+            continue;
+        }
+        let alternatives = items.into_iter().flatten();
         if !all {
-            clauses.extend(alternatives.into_iter().map(|q| (Occur::Should, q)));
+            clauses.extend(alternatives.map(|q| (Occur::Should, q)));
         } else if intersected {
-            clauses.push((Occur::Must, seek_union(alternatives)));
+            clauses.push((Occur::Must, seek_union(alternatives.collect())));
         } else {
-            let alternatives = alternatives.into_iter().map(|q| (Occur::Should, q));
+            let alternatives = alternatives.map(|q| (Occur::Should, q));
             clauses.push((Occur::Must, flat(alternatives.collect())));
         }
     }
