@@ -89,11 +89,23 @@ pub fn search<C: Collector>(
 ) -> tantivy::Result<C::Fruit> {
     let in_flight = InFlight::enter();
     let segments = searcher.segment_readers();
-    let pool = helpers().filter(|_| in_flight.alone && segments.len() > 1);
+    let pool = helpers().filter(|_| in_flight.alone && worth_spreading(segments));
     match pool {
         Some(pool) => side_by_side(pool, searcher, query, collector),
         None => searcher.search(query, collector),
     }
+}
+
+/// Passages the helpers would take (those outside the biggest segment) below which handing
+/// them over costs more than it saves: at 10,000 passages in two segments a lone query took
+/// 25 % longer spread (`profile_class all`, sums of means: 41.5 → 51.8 ms), at 100,000 11 %
+/// less (86.9 → 77.1 ms).
+const MIN_SPREAD: u32 = 25_000;
+
+fn worth_spreading(segments: &[tantivy::SegmentReader]) -> bool {
+    let sizes = segments.iter().map(|s| s.max_doc());
+    let biggest = sizes.clone().max().unwrap_or(0);
+    sizes.sum::<u32>().saturating_sub(biggest) >= MIN_SPREAD
 }
 
 /// The segments searched by this thread and the pool's, biggest first, each taking the next
@@ -173,6 +185,8 @@ mod tests {
         }
         let searcher = index.reader().unwrap().searcher();
         assert_eq!(searcher.segment_readers().len(), 4);
+        // Too few passages outside the biggest segment to be worth handing over.
+        assert!(!worth_spreading(searcher.segment_readers()));
         let term = |w: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(text, w),
