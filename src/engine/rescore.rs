@@ -221,7 +221,7 @@ pub fn best(
     let found = super::spread::search(
         searcher,
         &*query.first,
-        &TopDocs::with_limit(candidates).order_by_score(),
+        TopDocs::with_limit(candidates).order_by_score(),
     )?;
     let mut per_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (_, address) in found {

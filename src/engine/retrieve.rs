@@ -451,7 +451,7 @@ fn run(ctx: &Context<'_>, searcher: &Searcher, query: &dyn Query) -> Hits {
     let top = super::spread::search(
         searcher,
         query,
-        &TopDocs::with_limit(MAX_HITS).order_by_score(),
+        TopDocs::with_limit(MAX_HITS).order_by_score(),
     )
     .inspect_err(|e| tracing::warn!(error = %e, "search failed"))
     .unwrap_or_default();

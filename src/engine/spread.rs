@@ -8,7 +8,9 @@
 //! the helpers only when it is the only search in flight; the thread that asked always
 //! searches segments itself (it never just waits), biggest first, and each helper takes the
 //! next segment left. With another search running, a search runs on its own thread, as
-//! tantivy's `Searcher::search` does, and the results are the same either way.
+//! tantivy's `Searcher::search` does, and the results are the same either way. The asking
+//! thread waits only for segments a helper has taken: a helper still waking up when the
+//! asking thread has taken every segment is not waited for (it then finds nothing to do).
 //!
 //! A search that arrives while a lone one is using the helpers shares the two cores with
 //! two threads. The helpers therefore run at a lower priority (their nice value raised by 10
@@ -17,7 +19,7 @@
 
 use std::cmp::Reverse;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, mpsc};
 
 use tantivy::Searcher;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -80,19 +82,19 @@ impl Drop for InFlight {
     }
 }
 
-/// `searcher.search(query, collector)`, its segments searched side by side when this is the
+/// `searcher.search(query, &collector)`, its segments searched side by side when this is the
 /// only search running.
-pub fn search<C: Collector>(
+pub fn search<C: Collector + 'static>(
     searcher: &Searcher,
     query: &dyn Query,
-    collector: &C,
+    collector: C,
 ) -> tantivy::Result<C::Fruit> {
     let in_flight = InFlight::enter();
     let segments = searcher.segment_readers();
     let pool = helpers().filter(|_| in_flight.alone && worth_spreading(segments));
     match pool {
         Some(pool) => side_by_side(pool, searcher, query, collector),
-        None => searcher.search(query, collector),
+        None => searcher.search(query, &collector),
     }
 }
 
@@ -100,21 +102,53 @@ pub fn search<C: Collector>(
 /// them over costs more than it saves: at 10,000 passages in two segments a lone query took
 /// 25 % longer spread (`profile_class all`, sums of means: 41.5 → 51.8 ms), at 100,000 11 %
 /// less (86.9 → 77.1 ms).
-const MIN_SPREAD: u32 = 25_000;
+const MIN_SPREAD: u64 = 25_000;
 
 fn worth_spreading(segments: &[tantivy::SegmentReader]) -> bool {
-    let sizes = segments.iter().map(|s| s.max_doc());
+    let sizes = segments.iter().map(|s| u64::from(s.max_doc()));
     let biggest = sizes.clone().max().unwrap_or(0);
-    sizes.sum::<u32>().saturating_sub(biggest) >= MIN_SPREAD
+    sizes.sum::<u64>().saturating_sub(biggest) >= MIN_SPREAD
+}
+
+type SegmentFruit<C> = <<C as Collector>::Child as SegmentCollector>::Fruit;
+
+/// What the asking thread and the helpers share: the segments in the order they are taken,
+/// and the next one to take.
+struct Shared<C> {
+    searcher: Searcher,
+    weight: Box<dyn tantivy::query::Weight>,
+    collector: C,
+    order: Vec<usize>,
+    next: AtomicUsize,
+}
+
+impl<C: Collector> Shared<C> {
+    /// Takes the next segment left, if any, and collects it.
+    fn take(&self) -> Option<(usize, tantivy::Result<SegmentFruit<C>>)> {
+        let &i = self.order.get(self.next.fetch_add(1, Ordering::Relaxed))?;
+        let segment = &self.searcher.segment_readers()[i];
+        let collected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.collector
+                .collect_segment(self.weight.as_ref(), i as u32, segment)
+        }))
+        .unwrap_or_else(|_| {
+            Err(tantivy::TantivyError::InternalError(
+                "a search helper panicked".into(),
+            ))
+        });
+        Some((i, collected))
+    }
 }
 
 /// The segments searched by this thread and the pool's, biggest first, each taking the next
-/// segment left.
-fn side_by_side<C: Collector>(
+/// segment left. The asking thread waits only for segments a helper has taken: a helper that
+/// starts after every segment is taken finds nothing to do, and nobody waits for it (waiting
+/// for a helper to wake up made a lone query of a common word slower spread than not).
+fn side_by_side<C: Collector + 'static>(
     pool: &rayon::ThreadPool,
     searcher: &Searcher,
     query: &dyn Query,
-    collector: &C,
+    collector: C,
 ) -> tantivy::Result<C::Fruit> {
     let segments = searcher.segment_readers();
     let enable = if collector.requires_scoring() {
@@ -126,36 +160,52 @@ fn side_by_side<C: Collector>(
     collector.check_schema(searcher.schema())?;
     let mut order: Vec<usize> = (0..segments.len()).collect();
     order.sort_by_key(|&i| Reverse(segments[i].max_doc()));
-    let next = AtomicUsize::new(0);
-    type Fruit<C> = <<C as Collector>::Child as SegmentCollector>::Fruit;
-    let fruits: Mutex<Vec<(usize, tantivy::Result<Fruit<C>>)>> =
-        Mutex::new(Vec::with_capacity(segments.len()));
-    let work = || {
-        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let fruit = collector.collect_segment(weight.as_ref(), i as u32, &segments[i]);
-            fruits
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .push((i, fruit));
-        }
-    };
-    let work = &work;
-    pool.in_place_scope(|scope| {
-        for _ in 0..pool.current_num_threads().min(segments.len() - 1) {
-            scope.spawn(move |_| work());
-        }
-        work();
+    let shared = Arc::new(Shared {
+        searcher: searcher.clone(),
+        weight,
+        collector,
+        order,
+        next: AtomicUsize::new(0),
     });
-    let mut fruits = fruits
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (sender, receiver) = mpsc::channel();
+    for _ in 0..pool
+        .current_num_threads()
+        .min(segments.len().saturating_sub(1))
+    {
+        let shared = Arc::clone(&shared);
+        let sender = sender.clone();
+        pool.spawn(move || {
+            while let Some(collected) = shared.take() {
+                if sender.send(collected).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    drop(sender);
+    let mut fruits = Vec::with_capacity(segments.len());
+    while let Some(collected) = shared.take() {
+        fruits.push(collected);
+    }
+    // Every segment is taken once and each helper sends what it took; a helper that took
+    // none may not even have started.
+    while fruits.len() < segments.len() {
+        match receiver.recv() {
+            Ok(collected) => fruits.push(collected),
+            Err(_) => {
+                return Err(tantivy::TantivyError::InternalError(
+                    "a search helper stopped".into(),
+                ));
+            }
+        }
+    }
     // In segment order, as `Searcher::search` merges them.
     fruits.sort_by_key(|(i, _)| *i);
     let fruits = fruits
         .into_iter()
         .map(|(_, fruit)| fruit)
         .collect::<tantivy::Result<Vec<_>>>()?;
-    collector.merge_fruits(fruits)
+    shared.collector.merge_fruits(fruits)
 }
 
 #[cfg(test)]
@@ -166,15 +216,14 @@ mod tests {
     use tantivy::schema::{IndexRecordOption, STORED, Schema, TEXT};
     use tantivy::{Index, Term, doc};
 
-    #[test]
-    fn side_by_side_finds_what_one_thread_finds() {
+    /// An index of four segments of different sizes, with many equal scores (repeated bodies).
+    fn uneven_segments() -> (Searcher, tantivy::schema::Field) {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT | STORED);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let words = ["alpha", "beta", "gamma", "delta", "omega"];
-        // Segments of different sizes, with many equal scores (repeated bodies).
         for (segment, size) in [500usize, 3_000, 1_200, 40].into_iter().enumerate() {
             for i in 0..size {
                 let n = 1 + (i * 7 + segment) % 6;
@@ -183,7 +232,12 @@ mod tests {
             }
             writer.commit().unwrap();
         }
-        let searcher = index.reader().unwrap().searcher();
+        (index.reader().unwrap().searcher(), text)
+    }
+
+    #[test]
+    fn side_by_side_finds_what_one_thread_finds() {
+        let (searcher, text) = uneven_segments();
         assert_eq!(searcher.segment_readers().len(), 4);
         // Too few passages outside the biggest segment to be worth handing over.
         assert!(!worth_spreading(searcher.segment_readers()));
@@ -205,22 +259,22 @@ mod tests {
             ])),
             term("nowhere"),
         ];
-        let top = TopDocs::with_limit(25).order_by_score();
+        let top = || TopDocs::with_limit(25).order_by_score();
         for threads in [1, 2, 3] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
             for query in &queries {
-                let serial = searcher.search(&**query, &top).unwrap();
+                let serial = searcher.search(&**query, &top()).unwrap();
                 assert_eq!(
-                    side_by_side(&pool, &searcher, &**query, &top).unwrap(),
+                    side_by_side(&pool, &searcher, &**query, top()).unwrap(),
                     serial,
                     "{query:?}"
                 );
-                assert_eq!(search(&searcher, &**query, &top).unwrap(), serial);
+                assert_eq!(search(&searcher, &**query, top()).unwrap(), serial);
                 assert_eq!(
-                    side_by_side(&pool, &searcher, &**query, &Count).unwrap(),
+                    side_by_side(&pool, &searcher, &**query, Count).unwrap(),
                     searcher.search(&**query, &Count).unwrap()
                 );
             }
@@ -232,10 +286,39 @@ mod tests {
         assert!(!mine.alone);
         drop(mine);
         assert_eq!(
-            search(&searcher, &*queries[1], &top).unwrap(),
-            searcher.search(&*queries[1], &top).unwrap()
+            search(&searcher, &*queries[1], top()).unwrap(),
+            searcher.search(&*queries[1], &top()).unwrap()
         );
         drop(other);
+    }
+
+    #[test]
+    fn the_asking_thread_never_waits_for_a_helper_that_has_not_started() {
+        let (searcher, text) = uneven_segments();
+        let query = TermQuery::new(
+            Term::from_field_text(text, "alpha"),
+            IndexRecordOption::WithFreqs,
+        );
+        let serial = searcher.search(&query, &Count).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        // The only helper is busy until the search has answered.
+        let (release, gate) = mpsc::channel::<()>();
+        pool.spawn(move || {
+            let _ = gate.recv();
+        });
+        let (done, finished) = mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let _ = done.send(side_by_side(&pool, &searcher, &query, Count).unwrap());
+            });
+            // Not a timing check: before, the search waited for the busy helper forever.
+            let answer = finished.recv_timeout(std::time::Duration::from_secs(60));
+            let _ = release.send(());
+            assert_eq!(answer.ok(), Some(serial));
+        });
     }
 
     #[cfg(target_os = "linux")]
