@@ -2,8 +2,6 @@
 //! passages of different articles) collapses into one answer line, "also reported by ...",
 //! ranked up by how many outlets carry it.
 
-use std::collections::HashSet;
-
 use super::answer::Hit;
 use crate::index::tokenizer;
 
@@ -16,18 +14,41 @@ const GROUP_WINDOW: usize = 12;
 /// Score bonus per extra outlet carrying the fact.
 const PER_OUTLET_BONUS: f32 = 0.1;
 
-/// The content words (stemmed, so "raising" meets "raise") and figures of each sentence of a
-/// passage.
-pub fn signature(text: &str) -> Vec<HashSet<String>> {
+/// A sentence's content words (stemmed, so "raising" meets "raise") and figures, as hashes
+/// of their stems: sorted, without repeats, a figure marked by the lowest bit. Comparing
+/// sorted numbers instead of sets of strings makes grouping cheap enough to run on every
+/// answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence(Vec<u64>);
+
+impl Sentence {
+    fn has_figure(&self) -> bool {
+        self.0.iter().any(|t| t & 1 == 1)
+    }
+}
+
+/// The content words and figures of each sentence of a passage.
+pub fn signature(text: &str) -> Vec<Sentence> {
     sentences(text)
-        .map(|s| {
-            tokenizer::stemmed_tokens(s)
-                .into_iter()
-                .filter(|t| t.chars().count() > 3 || t.chars().any(|c| c.is_ascii_digit()))
-                .collect::<HashSet<String>>()
+        .filter_map(|s| {
+            let mut terms = Vec::new();
+            tokenizer::for_each_stemmed_token(s, |t| {
+                let digits = t.bytes().any(|b| b.is_ascii_digit());
+                if digits || t.chars().count() > 3 {
+                    terms.push(term_hash(t, is_figure(t)));
+                }
+            });
+            terms.sort_unstable();
+            terms.dedup();
+            (terms.len() >= MIN_SHARED).then_some(Sentence(terms))
         })
-        .filter(|s| s.len() >= MIN_SHARED)
         .collect()
+}
+
+fn term_hash(term: &str, figure: bool) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let hash = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(term);
+    (hash << 1) | u64::from(figure)
 }
 
 /// A term stating an amount (years don't: two outlets both saying "since 2021" may still
@@ -60,21 +81,32 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
 /// Two sentences state the same fact: most words of the shorter recur in the other and,
 /// when both state figures, they share one (different figures are a discrepancy, not a
 /// corroboration).
-fn same_fact(a: &HashSet<String>, b: &HashSet<String>) -> bool {
-    let shared: Vec<&String> = a.intersection(b).collect();
-    let smaller = a.len().min(b.len()).max(1);
-    let figures_agree = {
-        let fa = a.iter().any(|t| is_figure(t));
-        let fb = b.iter().any(|t| is_figure(t));
-        !(fa && fb) || shared.iter().any(|t| is_figure(t))
-    };
-    shared.len() >= MIN_SHARED
-        && shared.len() as f32 / smaller as f32 >= SAME_FACT_OVERLAP
-        && figures_agree
+fn same_fact(a: &Sentence, b: &Sentence) -> bool {
+    let (mut shared, mut shared_figure) = (0usize, false);
+    let (mut x, mut y) = (a.0.iter().peekable(), b.0.iter().peekable());
+    while let (Some(&&p), Some(&&q)) = (x.peek(), y.peek()) {
+        match p.cmp(&q) {
+            std::cmp::Ordering::Less => {
+                x.next();
+            }
+            std::cmp::Ordering::Greater => {
+                y.next();
+            }
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                shared_figure |= p & 1 == 1;
+                x.next();
+                y.next();
+            }
+        }
+    }
+    let smaller = a.0.len().min(b.0.len()).max(1);
+    let figures_agree = !(a.has_figure() && b.has_figure()) || shared_figure;
+    shared >= MIN_SHARED && shared as f32 / smaller as f32 >= SAME_FACT_OVERLAP && figures_agree
 }
 
 /// Whether two passages carry a common fact.
-pub fn corroborates(a: &[HashSet<String>], b: &[HashSet<String>]) -> bool {
+pub fn corroborates(a: &[Sentence], b: &[Sentence]) -> bool {
     a.iter().any(|x| b.iter().any(|y| same_fact(x, y)))
 }
 
@@ -84,7 +116,7 @@ pub fn group(mut hits: Vec<Hit>) -> Vec<Hit> {
     // Only the best candidates are compared: they make the first pages, and comparing is the
     // costly part of answering.
     let rest = hits.split_off(hits.len().min(GROUP_WINDOW));
-    let signatures: Vec<Vec<HashSet<String>>> = hits.iter().map(|h| signature(&h.text)).collect();
+    let signatures: Vec<Vec<Sentence>> = hits.iter().map(|h| signature(&h.text)).collect();
     let mut lines: Vec<(Hit, Vec<usize>)> = Vec::new();
     for (i, hit) in hits.into_iter().enumerate() {
         let home = lines.iter_mut().find(|(line, members)| {
@@ -146,6 +178,115 @@ mod tests {
             part: 1,
             reference: format!("{article}:1"),
             also_reported_by: vec![],
+        }
+    }
+
+    /// The comparison as it was before signatures were hashes: sets of stemmed strings.
+    mod strings {
+        use std::collections::HashSet;
+
+        pub fn signature(text: &str) -> Vec<HashSet<String>> {
+            super::sentences(text)
+                .map(|s| {
+                    crate::index::tokenizer::stemmed_tokens(s)
+                        .into_iter()
+                        .filter(|t| t.chars().count() > 3 || t.chars().any(|c| c.is_ascii_digit()))
+                        .collect::<HashSet<String>>()
+                })
+                .filter(|s| s.len() >= super::MIN_SHARED)
+                .collect()
+        }
+
+        fn same_fact(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+            let shared: Vec<&String> = a.intersection(b).collect();
+            let smaller = a.len().min(b.len()).max(1);
+            let figures_agree = {
+                let fa = a.iter().any(|t| super::is_figure(t));
+                let fb = b.iter().any(|t| super::is_figure(t));
+                !(fa && fb) || shared.iter().any(|t| super::is_figure(t))
+            };
+            shared.len() >= super::MIN_SHARED
+                && shared.len() as f32 / smaller as f32 >= super::SAME_FACT_OVERLAP
+                && figures_agree
+        }
+
+        pub fn corroborates(a: &[HashSet<String>], b: &[HashSet<String>]) -> bool {
+            a.iter().any(|x| b.iter().any(|y| same_fact(x, y)))
+        }
+    }
+
+    const WORDS: &[&str] = &[
+        "Alibaba",
+        "cloud",
+        "raised",
+        "raising",
+        "billion",
+        "$3.2",
+        "3.2",
+        "2021",
+        "9%",
+        "6%",
+        "shares",
+        "share",
+        "rose",
+        "Hong",
+        "Kong",
+        "data",
+        "centers",
+        "Brazil",
+        "the",
+        "of",
+        "and",
+        "in",
+        "AI",
+        "Qwen3-Max",
+        "chips",
+        "Nvidia",
+        "export",
+        "controls",
+        "4,000",
+        "53bn",
+        "since",
+        "December",
+        "investment",
+        "invest",
+        "new",
+        "its",
+        "first",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn hashed_signatures_decide_like_sets_of_words(
+            a in proptest::collection::vec((0..WORDS.len(), 0u8..10), 1..40),
+            edits in proptest::collection::vec((0usize..40, 0..WORDS.len(), 0u8..3), 0..12),
+        ) {
+            // A passage, and a second one made from it by replacing, dropping and adding
+            // words, so that both agreeing and disagreeing pairs come up.
+            let word = |&(w, p): &(usize, u8)| match p {
+                0 => format!("{}.", WORDS[w]),
+                1 => format!("{},", WORDS[w]),
+                _ => WORDS[w].to_string(),
+            };
+            let first: Vec<String> = a.iter().map(word).collect();
+            let mut second = first.clone();
+            for &(at, w, kind) in &edits {
+                let at = at % (second.len() + 1);
+                match kind {
+                    0 if at < second.len() => second[at] = WORDS[w].to_string(),
+                    1 if at < second.len() => {
+                        second.remove(at);
+                    }
+                    _ => second.insert(at, WORDS[w].to_string()),
+                }
+            }
+            let (x, y) = (first.join(" "), second.join(" "));
+            proptest::prop_assert_eq!(
+                corroborates(&signature(&x), &signature(&y)),
+                strings::corroborates(&strings::signature(&x), &strings::signature(&y)),
+                "{} / {}", x, y
+            );
+            proptest::prop_assert_eq!(signature(&x).len(), strings::signature(&x).len());
         }
     }
 

@@ -53,6 +53,15 @@ pub fn stemmed_tokens(text: &str) -> Vec<String> {
     STEMMED_ANALYZER.with(|a| tokens(&mut a.borrow_mut(), text))
 }
 
+/// Calls `f` with each stemmed token of `text`, in order, without collecting them.
+pub fn for_each_stemmed_token(text: &str, mut f: impl FnMut(&str)) {
+    STEMMED_ANALYZER.with(|a| {
+        a.borrow_mut()
+            .token_stream(text)
+            .process(&mut |t| f(&t.text))
+    });
+}
+
 /// The tokens of `text` under `analyzer`, in order.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
