@@ -171,13 +171,14 @@ pub fn reload_on_change(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result
     std::thread::Builder::new()
         .name("reindex".into())
         .spawn(move || {
-            let _watcher = match watch::watch(&data_dir, move || {
+            // While the watch is off, `!status` and `/healthz` say so.
+            let (_watcher, _unwatched) = match watch::watch(&data_dir, move || {
                 let _ = changes.send(Signal::Changed);
             }) {
-                Ok(watcher) => Some(watcher),
+                Ok(watcher) => (Some(watcher), None),
                 Err(e) => {
                     tracing::error!(dir = %data_dir.display(), error = %e, "cannot watch data/; changes are picked up on restart or with !reindex");
-                    None
+                    (None, Some(crate::ops::status().data_unwatched(e.to_string())))
                 }
             };
             refresh(&engine, &index_dir);

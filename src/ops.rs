@@ -42,6 +42,8 @@ struct Inner {
     /// The latest Matrix sync failed.
     matrix_failing: bool,
     errors: VecDeque<(u64, String)>,
+    /// Why data/ is not watched, per reindex thread whose watch failed (by [`Unwatched`] id).
+    unwatched: BTreeMap<u64, String>,
 }
 
 static STATUS: LazyLock<Status> = LazyLock::new(|| Status {
@@ -126,6 +128,30 @@ impl Status {
         });
     }
 
+    /// data/ cannot be watched: `!status` and `/healthz` warn (the bot answers as before;
+    /// changes are picked up on restart or with `!reindex`) while the guard lives.
+    pub fn data_unwatched(&'static self, reason: impl Into<String>) -> Unwatched {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let reason: String = reason.into().chars().take(300).collect();
+        self.with(|i| i.unwatched.insert(id, reason));
+        Unwatched { status: self, id }
+    }
+
+    /// What does not stop the bot from answering but needs someone's attention.
+    pub fn warnings(&self) -> Vec<String> {
+        self.with(|i| {
+            i.unwatched
+                .values()
+                .map(|reason| {
+                    format!(
+                        "data/ is not watched ({reason}): changes are picked up on restart or with !reindex"
+                    )
+                })
+                .collect()
+        })
+    }
+
     /// Remembers an error for `!status` (the text must hold no secret).
     pub fn error(&self, text: impl Into<String>) {
         let text: String = text.into().chars().take(300).collect();
@@ -202,8 +228,21 @@ impl Status {
             matrix: matrix.map(|last_sync_seconds_ago| MatrixReport {
                 last_sync_seconds_ago,
             }),
+            warnings: self.warnings(),
             last_errors: errors,
         }
+    }
+}
+
+/// Keeps the warning that data/ is not watched until dropped.
+pub struct Unwatched {
+    status: &'static Status,
+    id: u64,
+}
+
+impl Drop for Unwatched {
+    fn drop(&mut self) {
+        self.status.with(|i| i.unwatched.remove(&self.id));
     }
 }
 
@@ -217,6 +256,9 @@ pub struct Report {
     pub discord: Option<BTreeMap<u32, &'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix: Option<MatrixReport>,
+    /// What needs attention but does not make the bot unhealthy (no 503).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub last_errors: Vec<String>,
 }
 
@@ -262,6 +304,9 @@ impl Report {
         }
         for p in &self.problems {
             lines.push(format!("Problem: {p}"));
+        }
+        for w in &self.warnings {
+            lines.push(format!("Warning: {w}"));
         }
         if self.last_errors.is_empty() {
             lines.push("No recent errors.".to_string());

@@ -315,6 +315,58 @@ fn changes_in_data_are_picked_up_while_running() {
 }
 
 #[test]
+fn when_data_cannot_be_watched_status_warns_and_reindex_still_picks_up_changes() {
+    let ws = Workspace::new();
+    let engine =
+        clippings::app::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
+    let warned = || {
+        clippings::ops::status()
+            .report(&engine)
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("data/ is not watched"))
+    };
+    assert!(!warned());
+    // data/ is away when the watch starts, so the watch fails.
+    let away = ws.data().with_extension("away");
+    std::fs::rename(ws.data(), &away).unwrap();
+    let reloader = clippings::app::reload_on_change(engine.clone(), &ws.index()).unwrap();
+    wait_for("the warning", warned);
+    std::fs::rename(&away, ws.data()).unwrap();
+    // A warning, not a problem: the bot answers as before and /healthz stays 200.
+    let report = clippings::ops::status().report(&engine);
+    assert!(
+        report.problems.iter().all(|p| !p.contains("data/")),
+        "{:?}",
+        report.problems
+    );
+    let Some(Answer::Notice(status)) = engine.handle("t", "!status") else {
+        panic!("!status answers with a notice");
+    };
+    assert!(
+        status.text.contains("Warning: data/ is not watched") && status.text.contains("!reindex"),
+        "{}",
+        status.text
+    );
+    assert!(search_finds(&engine, "Zhenwu"));
+    // No watch announces a new article; !reindex picks it up.
+    let text = "+++\ntitle = \"New\"\npublisher = \"Example\"\n+++\nThe numbat index rose.\n";
+    std::fs::write(ws.data().join("articles/unwatched.md"), text).unwrap();
+    let Some(Answer::Notice(rebuilt)) = engine.handle("t", "!reindex") else {
+        panic!("!reindex answers with a notice");
+    };
+    assert!(
+        rebuilt.text.starts_with("Index rebuilt"),
+        "{}",
+        rebuilt.text
+    );
+    assert!(search_finds(&engine, "numbat"));
+    // The warning lasts as long as the reindex thread whose watch failed.
+    drop(reloader);
+    wait_for("the warning to go", || !warned());
+}
+
+#[test]
 fn a_bot_serves_its_existing_index_at_once_and_then_catches_up_with_data_changed_while_stopped() {
     let ws = Workspace::new();
     assert!(ws.run(&["index"], "").status.success());
