@@ -35,7 +35,7 @@ pub fn signature(text: &str) -> Vec<Sentence> {
             tokenizer::for_each_stemmed_token(s, |t| {
                 let digits = t.bytes().any(|b| b.is_ascii_digit());
                 if digits || t.chars().count() > 3 {
-                    terms.push(term_hash(t, is_figure(t)));
+                    terms.push(term_hash(t, digits && is_figure(t)));
                 }
             });
             terms.sort_unstable();
@@ -46,9 +46,8 @@ pub fn signature(text: &str) -> Vec<Sentence> {
 }
 
 fn term_hash(term: &str, figure: bool) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    let hash = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(term);
-    (hash << 1) | u64::from(figure)
+    use std::hash::BuildHasher;
+    (rustc_hash::FxBuildHasher.hash_one(term) << 1) | u64::from(figure)
 }
 
 /// A term stating an amount (years don't: two outlets both saying "since 2021" may still
