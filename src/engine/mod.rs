@@ -6,6 +6,7 @@ pub mod corroborate;
 pub mod excerpt;
 pub mod figures;
 pub mod heading;
+pub mod phrase;
 pub mod query;
 pub mod rank;
 pub mod rescore;

@@ -3,6 +3,8 @@
 
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+
+use super::phrase::PrunedPhrase;
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -254,7 +256,7 @@ impl<'a> Builder<'a> {
                 Term::from_field_text(field, one),
                 IndexRecordOption::WithFreqs,
             ))),
-            many => Some(Box::new(PhraseQuery::new(
+            many => Some(Box::new(PrunedPhrase::new(
                 many.iter()
                     .map(|t| Term::from_field_text(field, t))
                     .collect(),
