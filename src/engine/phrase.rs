@@ -140,7 +140,16 @@ impl Weight for PrunedPhraseWeight {
         let mut other: Vec<u32> = Vec::new();
         let mut doc = words[0].postings.doc();
         'docs: while doc != TERMINATED {
-            // The next passage holding every word.
+            // The phrase occurs at most as often as each word (less its repeats): as soon as
+            // that bound cannot beat the threshold, the passage is passed by, before the other
+            // words' postings are sought (the rarest word first).
+            let fieldnorm = fieldnorms.fieldnorm_id(doc);
+            let beats = |most: u32| most > 0 && bm25.score(fieldnorm, most) > threshold;
+            let mut most = words[0].most();
+            if !beats(most) {
+                doc = words[0].postings.advance();
+                continue;
+            }
             for i in 1..words.len() {
                 let postings = &mut words[i].postings;
                 let at = if postings.doc() < doc {
@@ -152,30 +161,27 @@ impl Weight for PrunedPhraseWeight {
                     doc = words[0].postings.seek(at);
                     continue 'docs;
                 }
-            }
-            let fieldnorm = fieldnorms.fieldnorm_id(doc);
-            let most = words
-                .iter()
-                .map(|w| w.postings.term_freq().saturating_sub(w.repeats))
-                .min()
-                .unwrap_or(0);
-            if most > 0 && bm25.score(fieldnorm, most) > threshold {
-                let first = &mut words[0];
-                first
-                    .postings
-                    .positions_with_offset(first.offset, &mut starts);
-                for w in &mut words[1..] {
-                    w.postings.positions_with_offset(w.offset, &mut other);
-                    intersect(&mut starts, &other);
-                    if starts.is_empty() {
-                        break;
-                    }
+                most = most.min(words[i].most());
+                if !beats(most) {
+                    doc = words[0].postings.advance();
+                    continue 'docs;
                 }
-                if !starts.is_empty() {
-                    let score = bm25.score(fieldnorm, starts.len() as u32);
-                    if score > threshold {
-                        threshold = callback(doc, score);
-                    }
+            }
+            let first = &mut words[0];
+            first
+                .postings
+                .positions_with_offset(first.offset, &mut starts);
+            for w in &mut words[1..] {
+                w.postings.positions_with_offset(w.offset, &mut other);
+                intersect(&mut starts, &other);
+                if starts.is_empty() {
+                    break;
+                }
+            }
+            if !starts.is_empty() {
+                let score = bm25.score(fieldnorm, starts.len() as u32);
+                if score > threshold {
+                    threshold = callback(doc, score);
                 }
             }
             doc = words[0].postings.advance();
@@ -191,6 +197,13 @@ struct Word {
     /// How many more times the phrase has this word.
     repeats: u32,
     postings: SegmentPostings,
+}
+
+impl Word {
+    /// How often the phrase can occur in the current passage, for this word.
+    fn most(&self) -> u32 {
+        self.postings.term_freq().saturating_sub(self.repeats)
+    }
 }
 
 /// Keeps in `left` the positions that are also in `right` (both sorted, without repeats).
