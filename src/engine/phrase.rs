@@ -4,11 +4,11 @@
 //! their positions there; at 1M passages "year on year" has 135,000 such passages and the
 //! position checks were nearly all of a phrase search's time (`perf`). A phrase's BM25 score
 //! grows with how often the phrase occurs in the passage, and it cannot occur more often than
-//! its least frequent word. So [`PrunedPhrase`] first scores each passage as if the phrase
-//! occurred that many times, from the term frequencies alone, and compares positions only
-//! where that bound beats the collector's current threshold. The passages handed to the
-//! collector, and their scores, are those of tantivy's own phrase scorer (a unit test
-//! compares them); everything but ranking is tantivy's `PhraseQuery`.
+//! any of its words, less that word's repeats in the phrase. So [`PrunedPhrase`] walks the
+//! rarest word's postings and bounds each passage's score from the term frequencies, word by
+//! word; positions are compared only where the bound beats the collector's current threshold.
+//! The passages handed to the collector, and their scores, are those of tantivy's own phrase
+//! scorer (a property test compares them); everything but ranking is tantivy's `PhraseQuery`.
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, PhraseQuery, Query, Scorer, Weight};
