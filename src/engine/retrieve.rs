@@ -457,7 +457,7 @@ fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> 
 /// their matches are scored one by one before the text's term is ranked (see `heading`).
 /// At 1M passages (`profile_class common`, spread / on one thread) "the" (6,067 headings)
 /// took 0.92 / 1.00 ms and "AI" (2,336) 0.69 / 0.72 ms; "said" (1,018) 0.61 / 0.59 ms, and
-/// words in fewer headings lost 50–70 µs spread.
+/// words in fewer headings lost 30–75 µs spread.
 const SPREAD_HEADINGS: u64 = 2_000;
 
 /// How much work a search is: one word in few headings is ranked by block-max WAND over its

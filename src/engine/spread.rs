@@ -99,7 +99,7 @@ pub enum Work {
     Segments,
     /// Small whatever the segments' size: one term ranked by block-max WAND, which skips
     /// most of its postings. Waking a helper (a futex wake and a cross-core interrupt on
-    /// this 2-vCPU machine) cost such a search 50–70 µs, about a tenth of it (1M passages).
+    /// this 2-vCPU machine) cost such a search 30–75 µs, about a tenth of it (1M passages).
     Small,
 }
 
