@@ -19,15 +19,13 @@ use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED,
 #[derive(Debug, Clone)]
 pub struct PrunedPhrase {
     query: PhraseQuery,
-    terms: Vec<Term>,
 }
 
 impl PrunedPhrase {
     /// The phrase of `terms`, in order, of one field; at least two.
     pub fn new(terms: Vec<Term>) -> PrunedPhrase {
         PrunedPhrase {
-            query: PhraseQuery::new(terms.clone()),
-            terms,
+            query: PhraseQuery::new(terms),
         }
     }
 }
@@ -35,17 +33,16 @@ impl PrunedPhrase {
 impl Query for PrunedPhrase {
     fn weight(&self, enable: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let inner = self.query.weight(enable)?;
+        // The terms in phrase order, at offsets 0, 1, 2… (as `PhraseQuery::new` places them).
+        let terms = self.query.phrase_terms();
         let bm25 = match enable {
             EnableScoring::Enabled {
                 statistics_provider,
                 ..
-            } => Some(Bm25Weight::for_terms(
-                statistics_provider,
-                &self.query.phrase_terms(),
-            )?),
+            } => Some(Bm25Weight::for_terms(statistics_provider, &terms)?),
             EnableScoring::Disabled { .. } => None,
         };
-        let terms = self.terms.iter().cloned().enumerate().collect();
+        let terms = terms.into_iter().enumerate().collect();
         Ok(Box::new(PrunedPhraseWeight { inner, terms, bm25 }))
     }
 

@@ -3,11 +3,10 @@
 
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-
-use super::phrase::PrunedPhrase;
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::phrase::PrunedPhrase;
 use crate::index::Fields;
 use crate::index::tokenizer;
 

@@ -463,15 +463,14 @@ const SPREAD_HEADINGS: u64 = 2_000;
 /// How much work a search is: one word in few headings is ranked by block-max WAND over its
 /// text term, little work however many passages have it.
 fn work(fields: &Fields, searcher: &Searcher, parsed: &SearchQuery) -> Work {
-    let (Some([Item::Word(word)]), true, true) = (
-        parsed
-            .groups
-            .first()
-            .map(Vec::as_slice)
-            .filter(|_| parsed.groups.len() == 1),
+    let ([group], true, true) = (
+        parsed.groups.as_slice(),
         parsed.excluded.is_empty(),
         parsed.sources.is_empty(),
     ) else {
+        return Work::Segments;
+    };
+    let [Item::Word(word)] = group.as_slice() else {
         return Work::Segments;
     };
     let terms = Builder::new(fields).terms(word);
