@@ -521,7 +521,11 @@ pub fn sort_hits(hits: &mut [Hit]) {
 }
 
 fn load(ctx: &Context<'_>, searcher: &Searcher, address: DocAddress) -> Option<StoredPassage> {
-    match ctx.snapshot.fields.load(searcher, address) {
+    match ctx
+        .snapshot
+        .fields
+        .load(searcher, address, &ctx.snapshot.manifest)
+    {
         Ok(stored) => Some(stored),
         Err(e) => {
             tracing::warn!(error = %e, "cannot read a stored passage");

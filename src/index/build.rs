@@ -19,7 +19,9 @@ pub const MANIFEST: &str = "manifest.json";
 
 type Loaded = Result<(corpus::Article, Vec<corpus::Passage>), corpus::Warning>;
 /// 2: the spelling dictionary moved from a second text field to `words.fst`.
-const FORMAT: u32 = 2;
+/// 3: attribution (publisher, title, date, link) is kept once per article in the manifest,
+/// no longer stored with every passage.
+const FORMAT: u32 = 3;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
 /// What a generation holds, written next to the tantivy files.
@@ -47,7 +49,7 @@ impl Manifest {
     pub fn read(dir: &Path) -> Result<Manifest, IndexError> {
         let text = std::fs::read_to_string(dir.join(MANIFEST))
             .map_err(|e| IndexError::Corrupt(format!("cannot read {MANIFEST}: {e}")))?;
-        let manifest: Manifest = serde_json::from_str(&text)
+        let mut manifest: Manifest = serde_json::from_str(&text)
             .map_err(|e| IndexError::Corrupt(format!("bad {MANIFEST}: {e}")))?;
         if manifest.format < FORMAT {
             return Err(IndexError::OldFormat {
@@ -61,11 +63,18 @@ impl Manifest {
                 manifest.format
             )));
         }
+        // Built sorted; sorted again so that a hand-edited manifest cannot break the look-up.
+        manifest.articles.sort_by(|a, b| a.slug.cmp(&b.slug));
         Ok(manifest)
     }
 
+    /// The article called `slug` (the articles are sorted by slug: every shown passage looks
+    /// its attribution up here).
     pub fn article(&self, slug: &str) -> Option<&ArticleEntry> {
-        self.articles.iter().find(|a| a.slug == slug)
+        self.articles
+            .binary_search_by(|a| a.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.articles[i])
     }
 }
 
@@ -238,5 +247,29 @@ mod tests {
         assert!(words.count("semiconductor") > 0);
         assert!(words.count("investments") > 0 || words.count("investment") > 0);
         assert_eq!(words.count("compani"), 0);
+    }
+
+    #[test]
+    fn a_manifest_listed_out_of_order_still_finds_every_article() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = build_into(
+            dir.path(),
+            &data,
+            Fingerprint::default(),
+            BuildOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(manifest.format, 3);
+        manifest.articles.reverse();
+        write_manifest(dir.path(), &manifest).unwrap();
+        let read = Manifest::read(dir.path()).unwrap();
+        assert!(read.articles.len() >= 5);
+        for article in &manifest.articles {
+            assert_eq!(
+                read.article(&article.slug).map(|a| a.meta.title.as_str()),
+                Some(article.meta.title.as_str())
+            );
+        }
     }
 }

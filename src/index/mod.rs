@@ -322,4 +322,44 @@ mod tests {
         }
         assert!(differ.is_empty(), "answers differ: {differ:?}");
     }
+
+    #[test]
+    fn a_passage_reads_its_attribution_from_the_manifest_and_errs_without_it() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let mut snapshot = Snapshot::in_ram(&data).unwrap();
+        let searcher = snapshot.reader.searcher();
+        let address = tantivy::DocAddress::new(0, 0);
+        let stored = snapshot
+            .fields
+            .load(&searcher, address, &snapshot.manifest)
+            .unwrap();
+        let entry = snapshot.manifest.article(&stored.article).unwrap();
+        assert_eq!(stored.publisher, entry.meta.publisher);
+        assert_eq!(stored.title, entry.meta.title);
+        assert_eq!(
+            (&stored.date, &stored.url),
+            (&entry.meta.date, &entry.meta.url)
+        );
+        // Every article is found by the binary search, whatever order it was listed in.
+        let slugs: Vec<String> = snapshot
+            .manifest
+            .articles
+            .iter()
+            .map(|a| a.slug.clone())
+            .collect();
+        for slug in &slugs {
+            assert_eq!(snapshot.manifest.article(slug).map(|a| &a.slug), Some(slug));
+        }
+        assert!(snapshot.manifest.article("no-such-article").is_none());
+        // A passage whose article the manifest lost is an error, not a made-up source.
+        snapshot
+            .manifest
+            .articles
+            .retain(|a| a.slug != stored.article);
+        let err = snapshot
+            .fields
+            .load(&searcher, address, &snapshot.manifest)
+            .unwrap_err();
+        assert!(err.to_string().contains(&stored.article), "{err}");
+    }
 }

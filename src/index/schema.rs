@@ -6,6 +6,7 @@ use tantivy::schema::{
 };
 use tantivy::{DocAddress, Index, Searcher};
 
+use super::Manifest;
 use super::tokenizer;
 use crate::corpus::{Article, Passage};
 
@@ -21,10 +22,6 @@ pub struct Fields {
     pub article: Field,
     pub paragraph: Field,
     pub part: Field,
-    pub publisher: Field,
-    pub title: Field,
-    pub date: Field,
-    pub url: Field,
 }
 
 impl Fields {
@@ -51,10 +48,6 @@ impl Fields {
             article: b.add_text_field("article", STRING | STORED),
             paragraph: b.add_u64_field("paragraph", INDEXED | STORED),
             part: b.add_u64_field("part", STORED),
-            publisher: b.add_text_field("publisher", STORED),
-            title: b.add_text_field("title", STORED),
-            date: b.add_text_field("date", STORED),
-            url: b.add_text_field("url", STORED),
         };
         (b.build(), fields)
     }
@@ -69,10 +62,6 @@ impl Fields {
             article: s.get_field("article")?,
             paragraph: s.get_field("paragraph")?,
             part: s.get_field("part")?,
-            publisher: s.get_field("publisher")?,
-            title: s.get_field("title")?,
-            date: s.get_field("date")?,
-            url: s.get_field("url")?,
         })
     }
 
@@ -95,18 +84,17 @@ impl Fields {
         doc.add_text(self.article, &article.slug);
         doc.add_u64(self.paragraph, u64::from(passage.paragraph));
         doc.add_u64(self.part, u64::from(passage.part));
-        doc.add_text(self.publisher, &meta.publisher);
-        doc.add_text(self.title, &meta.title);
-        for (field, value) in [(self.date, &meta.date), (self.url, &meta.url)] {
-            if let Some(value) = value {
-                doc.add_text(field, value);
-            }
-        }
         doc
     }
 
-    /// Reads a stored passage back.
-    pub fn load(&self, searcher: &Searcher, address: DocAddress) -> tantivy::Result<StoredPassage> {
+    /// Reads a stored passage back, with its article's attribution from `manifest` (stored
+    /// once per article there, not with every passage).
+    pub fn load(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        manifest: &Manifest,
+    ) -> tantivy::Result<StoredPassage> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |field: Field| {
             doc.get_first(field)
@@ -115,16 +103,23 @@ impl Fields {
         };
         let number =
             |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        let article = text(self.article).unwrap_or_default();
+        let Some(entry) = manifest.article(&article) else {
+            return Err(tantivy::TantivyError::InternalError(format!(
+                "passage of article “{article}”, which the manifest does not list"
+            )));
+        };
+        let meta = &entry.meta;
         Ok(StoredPassage {
-            article: text(self.article).unwrap_or_default(),
             paragraph: number(self.paragraph),
             part: number(self.part),
             section: text(self.section),
             text: text(self.text).unwrap_or_default(),
-            publisher: text(self.publisher).unwrap_or_default(),
-            title: text(self.title).unwrap_or_default(),
-            date: text(self.date),
-            url: text(self.url),
+            publisher: meta.publisher.clone(),
+            title: meta.title.clone(),
+            date: meta.date.clone(),
+            url: meta.url.clone(),
+            article,
         })
     }
 }

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
+use compact_str::CompactString;
 use frostem::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
@@ -92,9 +93,11 @@ impl WordCounter {
     }
 }
 
-/// Stems of the words seen so far, with how often each was seen.
+/// Stems of the words seen so far, with how often each was seen. Words and stems are
+/// mostly short enough to live inline in a `CompactString` (no allocation, no pointer to
+/// follow on a look-up), and a word that is its own stem keeps no second copy.
 struct StemCache {
-    stems: FxHashMap<String, (String, u64)>,
+    stems: FxHashMap<CompactString, (Option<CompactString>, u64)>,
     /// Where the counts go when the cache is dropped; `None` on the query side, which keeps
     /// at most [`QUERY_CACHE_WORDS`] words.
     counter: Option<Weak<Counts>>,
@@ -111,15 +114,24 @@ impl StemCache {
     fn stem(&mut self, stemmer: Stemmer, text: &mut String) {
         if let Some((stem, count)) = self.stems.get_mut(text.as_str()) {
             *count += 1;
-            text.clear();
-            text.push_str(stem);
+            if let Some(stem) = stem {
+                text.clear();
+                text.push_str(stem);
+            }
             return;
         }
-        let stem = stem_word(stemmer, text);
+        let stem = match stemmer.stem(text) {
+            stem if *stem == **text => None,
+            stem => Some(CompactString::from(&*stem)),
+        };
         if self.counter.is_some() || self.stems.len() < QUERY_CACHE_WORDS {
-            self.stems.insert(text.clone(), (stem.clone(), 1));
+            self.stems
+                .insert(CompactString::from(text.as_str()), (stem.clone(), 1));
         }
-        *text = stem;
+        if let Some(stem) = stem {
+            text.clear();
+            text.push_str(&stem);
+        }
     }
 }
 
@@ -130,7 +142,12 @@ impl Drop for StemCache {
         };
         let mut counts = counter.lock().unwrap_or_else(PoisonError::into_inner);
         for (word, (_, n)) in self.stems.drain() {
-            *counts.entry(word).or_default() += n;
+            match counts.get_mut(word.as_str()) {
+                Some(count) => *count += n,
+                None => {
+                    counts.insert(word.into_string(), n);
+                }
+            }
         }
     }
 }
@@ -202,10 +219,10 @@ pub struct ClipTokenStream<'a> {
 impl TokenStream for ClipTokenStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            let (from, to) = if let Some((unit, from, to)) = self.unit.take() {
+            let (from, to, is_number) = if let Some((unit, from, to)) = self.unit.take() {
                 self.token.text.clear();
                 self.token.text.push_str(unit);
-                (from, to)
+                (from, to, false)
             } else {
                 let Some((from, to)) = self.next_word() else {
                     return false;
@@ -217,11 +234,15 @@ impl TokenStream for ClipTokenStream<'_> {
             if self.token.text.len() >= MAX_TOKEN_BYTES {
                 continue;
             }
-            lowercase(&mut self.token.text);
-            if let Some(stemmer) = self.stemmer {
-                match self.cache.as_deref_mut() {
-                    Some(cache) => cache.stem(stemmer, &mut self.token.text),
-                    None => self.token.text = stem_word(stemmer, &self.token.text),
+            // A number (digits and a `.`) is its own lowercase form and its own stem: it skips
+            // the stem cache, which holds words only (they are what spelling counts).
+            if !is_number {
+                lowercase(&mut self.token.text);
+                if let Some(stemmer) = self.stemmer {
+                    match self.cache.as_deref_mut() {
+                        Some(cache) => cache.stem(stemmer, &mut self.token.text),
+                        None => self.token.text = stem_word(stemmer, &self.token.text),
+                    }
                 }
             }
             self.token.offset_from = from;
@@ -272,8 +293,8 @@ impl ClipTokenStream<'_> {
     }
 
     /// Puts the word at `from..to` into the token (a number normalized, its unit word kept
-    /// for the next token) and returns the token's span.
-    fn word(&mut self, from: usize, to: usize) -> (usize, usize) {
+    /// for the next token) and returns the token's span and whether it is a number.
+    fn word(&mut self, from: usize, to: usize) -> (usize, usize, bool) {
         let word = &self.text[from..to];
         let text = &mut self.token.text;
         text.clear();
@@ -283,10 +304,10 @@ impl ClipTokenStream<'_> {
             if let Some(unit) = unit {
                 self.unit = Some((unit, end, to));
             }
-            (from, end)
+            (from, end, true)
         } else {
             text.push_str(word);
-            (from, to)
+            (from, to, false)
         }
     }
 }
@@ -521,6 +542,48 @@ mod tests {
         assert_eq!(counts.get("chips"), Some(&2));
         assert_eq!(counts.get("chipping"), Some(&1));
         assert_eq!(counts.get("chip"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn numbers_are_their_own_stem(number in "[0-9]{1,6}(\\.[0-9]{1,3})?") {
+            let mut expected = String::new();
+            normalize_number(&number, &mut expected);
+            let stem = Stemmer::new(Algorithm::English);
+            proptest::prop_assert_eq!(stem_word(stem, &expected), expected.clone());
+            proptest::prop_assert_eq!(tokens(&mut cached_stemmed(), &number), [expected]);
+        }
+    }
+
+    #[test]
+    fn build_analyzers_count_words_but_not_numbers() {
+        let counter = WordCounter::default();
+        let mut analyzer = counter.analyzer();
+        assert_eq!(
+            tokens(&mut analyzer, "Capex of 53bn and 4,000 chips in 2025"),
+            [
+                "capex", "of", "53", "billion", "and", "4000", "chip", "in", "2025"
+            ]
+        );
+        drop(analyzer);
+        let counts = counter.into_counts();
+        assert_eq!(counts.get("billion"), Some(&1));
+        assert_eq!(counts.get("chips"), Some(&1));
+        for number in ["53", "4000", "2025"] {
+            assert_eq!(counts.get(number), None, "{number}");
+        }
+    }
+
+    #[test]
+    fn a_cached_word_that_is_its_own_stem_comes_back_whole() {
+        let mut analyzer = cached_stemmed();
+        // "cloud" is its own stem (kept once in the cache), "chips" is not; both seen twice.
+        for _ in 0..2 {
+            assert_eq!(
+                tokens(&mut analyzer, "cloud chips Cloud"),
+                ["cloud", "chip", "cloud"]
+            );
+        }
     }
 
     #[test]
