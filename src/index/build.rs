@@ -56,7 +56,7 @@ impl Manifest {
     pub fn read(dir: &Path) -> Result<Manifest, IndexError> {
         let text = std::fs::read_to_string(dir.join(MANIFEST))
             .map_err(|e| IndexError::Corrupt(format!("cannot read {MANIFEST}: {e}")))?;
-        let mut manifest: Manifest = serde_json::from_str(&text)
+        let manifest: Manifest = serde_json::from_str(&text)
             .map_err(|e| IndexError::Corrupt(format!("bad {MANIFEST}: {e}")))?;
         if manifest.format < FORMAT {
             return Err(IndexError::OldFormat {
@@ -70,28 +70,21 @@ impl Manifest {
                 manifest.format
             )));
         }
-        // Built sorted; sorted again so that a hand-edited manifest cannot break the look-up.
-        manifest.articles.sort_by(|a, b| a.slug.cmp(&b.slug));
         Ok(manifest)
     }
 
     /// The article called `slug`. A position found in the slug map is checked against the
-    /// article there, so a list changed after the map was built falls back to a binary
-    /// search (the articles are sorted by slug).
+    /// article there, so a list changed after the map was built is searched instead.
     pub fn article(&self, slug: &str) -> Option<&ArticleEntry> {
         let slugs = self.slugs.get_or_init(|| {
             let slugs = self.articles.iter().enumerate();
             slugs.map(|(i, a)| (a.slug.clone(), i)).collect()
         });
-        if let Some(entry) = slugs.get(slug).and_then(|&i| self.articles.get(i))
-            && entry.slug == slug
-        {
-            return Some(entry);
+        let mapped = slugs.get(slug).and_then(|&i| self.articles.get(i));
+        match mapped {
+            Some(entry) if entry.slug == slug => Some(entry),
+            _ => self.articles.iter().find(|a| a.slug == slug),
         }
-        self.articles
-            .binary_search_by(|a| a.slug.as_str().cmp(slug))
-            .ok()
-            .map(|i| &self.articles[i])
     }
 }
 

@@ -340,7 +340,7 @@ mod tests {
             (&stored.date, &stored.url),
             (&entry.meta.date, &entry.meta.url)
         );
-        // Every article is found by the binary search, whatever order it was listed in.
+        // Every article is found by the look-up.
         let slugs: Vec<String> = snapshot
             .manifest
             .articles

@@ -124,13 +124,14 @@ impl StemCache {
             stem if *stem == **text => None,
             stem => Some(CompactString::from(&*stem)),
         };
-        if self.counter.is_some() || self.stems.len() < QUERY_CACHE_WORDS {
-            self.stems
-                .insert(CompactString::from(text.as_str()), (stem.clone(), 1));
-        }
-        if let Some(stem) = stem {
+        let keep = self.counter.is_some() || self.stems.len() < QUERY_CACHE_WORDS;
+        let word = keep.then(|| CompactString::from(text.as_str()));
+        if let Some(stem) = &stem {
             text.clear();
-            text.push_str(&stem);
+            text.push_str(stem);
+        }
+        if let Some(word) = word {
+            self.stems.insert(word, (stem, 1));
         }
     }
 }
