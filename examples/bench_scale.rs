@@ -270,9 +270,15 @@ fn measure(
 /// The platform adapter's path at this size: a Discord channel message in, the rendered reply
 /// (embeds, buttons) out, through `Discord::blocking` (search and rendering off the async
 /// executor, bounded) on a 2-worker tokio runtime, while another user keeps the bot busy with
-/// commands of their own the whole time. Timed from the message's arrival to the reply ready
-/// to send.
-fn adapter_latencies(engine: &Arc<Engine>, queries: &[Query], reps: usize) -> Vec<Latency> {
+/// commands of their own the whole time (all of `queries`). Timed from the message's arrival
+/// to the reply ready to send, for each of `timed`.
+fn adapter_latencies(
+    engine: &Arc<Engine>,
+    queries: &[Query],
+    timed: &[Query],
+    reps: usize,
+    label: &str,
+) -> Vec<Latency> {
     use clippings::discord::{Cooldowns, Discord, Incoming};
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
@@ -315,7 +321,7 @@ fn adapter_latencies(engine: &Arc<Engine>, queries: &[Query], reps: usize) -> Ve
             }
         })
     };
-    let latencies = measure("adapter", queries, reps, |q| {
+    let latencies = measure(label, timed, reps, |q| {
         std::hint::black_box(runtime.block_on(answer(
             discord.clone(),
             ids.clone(),
@@ -481,6 +487,9 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
     };
 
     let engine = Arc::new(Engine::in_ram_from(snapshot, &data));
+    // Every topic command searched afresh: the figures of the search path. What a repeated
+    // topic command costs when its ranking is reused is measured apart, below.
+    engine.reuse_topic_answers(false);
     let qs = queries();
     eprintln!("timing {} queries…", qs.len());
     let mut latencies = measure("clippings", &qs, reps, |q| {
@@ -490,7 +499,22 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
     latencies.extend(measure("tantivy", &qs, reps, |q| {
         std::hint::black_box(bare_tantivy(&bare, &q.text));
     }));
-    latencies.extend(adapter_latencies(&engine, &qs, reps));
+    latencies.extend(adapter_latencies(&engine, &qs, &qs, reps, "adapter"));
+    engine.reuse_topic_answers(true);
+    let topics: Vec<Query> = qs.iter().filter(|q| q.class == "topic").cloned().collect();
+    let reused = |l: &Latency| l.class == "topic";
+    let mut topics_reused = measure("reused", &topics, reps, |q| {
+        std::hint::black_box(engine.handle("bench", &q.command));
+    });
+    topics_reused.extend(adapter_latencies(
+        &engine,
+        &qs,
+        &topics,
+        reps,
+        "adapter, reused",
+    ));
+    latencies.extend(topics_reused.into_iter().filter(reused));
+    engine.reuse_topic_answers(false);
     let conn = fts.connect();
     latencies.extend(measure("fts5", &qs, reps, |q| {
         std::hint::black_box(Fts5::search(&conn, &q.text));
@@ -636,6 +660,20 @@ pub fn table(reports: &[SizeReport]) -> String {
                 cell("adapter")
             );
         }
+        let cell = |engine: &str| {
+            r.latencies
+                .iter()
+                .find(|l| l.engine == engine && l.class == "topic")
+                .map_or(String::new(), |l| {
+                    format!("{:.0} / {:.0} / {:.0}", l.p50_us, l.p99_us, l.max_us)
+                })
+        };
+        let _ = writeln!(
+            out,
+            "| topic, ranking reused | {} | | | {} |",
+            cell("reused"),
+            cell("adapter, reused")
+        );
     }
     out
 }

@@ -32,7 +32,15 @@ fn the_benchmark_runs_end_to_end_on_a_small_corpus() {
                 .any(|(e, qps)| e == engine && *qps > 0.0)
         );
     }
+    // A repeated topic command answered from the ranking done for it, in the engine and
+    // through the busy adapter.
+    for engine in ["reused", "adapter, reused"] {
+        let topic = report.latencies.iter().filter(|l| l.engine == engine);
+        assert_eq!(topic.clone().count(), 1, "{engine}");
+        assert!(topic.clone().all(|l| l.class == "topic" && l.max_us > 0.0));
+    }
     assert!(bench_scale::queries().len() >= 90);
     let table = bench_scale::table(&[report]);
     assert!(table.contains("| hostile |"));
+    assert!(table.contains("| topic, ranking reused |"));
 }

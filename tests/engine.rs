@@ -526,3 +526,64 @@ fn a_long_search_does_not_require_words_most_passages_have() {
         .expect("notice");
     assert!(!notice.contains("“the”"), "{notice}");
 }
+
+/// A bare topic command is ranked once per index and topics, then answered from that
+/// ranking: the answer and its later pages are those of a fresh search, in every
+/// conversation and under every alias, and a new index or new topics are ranked again.
+#[test]
+fn topic_answers_are_reused_only_while_the_index_and_topics_stay_the_same() {
+    use clippings::engine::Knowledge;
+    use clippings::index::Snapshot;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    common::copy_dir(&common::seed_data(), &data);
+    let reusing = Engine::in_ram(&data).unwrap();
+    let fresh = Engine::in_ram(&data).unwrap();
+    fresh.reuse_topic_answers(false);
+    let topics = reusing.knowledge().topics.list.clone();
+    assert!(topics.len() >= 5);
+    for topic in &topics {
+        let command = format!("!{}", topic.name);
+        let expected = fresh.handle("f", &command).unwrap();
+        assert!(matches!(expected, Answer::Passages(_)), "{command}");
+        let next_page = fresh.handle("f", "!more").unwrap();
+        for conversation in ["a", "b", "a"] {
+            assert_eq!(reusing.handle(conversation, &command).unwrap(), expected);
+            assert_eq!(reusing.handle(conversation, "!more").unwrap(), next_page);
+        }
+        for alias in &topic.aliases {
+            let command = format!("!{alias}");
+            assert_eq!(reusing.handle("c", &command), fresh.handle("f", &command));
+        }
+        // A narrowed topic command is searched as asked.
+        let narrowed = format!("!{} Brazil", topic.name);
+        assert_eq!(reusing.handle("d", &narrowed), fresh.handle("f", &narrowed));
+    }
+
+    // The index changes: an article the answer quoted is gone.
+    let cited = |answer: &Answer| -> Vec<String> {
+        match answer {
+            Answer::Passages(p) => p.hits.iter().map(|h| h.source.article.clone()).collect(),
+            other => panic!("expected passages, got {other:?}"),
+        }
+    };
+    let before = reusing.handle("a", "!capex").unwrap();
+    let gone = cited(&before)[0].clone();
+    std::fs::remove_file(data.join("articles").join(format!("{gone}.md"))).unwrap();
+    reusing.live().swap(Snapshot::in_ram(&data).unwrap());
+    fresh.live().swap(Snapshot::in_ram(&data).unwrap());
+    let after = reusing.handle("a", "!capex").unwrap();
+    assert!(!cited(&after).contains(&gone), "{after:?}");
+    assert_eq!(after, fresh.handle("f", "!capex").unwrap());
+
+    // The topics change: the same name now asks for something else.
+    let mut knowledge: Knowledge = (*reusing.knowledge()).clone();
+    let capex = knowledge.topics.list.iter_mut().find(|t| t.name == "capex");
+    capex.unwrap().query = "Qwen3-Max".to_string();
+    reusing.set_knowledge(knowledge.clone());
+    fresh.set_knowledge(knowledge);
+    let changed = reusing.handle("a", "!capex").unwrap();
+    assert_ne!(changed, after);
+    assert_eq!(changed, fresh.handle("f", "!capex").unwrap());
+    assert!(format!("{changed:?}").contains("Qwen3-Max"));
+}
