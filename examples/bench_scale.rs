@@ -643,14 +643,7 @@ pub fn table(reports: &[SizeReport]) -> String {
             "\n| class | Clippings p50 / p99 / max (µs) | bare tantivy | FTS5 | adapter, bot busy |\n|---|---|---|---|---|"
         );
         for class in CLASSES {
-            let cell = |engine: &str| {
-                r.latencies
-                    .iter()
-                    .find(|l| l.engine == engine && l.class == *class)
-                    .map_or(String::new(), |l| {
-                        format!("{:.0} / {:.0} / {:.0}", l.p50_us, l.p99_us, l.max_us)
-                    })
-            };
+            let cell = |engine: &str| latency_cell(r, engine, class);
             let _ = writeln!(
                 out,
                 "| {class} | {} | {} | {} | {} |",
@@ -660,22 +653,24 @@ pub fn table(reports: &[SizeReport]) -> String {
                 cell("adapter")
             );
         }
-        let cell = |engine: &str| {
-            r.latencies
-                .iter()
-                .find(|l| l.engine == engine && l.class == "topic")
-                .map_or(String::new(), |l| {
-                    format!("{:.0} / {:.0} / {:.0}", l.p50_us, l.p99_us, l.max_us)
-                })
-        };
         let _ = writeln!(
             out,
             "| topic, ranking reused | {} | | | {} |",
-            cell("reused"),
-            cell("adapter, reused")
+            latency_cell(r, "reused", "topic"),
+            latency_cell(r, "adapter, reused", "topic")
         );
     }
     out
+}
+
+/// `p50 / p99 / max` of one engine and class, empty when it was not measured.
+fn latency_cell(r: &SizeReport, engine: &str, class: &str) -> String {
+    r.latencies
+        .iter()
+        .find(|l| l.engine == engine && l.class == class)
+        .map_or(String::new(), |l| {
+            format!("{:.0} / {:.0} / {:.0}", l.p50_us, l.p99_us, l.max_us)
+        })
 }
 
 /// Command line of the benchmark.
