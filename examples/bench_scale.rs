@@ -232,7 +232,8 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1e6
 }
 
-/// Times `f` over every query of each class `reps` times (hostile ones fewer), per class.
+/// Times `f` over every query of each class `reps` times (hostile ones fewer), per class
+/// (classes without a query in `queries` are left out).
 fn measure(
     engine: &str,
     queries: &[Query],
@@ -254,6 +255,9 @@ fn measure(
                 f(q);
                 times.push(t.elapsed());
             }
+        }
+        if times.is_empty() {
+            continue;
         }
         times.sort();
         out.push(Latency {
@@ -502,18 +506,16 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
     latencies.extend(adapter_latencies(&engine, &qs, &qs, reps, "adapter"));
     engine.reuse_topic_answers(true);
     let topics: Vec<Query> = qs.iter().filter(|q| q.class == "topic").cloned().collect();
-    let reused = |l: &Latency| l.class == "topic";
-    let mut topics_reused = measure("reused", &topics, reps, |q| {
+    latencies.extend(measure("reused", &topics, reps, |q| {
         std::hint::black_box(engine.handle("bench", &q.command));
-    });
-    topics_reused.extend(adapter_latencies(
+    }));
+    latencies.extend(adapter_latencies(
         &engine,
         &qs,
         &topics,
         reps,
         "adapter, reused",
     ));
-    latencies.extend(topics_reused.into_iter().filter(reused));
     engine.reuse_topic_answers(false);
     let conn = fts.connect();
     latencies.extend(measure("fts5", &qs, reps, |q| {

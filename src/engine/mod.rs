@@ -85,7 +85,7 @@ struct Pages {
 struct TopicAnswers {
     snapshot: Weak<Snapshot>,
     knowledge: Weak<Knowledge>,
-    ranked: HashMap<(String, usize), Arc<RankedTopic>>,
+    ranked: HashMap<(String, usize), RankedTopic>,
 }
 
 struct RankedTopic {
@@ -95,15 +95,22 @@ struct RankedTopic {
 }
 
 impl TopicAnswers {
+    /// Whether the table holds rankings of this snapshot and these topics.
+    fn holds(&self, snapshot: &Arc<Snapshot>, knowledge: &Arc<Knowledge>) -> bool {
+        std::ptr::eq(self.snapshot.as_ptr(), Arc::as_ptr(snapshot))
+            && std::ptr::eq(self.knowledge.as_ptr(), Arc::as_ptr(knowledge))
+    }
+
     fn get(
         &self,
         snapshot: &Arc<Snapshot>,
         knowledge: &Arc<Knowledge>,
         key: &(String, usize),
     ) -> Option<Found> {
-        let current = self.snapshot.ptr_eq(&Arc::downgrade(snapshot))
-            && self.knowledge.ptr_eq(&Arc::downgrade(knowledge));
-        let ranked = self.ranked.get(key).filter(|_| current)?;
+        let ranked = self
+            .ranked
+            .get(key)
+            .filter(|_| self.holds(snapshot, knowledge))?;
         Some(Found::Ranked(
             ranked.all.clone(),
             ranked.first.clone(),
@@ -118,13 +125,12 @@ impl TopicAnswers {
         key: (String, usize),
         ranked: RankedTopic,
     ) {
-        let (snapshot, knowledge) = (Arc::downgrade(snapshot), Arc::downgrade(knowledge));
-        if !self.snapshot.ptr_eq(&snapshot) || !self.knowledge.ptr_eq(&knowledge) {
+        if !self.holds(snapshot, knowledge) {
             self.ranked.clear();
-            self.snapshot = snapshot;
-            self.knowledge = knowledge;
+            self.snapshot = Arc::downgrade(snapshot);
+            self.knowledge = Arc::downgrade(knowledge);
         }
-        self.ranked.insert(key, Arc::new(ranked));
+        self.ranked.insert(key, ranked);
     }
 }
 

@@ -27,7 +27,7 @@ const FORMAT: u32 = 3;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 /// Bytes of stored passages compressed together. A shown passage decompresses its whole
 /// block; tantivy's 16 kB default made lz4 23–30 % of a rotating one-word search's time at
-/// 1M passages, 4 kB cut that class by a quarter for an index 15 % larger
+/// 1M passages, 4 kB cut that class by 22–27 % for an index 16 % larger
 /// (docs/BENCHMARKS.md, "How the index builds").
 const DOCSTORE_BLOCK: usize = 4 * 1024;
 
