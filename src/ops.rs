@@ -77,26 +77,20 @@ impl Status {
         self.with(|i| {
             i.discord.get_or_insert_with(BTreeMap::new);
         });
-        metrics::gauge!("clippings_platform_connected", "platform" => "discord").set(0.0);
     }
 
     /// A shard connected (READY) or dropped.
     pub fn discord_shard(&self, shard: u32, connected: bool) {
-        let (was, all) = self.with(|i| {
-            let shards = i.discord.get_or_insert_with(BTreeMap::new);
-            let was = shards.insert(shard, connected);
-            (was, !shards.is_empty() && shards.values().all(|c| *c))
+        let was = self.with(|i| {
+            i.discord
+                .get_or_insert_with(BTreeMap::new)
+                .insert(shard, connected)
         });
         // A shard seen before that (re)connects: a reconnection, whether serenity reported the
         // drop in between or resumed the session at once.
         if connected && was.is_some() {
             metrics::counter!("clippings_reconnects_total", "platform" => "discord").increment(1);
         }
-        metrics::gauge!("clippings_platform_connected", "platform" => "discord").set(if all {
-            1.0
-        } else {
-            0.0
-        });
     }
 
     /// Matrix is configured (healthy once it syncs).
@@ -104,7 +98,6 @@ impl Status {
         self.with(|i| {
             i.matrix.get_or_insert(None);
         });
-        metrics::gauge!("clippings_platform_connected", "platform" => "matrix").set(0.0);
     }
 
     /// A Matrix sync succeeded (`true`) or failed.
@@ -121,11 +114,23 @@ impl Status {
         if was_ok && !ok {
             metrics::counter!("clippings_reconnects_total", "platform" => "matrix").increment(1);
         }
-        metrics::gauge!("clippings_platform_connected", "platform" => "matrix").set(if ok {
-            1.0
-        } else {
-            0.0
-        });
+    }
+
+    /// Each configured platform and whether it is connected: every Discord shard connected;
+    /// Matrix synced, its latest sync good and recent. `/metrics` reads this at each scrape,
+    /// so the gauge does not depend on when the recorder was installed.
+    pub fn connected(&self) -> Vec<(&'static str, bool)> {
+        self.with(|i| {
+            let mut out = Vec::new();
+            if let Some(shards) = &i.discord {
+                out.push(("discord", !shards.is_empty() && shards.values().all(|c| *c)));
+            }
+            if let Some(last) = i.matrix {
+                let fresh = last.is_some_and(|t| t.elapsed() <= MATRIX_STALE);
+                out.push(("matrix", fresh && !i.matrix_failing));
+            }
+            out
+        })
     }
 
     /// data/ cannot be watched: `!status` and `/healthz` warn (the bot answers as before;
@@ -378,17 +383,30 @@ async fn prometheus(State(shared): State<Shared>) -> Response {
     let Some(handle) = &shared.metrics else {
         return (StatusCode::NOT_FOUND, "metrics are not enabled").into_response();
     };
-    let snapshot = shared.engine.live().get();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        render(&shared.engine, status(), handle),
+    )
+        .into_response()
+}
+
+/// The Prometheus page: gauges of what is true now (index, uptime, connections), then
+/// everything recorded.
+fn render(engine: &Engine, status: &Status, handle: &PrometheusHandle) -> String {
+    for (platform, connected) in status.connected() {
+        metrics::gauge!("clippings_platform_connected", "platform" => platform).set(if connected {
+            1.0
+        } else {
+            0.0
+        });
+    }
+    let snapshot = engine.live().get();
     metrics::gauge!("clippings_index_passages").set(snapshot.manifest.passages as f64);
     metrics::gauge!("clippings_index_articles").set(snapshot.manifest.articles.len() as f64);
     metrics::gauge!("clippings_index_age_seconds")
         .set(now_unix().saturating_sub(snapshot.manifest.built_at) as f64);
-    metrics::gauge!("clippings_uptime_seconds").set(status().uptime().as_secs_f64());
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        handle.render(),
-    )
-        .into_response()
+    metrics::gauge!("clippings_uptime_seconds").set(status.uptime().as_secs_f64());
+    handle.render()
 }
 
 /// Counts one answered command and its latency (the platform is the conversation's prefix).
@@ -432,23 +450,61 @@ mod tests {
             inner: Mutex::new(Inner::default()),
         };
         assert!(s.problems().is_empty(), "nothing configured, nothing wrong");
+        assert!(s.connected().is_empty());
         s.discord_configured();
         assert_eq!(s.problems(), vec!["discord: no shard connected yet"]);
+        assert_eq!(s.connected(), vec![("discord", false)]);
         s.discord_shard(0, true);
         s.discord_shard(1, false);
         assert_eq!(s.problems(), vec!["discord: shard 1 not connected"]);
+        assert_eq!(s.connected(), vec![("discord", false)]);
         s.discord_shard(1, true);
+        assert_eq!(s.connected(), vec![("discord", true)]);
         s.matrix_configured();
         assert_eq!(s.problems(), vec!["matrix: not synced yet"]);
+        assert_eq!(s.connected(), vec![("discord", true), ("matrix", false)]);
         s.matrix_synced(true);
         assert!(s.problems().is_empty());
+        assert_eq!(s.connected(), vec![("discord", true), ("matrix", true)]);
         s.matrix_synced(false);
         assert_eq!(s.problems(), vec!["matrix: cannot reach the homeserver"]);
+        assert_eq!(s.connected(), vec![("discord", true), ("matrix", false)]);
         s.matrix_synced(true);
         assert!(s.problems().is_empty());
         for i in 0..8 {
             s.error(format!("error {i}"));
         }
         assert_eq!(s.with(|i| i.errors.len()), ERRORS_KEPT);
+    }
+
+    /// A Discord shard can be READY before the HTTP server installs the recorder (the gateway
+    /// starts first): the connection gauge must still read 1 on `/metrics` (it was missing,
+    /// and `tests/ops_health.rs` failed now and then).
+    #[test]
+    fn a_connection_made_before_the_recorder_was_installed_shows_on_metrics() {
+        let s = Status {
+            started: Instant::now(),
+            inner: Mutex::new(Inner::default()),
+        };
+        s.discord_configured();
+        s.discord_shard(0, true);
+        s.matrix_configured();
+        let handle = install_metrics().expect("the recorder");
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let engine = Engine::in_ram(&data).expect("an engine over data/");
+        let page = render(&engine, &s, &handle);
+        assert!(
+            page.contains("clippings_platform_connected{platform=\"discord\"} 1\n"),
+            "{page}"
+        );
+        assert!(
+            page.contains("clippings_platform_connected{platform=\"matrix\"} 0\n"),
+            "{page}"
+        );
+        s.discord_shard(0, false);
+        s.matrix_synced(true);
+        let page = render(&engine, &s, &handle);
+        assert!(page.contains("clippings_platform_connected{platform=\"discord\"} 0\n"));
+        assert!(page.contains("clippings_platform_connected{platform=\"matrix\"} 1\n"));
     }
 }

@@ -43,6 +43,10 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
     let stopped = move |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
     };
+    if config.http_listen.is_some() {
+        // Before any platform starts, so that nothing they count is recorded into the void.
+        crate::ops::install_metrics();
+    }
     let mut tasks = tokio::task::JoinSet::new();
     if let Some(token) = &config.discord_token {
         let gateway = discord::gateway::GatewayConfig {
