@@ -46,10 +46,7 @@ struct Inner {
     unwatched: BTreeMap<u64, String>,
 }
 
-static STATUS: LazyLock<Status> = LazyLock::new(|| Status {
-    started: Instant::now(),
-    inner: Mutex::new(Inner::default()),
-});
+static STATUS: LazyLock<Status> = LazyLock::new(Status::new);
 
 /// The process-wide status.
 pub fn status() -> &'static Status {
@@ -63,6 +60,13 @@ fn now_unix() -> u64 {
 }
 
 impl Status {
+    fn new() -> Status {
+        Status {
+            started: Instant::now(),
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         f(&mut inner)
@@ -445,10 +449,7 @@ mod tests {
 
     #[test]
     fn problems_name_what_is_wrong() {
-        let s = Status {
-            started: Instant::now(),
-            inner: Mutex::new(Inner::default()),
-        };
+        let s = Status::new();
         assert!(s.problems().is_empty(), "nothing configured, nothing wrong");
         assert!(s.connected().is_empty());
         s.discord_configured();
@@ -482,10 +483,7 @@ mod tests {
     /// and `tests/ops_health.rs` failed now and then).
     #[test]
     fn a_connection_made_before_the_recorder_was_installed_shows_on_metrics() {
-        let s = Status {
-            started: Instant::now(),
-            inner: Mutex::new(Inner::default()),
-        };
+        let s = Status::new();
         s.discord_configured();
         s.discord_shard(0, true);
         s.matrix_configured();
