@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use clippings::conversation::Pipeline;
 use clippings::engine::{Answer, Engine};
 
 const QUESTIONS: &[&str] = &[
@@ -32,6 +33,7 @@ fn main() -> anyhow::Result<()> {
     // Topic commands searched each time, as the other commands are (a repeated bare topic
     // command is otherwise answered from the ranking done for it).
     engine.reuse_topic_answers(false);
+    let engine = Pipeline::new(std::sync::Arc::new(engine));
     println!("index built in {:?}", start.elapsed());
     for q in QUESTIONS {
         engine.handle("warmup", q);

@@ -11,10 +11,14 @@
 //! Corpora are generated once under $CLIPPINGS_BENCH_DIR (default /var/tmp/clippings-bench).
 #![allow(dead_code)]
 
+#[path = "support/synth.rs"]
+mod synth;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use clippings::conversation::Pipeline;
 use clippings::engine::Engine;
 use clippings::index::{self, BuildOptions, Snapshot, store::Store};
 use serde::Serialize;
@@ -277,13 +281,13 @@ fn measure(
 /// commands of their own the whole time (all of `queries`). Timed from the message's arrival
 /// to the reply ready to send, for each of `timed`.
 fn adapter_latencies(
-    engine: &Arc<Engine>,
+    engine: &Arc<Pipeline>,
     queries: &[Query],
     timed: &[Query],
     reps: usize,
     label: &str,
 ) -> Vec<Latency> {
-    use clippings::discord::{Cooldowns, Discord, Incoming};
+    use clippings::discord::{Discord, Incoming};
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -292,13 +296,13 @@ fn adapter_latencies(
     else {
         return Vec::new();
     };
-    let discord = Arc::new(Discord::new(engine.clone(), Cooldowns::default()));
+    let discord = Arc::new(Discord::new(engine.clone()));
     // A fresh author and channel per command, so the cooldowns never refuse one.
     let ids = Arc::new(AtomicU64::new(1));
     let answer = |discord: Arc<Discord>, ids: Arc<AtomicU64>, command: String| async move {
         let id = ids.fetch_add(1, Ordering::Relaxed);
         discord
-            .blocking(move |d| {
+            .blocking(None, move |d| {
                 d.on_message(&Incoming {
                     message_id: id,
                     channel_id: id,
@@ -467,7 +471,7 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
     let data = work.join(format!("data-{passages}"));
     if !data.join("articles").is_dir() {
         eprintln!("generating {passages} passages…");
-        clippings::synth::generate(&data, passages, 50, 42).expect("generate");
+        synth::generate(&data, passages, 50, 42).expect("generate");
     }
     let index_dir = work.join(format!("index-{passages}"));
     let _ = std::fs::remove_dir_all(&index_dir);
@@ -490,21 +494,23 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
         probe_figures(&data, &index_dir)
     };
 
-    let engine = Arc::new(Engine::in_ram_from(snapshot, &data));
+    let engine = Arc::new(Pipeline::new(Arc::new(Engine::in_ram_from(
+        snapshot, &data,
+    ))));
     // Every topic command searched afresh: the figures of the search path. What a repeated
     // topic command costs when its ranking is reused is measured apart, below.
-    engine.reuse_topic_answers(false);
+    engine.engine().reuse_topic_answers(false);
     let qs = queries();
     eprintln!("timing {} queries…", qs.len());
     let mut latencies = measure("clippings", &qs, reps, |q| {
         std::hint::black_box(engine.handle("bench", &q.command));
     });
-    let bare = engine.live().get();
+    let bare = engine.engine().live().get();
     latencies.extend(measure("tantivy", &qs, reps, |q| {
         std::hint::black_box(bare_tantivy(&bare, &q.text));
     }));
     latencies.extend(adapter_latencies(&engine, &qs, &qs, reps, "adapter"));
-    engine.reuse_topic_answers(true);
+    engine.engine().reuse_topic_answers(true);
     let topics: Vec<Query> = qs.iter().filter(|q| q.class == "topic").cloned().collect();
     latencies.extend(measure("reused", &topics, reps, |q| {
         std::hint::black_box(engine.handle("bench", &q.command));
@@ -516,7 +522,7 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
         reps,
         "adapter, reused",
     ));
-    engine.reuse_topic_answers(false);
+    engine.engine().reuse_topic_answers(false);
     let conn = fts.connect();
     latencies.extend(measure("fts5", &qs, reps, |q| {
         std::hint::black_box(Fts5::search(&conn, &q.text));
@@ -590,9 +596,10 @@ fn probe_figures(data: &Path, index_dir: &Path) -> (f64, f64) {
     let started = Instant::now();
     // As the bot starts: the existing index served at once, data/ compared in the background.
     let engine =
-        clippings::app::serving_engine(data, index_dir, "!", false, false).expect("engine");
+        clippings::lifecycle::serving_engine(data, index_dir, "!", false, false).expect("engine");
     let _reloader =
-        clippings::app::keep_current(engine.clone(), index_dir, false).expect("reloader");
+        clippings::lifecycle::keep_current(engine.clone(), index_dir, false).expect("reloader");
+    let engine = Pipeline::new(engine);
     std::hint::black_box(engine.handle(
         "probe",
         "!ask how much will Alibaba invest in AI infrastructure?",

@@ -22,10 +22,12 @@ fn main() {
         std::process::exit(2);
     };
     let secs: u64 = secs.parse().unwrap_or(10);
-    let engine = clippings::app::engine(&PathBuf::from(data), &PathBuf::from(index), "!", false)
-        .expect("engine");
+    let engine =
+        clippings::lifecycle::engine(&PathBuf::from(data), &PathBuf::from(index), "!", false)
+            .expect("engine");
     // Profile the search: a repeated bare topic command would be answered from its ranking.
     engine.reuse_topic_answers(false);
+    let engine = clippings::conversation::Pipeline::new(engine);
     // CLASS is a class name, `all`, or `=COMMAND` for one command of your own.
     let queries: Vec<_> = match class.strip_prefix('=') {
         Some(command) => vec![bench_scale::Query {

@@ -220,7 +220,7 @@ impl Config {
         };
         let discord_public_key = var("DISCORD_PUBLIC_KEY");
         if let Some(key) = &discord_public_key {
-            crate::discord::endpoint::public_key(key).map_err(|e| {
+            public_key(key).map_err(|e| {
                 invalid(
                     "DISCORD_PUBLIC_KEY",
                     &format!("{e} (copy it from the application's General Information page)"),
@@ -337,6 +337,13 @@ fn matrix_config(
             .unwrap_or_else(|| "matrix-state".into()),
         allowed,
     }))
+}
+
+/// Reads a Discord application's public key as Discord shows it (64 hex characters).
+pub fn public_key(hex_key: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
+    let bytes = hex::decode(hex_key.trim()).map_err(|_| "not hex".to_string())?;
+    let bytes: [u8; 32] = bytes.try_into().map_err(|_| "not 32 bytes".to_string())?;
+    ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -61,14 +61,23 @@ pub fn run_file(engine: &Engine, file: &Path) -> anyhow::Result<Report> {
 /// Scores questions through exactly the retrieval `!ask` uses.
 pub fn run(engine: &Engine, questions: &[Question]) -> Report {
     let prefix = &engine.config().prefix;
+    let knowledge = engine.knowledge();
+    let grammar = engine.grammar(&knowledge);
     let details: Vec<QuestionScore> = questions
         .iter()
         .map(|question| {
-            let answer =
-                engine.handle_with_limit("eval", &format!("{prefix}ask {}", question.q), TOP);
+            let answer = crate::command::parse(&format!("{prefix}ask {}", question.q), &grammar)
+                .map(|i| engine.answer(&knowledge, i.command, TOP));
             let top: Vec<String> = match answer {
-                Some(Answer::Passages(p)) => p.hits.into_iter().map(|h| h.text).collect(),
-                _ => Vec::new(),
+                Some(Ok(outcome)) => match outcome.answer() {
+                    Answer::Passages(p) => p.hits.into_iter().map(|h| h.text).collect(),
+                    _ => Vec::new(),
+                },
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, question = %question.q, "cannot score a question");
+                    Vec::new()
+                }
+                None => Vec::new(),
             };
             let rel: Vec<String> = question.rel.iter().map(|r| normalize(r)).collect();
             let rank = top.iter().position(|t| {

@@ -1,31 +1,31 @@
 //! Clippings: answers questions about press coverage with verbatim quoted passages and their
-//! source.
+//! source. Layers, bottom to top (each uses only those below it; `tests/layers.rs` checks):
 //!
-//! Data flows corpus → passages → index → command → engine → answer → rendering:
-//! - [`corpus`]: article files (front matter + raw scraped body), cleaning, passages.
-//! - [`index`]: the tantivy index over passages, its generations on disk, the data watcher.
-//! - [`command`]: the one command grammar every platform shares (`!ask`, `!capex`, ...).
-//! - [`engine`]: turns a command into a structured [`engine::Answer`] (topics, queries,
-//!   ranking, quotes, paging).
-//! - [`render`]: answers as terminal text and as the stable JSON interface.
-//! - [`discord`]: the Discord adapter (gateway bot, HTTP interactions endpoint, embeds).
-//! - [`matrix`]: the Matrix adapter (matrix-sdk bot with end-to-end encryption, HTML notices).
-//! - [`app`], [`chat`], [`config`], [`logging`]: start-up, live reload, the terminal chat.
-//! - [`ops`]: health, metrics and the built-in HTTP server's `/healthz` and `/metrics`.
-//! - [`eval`]: answer-quality scoring.
+//! 1. [`texts`], [`corpus`], [`command`]: user-facing texts; article files, cleaning and
+//!    passages; the one command grammar.
+//! 2. [`index`]: the tantivy index over passages, its generations on disk, the data watcher.
+//! 3. [`engine`]: a command in, a structured [`engine::Answer`] out (topics, queries, ranking,
+//!    quotes); [`render`] turns answers into terminal text and JSON; [`eval`] scores answers.
+//! 4. [`conversation`]: the pipeline every message goes through (parse, cooldowns, admin
+//!    checks, execute, paging, follow-ups, metrics) and the push path.
+//! 5. [`ops`] (health and metrics), [`lifecycle`] (opening the index and keeping it current,
+//!    `!status` and `!reindex`), [`logging`], [`config`].
+//! 6. Platforms, which only translate: [`discord`], [`matrix`], [`terminal`].
+//! 7. [`supervisor`]: runs the configured platforms together; then the binary (`main.rs`).
 
-pub mod app;
-pub mod chat;
 pub mod command;
 pub mod config;
+pub mod conversation;
 pub mod corpus;
 pub mod discord;
 pub mod engine;
 pub mod eval;
 pub mod index;
+pub mod lifecycle;
 pub mod logging;
 pub mod matrix;
 pub mod ops;
-pub mod platforms;
 pub mod render;
-pub mod synth;
+pub mod supervisor;
+pub mod terminal;
+pub mod texts;

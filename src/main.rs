@@ -7,12 +7,13 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use clippings::chat::{self, ChatFormat};
+use clippings::command::{Command, Invocation, sanitize};
 use clippings::config::{self, Config};
+use clippings::conversation::{Origin, Pipeline, Platform};
 use clippings::corpus::{self, ArticleMeta, frontmatter};
 use clippings::engine::Answer;
-use clippings::render::{self, text::TextStyle};
-use clippings::{app, eval, platforms};
+use clippings::render;
+use clippings::{eval, lifecycle, supervisor, terminal};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,7 @@ struct Cli {
     command: Option<Cmd>,
 }
 
+/// How answers are printed, by the CLI and the terminal chat.
 #[derive(Clone, Copy, ValueEnum, Default)]
 enum Format {
     #[default]
@@ -43,6 +45,18 @@ enum Format {
     Discord,
     /// The exact Matrix event content the bot would send.
     Matrix,
+}
+
+impl Format {
+    /// The answer to `query` as printed.
+    fn render(self, query: &str, answer: &Answer) -> String {
+        match self {
+            Format::Text => render::text::render(answer, terminal::stdout_color()),
+            Format::Json => render::json::render(query, answer),
+            Format::Discord => clippings::discord::preview(answer),
+            Format::Matrix => clippings::matrix::render::preview(answer),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -128,23 +142,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::from_env(cli.data.clone(), cli.index.clone())?;
     let progress = !cli.quiet && std::io::stderr().is_terminal();
     let engine = || {
-        app::engine_for(
+        let engine = lifecycle::engine_for(
             &config.data_dir,
             &config.index_dir,
             &config.prefix,
             progress,
             config.index_read_only,
-        )
+        )?;
+        anyhow::Ok(supervisor::pipeline(&config, engine))
     };
     match cli.command {
         None => main_job(&config, progress),
         Some(Cmd::Chat { format }) => {
-            let (engine, _reloader) = serve(&config, progress)?;
-            chat::run(&engine, chat_format(format), true)?;
+            let (pipeline, _reloader) = serve(&config, progress)?;
+            terminal::run(&pipeline, &|q, a| format.render(q, a), true)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Cmd::Ask(args)) => one_shot(&*engine()?, "ask", args),
-        Some(Cmd::Search(args)) => one_shot(&*engine()?, "search", args),
+        Some(Cmd::Ask(args)) => one_shot(&engine()?, Command::Ask, args),
+        Some(Cmd::Search(args)) => one_shot(&engine()?, Command::Search, args),
         Some(Cmd::Index { rebuild, watch }) => {
             if config.index_read_only {
                 anyhow::bail!(
@@ -152,7 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             let (snapshot, freshness) =
-                app::open_index(&config.data_dir, &config.index_dir, rebuild, progress)?;
+                lifecycle::open_index(&config.data_dir, &config.index_dir, rebuild, progress)?;
             let m = &snapshot.manifest;
             let state = match freshness {
                 clippings::index::Freshness::Rebuilt => "built",
@@ -169,14 +184,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("  {w}");
             }
             if watch {
-                watch_and_rebuild(&config)?;
+                println!(
+                    "watching {} for changes (Ctrl-C stops)",
+                    config.data_dir.display()
+                );
+                lifecycle::rebuild_on_change(&config.data_dir, &config.index_dir, |snapshot| {
+                    println!(
+                        "index built: {} articles, {} passages ({})",
+                        snapshot.manifest.articles.len(),
+                        snapshot.manifest.passages,
+                        snapshot.dir.display()
+                    )
+                })?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Topics) => {
-            let engine = engine()?;
-            let answer = engine.handle("cli", &format!("{}topics", config.prefix));
-            print_answer(answer, Format::Text, "topics");
+            let reply = engine()?.run(&cli_origin(), invocation(Command::Topics, false));
+            print_answer(&reply.into_answer(), Format::Text, "topics");
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Add {
@@ -202,8 +227,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Eval { file, json }) => {
-            let engine = engine()?;
-            let report = eval::run_file(&engine, &file)?;
+            let pipeline = engine()?;
+            let report = eval::run_file(pipeline.engine(), &file)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -214,86 +239,61 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn chat_format(format: Format) -> ChatFormat {
-    match format {
-        Format::Text => ChatFormat::Text,
-        Format::Json => ChatFormat::Json,
-        Format::Discord => ChatFormat::Discord,
-        Format::Matrix => ChatFormat::Matrix,
-    }
+/// The operator at the command line.
+fn cli_origin() -> Origin {
+    Origin::new(Platform::Cli, "cli", "operator")
 }
 
-/// The engine of a long-running bot, kept current while the reloader lives.
-fn serve(
-    config: &Config,
-    progress: bool,
-) -> anyhow::Result<(std::sync::Arc<clippings::engine::Engine>, app::Reloader)> {
-    let engine = app::serving_engine(
+fn invocation(command: Command, truncated: bool) -> Invocation {
+    Invocation { command, truncated }
+}
+
+/// The pipeline of a long-running bot, its index kept current while the reloader lives.
+fn serve(config: &Config, progress: bool) -> anyhow::Result<(Pipeline, lifecycle::Reloader)> {
+    let engine = lifecycle::serving_engine(
         &config.data_dir,
         &config.index_dir,
         &config.prefix,
         progress,
         config.index_read_only,
     )?;
-    let reloader = app::keep_current(engine.clone(), &config.index_dir, config.index_read_only)?;
-    Ok((engine, reloader))
+    let reloader =
+        lifecycle::keep_current(engine.clone(), &config.index_dir, config.index_read_only)?;
+    Ok((supervisor::pipeline(config, engine), reloader))
 }
 
 /// The main job: every configured chat platform, or the terminal chat when none is.
 fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
-    let (engine, _reloader) = serve(config, progress)?;
+    let (pipeline, _reloader) = serve(config, progress)?;
     let endpoint = config.discord_public_key.as_ref().zip(config.http_listen);
     if config.discord_token.is_none() && endpoint.is_none() && config.matrix.is_none() {
-        chat::run(&engine, ChatFormat::Text, true)?;
+        terminal::run(&pipeline, &|q, a| Format::Text.render(q, a), true)?;
         return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(platforms::run(config, engine))?;
+    runtime.block_on(supervisor::run(config, std::sync::Arc::new(pipeline)))?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `clippings index --watch`: rebuilds on every change of data/ until stopped.
-fn watch_and_rebuild(config: &Config) -> anyhow::Result<()> {
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let _watcher = clippings::index::watch::watch(&config.data_dir, move || {
-        let _ = tx.send(());
-    })?;
-    println!(
-        "watching {} for changes (Ctrl-C stops)",
-        config.data_dir.display()
-    );
-    while rx.recv().is_ok() {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        while rx.try_recv().is_ok() {}
-        match app::open_index(&config.data_dir, &config.index_dir, false, false) {
-            Ok((snapshot, clippings::index::Freshness::Rebuilt)) => println!(
-                "index built: {} articles, {} passages ({})",
-                snapshot.manifest.articles.len(),
-                snapshot.manifest.passages,
-                snapshot.dir.display()
-            ),
-            Ok(_) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "rebuild failed; the previous index stays published")
-            }
-        }
-    }
-    Ok(())
-}
-
+/// `clippings ask` and `clippings search`: one typed command, printed.
 fn one_shot(
-    engine: &clippings::engine::Engine,
-    verb: &str,
+    pipeline: &Pipeline,
+    command: fn(String) -> Command,
     args: QueryArgs,
 ) -> anyhow::Result<ExitCode> {
     let text = args.text.join(" ");
     let format = if args.json { Format::Json } else { args.format };
-    let message = format!("{}{verb} {text}", engine.config().prefix);
-    let answer = engine.handle_with_limit("cli", &message, usize::from(args.limit));
-    let found = matches!(answer, Some(Answer::Passages(_)));
-    print_answer(answer, format, &text);
+    let (argument, truncated) = sanitize(&text);
+    let reply = pipeline.run_with_limit(
+        &cli_origin(),
+        invocation(command(argument), truncated),
+        Some(usize::from(args.limit)),
+    );
+    let answer = reply.into_answer();
+    let found = matches!(answer, Answer::Passages(_));
+    print_answer(&answer, format, &text);
     Ok(if found {
         ExitCode::SUCCESS
     } else {
@@ -301,17 +301,8 @@ fn one_shot(
     })
 }
 
-fn print_answer(answer: Option<Answer>, format: Format, query: &str) {
-    let Some(answer) = answer else { return };
-    match format {
-        Format::Text => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            println!("{}", render::text::render(&answer, TextStyle { color }));
-        }
-        Format::Json => println!("{}", render::json::render(query, &answer)),
-        Format::Discord => println!("{}", clippings::discord::preview(&answer)),
-        Format::Matrix => println!("{}", clippings::matrix::render::preview(&answer)),
-    }
+fn print_answer(answer: &Answer, format: Format, query: &str) {
+    println!("{}", format.render(query, answer));
 }
 
 /// Writes a new article file with front matter; refuses to overwrite.
@@ -337,13 +328,27 @@ fn add(
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{slug}.md"));
     let text = frontmatter::render(&meta, &body);
-    // Written aside and renamed, so a running bot never reads half a file.
-    let tmp = dir.join(format!(".{slug}.md.tmp"));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    if path.exists() {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::bail!("{} already exists; choose another --slug", path.display());
+    // Written aside and moved in place only if no article has the name (atomically: a running
+    // bot never reads half a file, and an existing article is never replaced).
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".clippings-add-")
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    // Readable like any other article (the temporary file starts owner-only).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path)
+    match tmp.persist_noclobber(&path) {
+        Ok(_) => Ok(path),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+            anyhow::bail!("{} already exists; choose another --slug", path.display())
+        }
+        Err(e) => Err(e.error).with_context(|| format!("cannot write {}", path.display())),
+    }
 }

@@ -18,10 +18,6 @@ use serde::Serialize;
 
 use crate::engine::Engine;
 
-/// The reply to a non-admin who runs an admin command.
-pub const ADMIN_ONLY: &str =
-    "Only the bot's admins can run that command (ADMIN_USERS); everything else is yours to use.";
-
 /// A Matrix sync older than this means the connection is not healthy.
 pub const MATRIX_STALE: Duration = Duration::from_secs(90);
 /// Errors kept for `!status`.
@@ -411,36 +407,6 @@ fn render(engine: &Engine, status: &Status, handle: &PrometheusHandle) -> String
         .set(now_unix().saturating_sub(snapshot.manifest.built_at) as f64);
     metrics::gauge!("clippings_uptime_seconds").set(status.uptime().as_secs_f64());
     handle.render()
-}
-
-/// Counts one answered command and its latency (the platform is the conversation's prefix).
-pub fn record_command(conversation: &str, command: &'static str, seconds: f64, zero_hits: bool) {
-    let platform = match conversation.split(':').next() {
-        Some("discord") => "discord",
-        Some("matrix") => "matrix",
-        Some("terminal") => "terminal",
-        _ => "other",
-    };
-    metrics::counter!("clippings_commands_total", "platform" => platform, "command" => command)
-        .increment(1);
-    metrics::histogram!("clippings_answer_seconds", "platform" => platform).record(seconds);
-    if zero_hits {
-        metrics::counter!("clippings_zero_hit_total", "platform" => platform).increment(1);
-    }
-}
-
-/// Counts a command refused by a cooldown.
-pub fn record_cooldown(platform: &'static str) {
-    metrics::counter!("clippings_cooldown_refusals_total", "platform" => platform).increment(1);
-}
-
-/// Counts an index rebuild, its duration and whether it failed.
-pub fn record_rebuild(seconds: f64, ok: bool) {
-    metrics::counter!("clippings_rebuilds_total", "result" => if ok { "ok" } else { "failed" })
-        .increment(1);
-    if ok {
-        metrics::histogram!("clippings_rebuild_seconds").record(seconds);
-    }
 }
 
 #[cfg(test)]

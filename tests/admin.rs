@@ -7,8 +7,8 @@ use clippings::engine::{Answer, NoticeKind};
 #[test]
 fn reindex_picks_up_a_new_article_at_once_and_status_reports_the_index() {
     let ws = common::Workspace::new();
-    let engine = clippings::app::engine_for(&ws.data(), &ws.index(), "!", false, false).unwrap();
-    let hits = |engine: &clippings::engine::Engine| match engine
+    let engine = pipeline_for(&ws, false);
+    let hits = |engine: &clippings::conversation::Pipeline| match engine
         .handle("terminal", "!search Quokkabank")
     {
         Some(Answer::Passages(p)) => p.hits.len(),
@@ -40,11 +40,18 @@ fn reindex_picks_up_a_new_article_at_once_and_status_reports_the_index() {
     }
 
     // A read-only follower does not rebuild: it says where to.
-    let follower = clippings::app::engine_for(&ws.data(), &ws.index(), "!", false, true).unwrap();
+    let follower = pipeline_for(&ws, true);
     match follower.handle("terminal", "!reindex") {
         Some(Answer::Notice(n)) => {
             assert!(n.text.contains("CLIPPINGS_INDEX_READ_ONLY"), "{}", n.text)
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The pipeline over the index of the workspace, `!reindex` going to it.
+fn pipeline_for(ws: &common::Workspace, read_only: bool) -> clippings::conversation::Pipeline {
+    let engine =
+        clippings::lifecycle::engine_for(&ws.data(), &ws.index(), "!", false, read_only).unwrap();
+    clippings::lifecycle::pipeline(engine, Some(&ws.index()), read_only)
 }

@@ -6,7 +6,8 @@ mod common;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use clippings::discord::{Cooldowns, Discord, endpoint};
+use clippings::conversation::Cooldowns;
+use clippings::discord::endpoint;
 use clippings::engine::Engine;
 use common::discord_peer::{interaction, message, user};
 use ed25519_dalek::{Signer, SigningKey};
@@ -21,7 +22,7 @@ struct Endpoint {
 async fn start() -> Endpoint {
     let key = SigningKey::from_bytes(&[7u8; 32]);
     let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
-    let discord = Arc::new(Discord::new(
+    let discord = Arc::new(common::discord(
         engine,
         Cooldowns {
             user_per_minute: 1000,

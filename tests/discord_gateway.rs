@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clippings::config::Secret;
+use clippings::conversation::Cooldowns;
 use clippings::discord::gateway::{self, GatewayConfig};
-use clippings::discord::{Cooldowns, Discord};
 use clippings::engine::Engine;
 use common::discord_peer::{self, CHANNEL_ID, Call, Peer, USER_ID, interaction, message, user};
 use serde_json::{Value, json};
@@ -36,7 +36,7 @@ fn assert_no_pings(body: &Value) {
 async fn serenity_answers_prefix_slash_and_button_commands_through_the_local_peer() {
     let peer = Peer::start().await;
     let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
-    let discord = Arc::new(Discord::new(
+    let discord = Arc::new(common::discord(
         engine,
         Cooldowns {
             user_per_minute: 1000,
@@ -217,7 +217,7 @@ async fn serenity_answers_prefix_slash_and_button_commands_through_the_local_pee
 async fn a_guild_id_registers_slash_commands_in_that_guild_only() {
     let peer = Peer::start().await;
     let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
-    let discord = Arc::new(Discord::new(engine, Cooldowns::default()));
+    let discord = Arc::new(common::discord(engine, Cooldowns::default()));
     let config = GatewayConfig {
         guild_id: Some(4000),
         proxy: Some(peer.base.clone()),
@@ -305,7 +305,7 @@ async fn the_main_job_serves_discord_when_a_token_is_set_and_stops_on_sigterm() 
 async fn slow_answers_are_deferred_then_completed() {
     let peer = Peer::start().await;
     let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
-    let discord = Arc::new(Discord::new(engine, Cooldowns::default()));
+    let discord = Arc::new(common::discord(engine, Cooldowns::default()));
     let config = GatewayConfig {
         proxy: Some(peer.base.clone()),
         defer_after: Duration::ZERO,
@@ -348,7 +348,7 @@ async fn the_watchdog_restarts_a_shard_stuck_before_ready() {
     // alone would wait on it forever.
     peer.withhold_ready(1);
     let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
-    let discord = Arc::new(Discord::new(engine, Cooldowns::default()));
+    let discord = Arc::new(common::discord(engine, Cooldowns::default()));
     let config = GatewayConfig {
         proxy: Some(peer.base.clone()),
         silent_after: Duration::from_secs(2),
@@ -392,4 +392,50 @@ async fn the_watchdog_restarts_a_shard_stuck_before_ready() {
         .expect("stops")
         .unwrap()
         .unwrap();
+}
+
+/// The push path: an answer posted into a channel unasked, rendered like a reply (embeds, no
+/// buttons, no mention can ping); a place that is no channel is refused before any request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_push_path_posts_an_answer_into_a_channel_unasked() {
+    use clippings::conversation::{Platform, Push, PushError};
+    use clippings::discord::push::DiscordPush;
+    use clippings::discord::render::{self, Controls};
+
+    let peer = Peer::start().await;
+    let pipeline = clippings::lifecycle::pipeline_in_ram(&common::seed_data()).unwrap();
+    let answer = pipeline.handle("t", "!capex").unwrap();
+    let push = DiscordPush::new(&Secret::new("test-token"), Some(&peer.base));
+    assert_eq!(push.platform(), Platform::Discord);
+    push.push(CHANNEL_ID, &answer).await.unwrap();
+    let posted = peer
+        .wait_call("the pushed message", |c| {
+            c.method == "POST" && c.path == format!("/api/v10/channels/{CHANNEL_ID}/messages")
+        })
+        .await;
+    assert_no_pings(&posted.body);
+    let expected = serde_json::to_value(render::message(&answer, &Controls::default())).unwrap();
+    assert_eq!(posted.body["embeds"], expected["embeds"]);
+    assert!(
+        posted.body["embeds"].to_string().contains("ref "),
+        "{}",
+        posted.body
+    );
+    assert_eq!(posted.body["components"], json!([]), "no buttons");
+    assert!(
+        posted.body["message_reference"].is_null(),
+        "not a reply: {}",
+        posted.body
+    );
+    let before = peer.calls().len();
+    for place in ["general", "0", ""] {
+        assert!(
+            matches!(
+                push.push(place, &answer).await,
+                Err(PushError::UnknownPlace(_))
+            ),
+            "{place}"
+        );
+    }
+    assert_eq!(peer.calls().len(), before, "no request for a bad place");
 }

@@ -5,13 +5,14 @@ mod common;
 
 use std::sync::OnceLock;
 
+use clippings::conversation::Pipeline;
 use clippings::discord::render::{self, Controls, Message};
-use clippings::engine::{Answer, Attribution, Engine, Hit, Passages};
+use clippings::engine::{Answer, Attribution, Hit, Passages};
 use proptest::prelude::*;
 
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::in_ram(&common::seed_data()).unwrap())
+fn engine() -> &'static Pipeline {
+    static ENGINE: OnceLock<Pipeline> = OnceLock::new();
+    ENGINE.get_or_init(|| clippings::lifecycle::pipeline_in_ram(&common::seed_data()).unwrap())
 }
 
 fn payload(command: &str) -> String {

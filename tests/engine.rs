@@ -6,11 +6,16 @@ mod common;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use clippings::engine::{Answer, Engine, NoticeKind};
+use clippings::conversation::Pipeline;
+use clippings::engine::{Answer, NoticeKind};
 
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::in_ram(&common::seed_data()).unwrap())
+fn engine() -> &'static Pipeline {
+    static ENGINE: OnceLock<Pipeline> = OnceLock::new();
+    ENGINE.get_or_init(|| in_ram(&common::seed_data()))
+}
+
+fn in_ram(data: &std::path::Path) -> Pipeline {
+    clippings::lifecycle::pipeline_in_ram(data).unwrap()
 }
 
 fn answer(conversation: &str, message: &str) -> Answer {
@@ -451,7 +456,7 @@ fn figures_list_values_with_their_sentence_and_sources() {
 /// indexing varies from build to build.
 #[test]
 fn rankings_do_not_depend_on_how_the_index_was_built() {
-    let refs = |engine: &Engine, command: &str| -> Vec<String> {
+    let refs = |engine: &Pipeline, command: &str| -> Vec<String> {
         match engine.handle("t", command) {
             Some(Answer::Passages(p)) => p.hits.iter().map(|h| h.reference.clone()).collect(),
             other => vec![format!("{other:?}")],
@@ -467,7 +472,7 @@ fn rankings_do_not_depend_on_how_the_index_was_built() {
     ];
     let first: Vec<Vec<String>> = commands.iter().map(|c| refs(engine(), c)).collect();
     for _ in 0..3 {
-        let other = Engine::in_ram(&common::seed_data()).unwrap();
+        let other = in_ram(&common::seed_data());
         let again: Vec<Vec<String>> = commands.iter().map(|c| refs(&other, c)).collect();
         assert_eq!(first, again);
     }
@@ -477,7 +482,7 @@ fn rankings_do_not_depend_on_how_the_index_was_built() {
 /// tantivy's exclusion seek a phrase scorer backwards (a panic in debug builds).
 #[test]
 fn excluding_a_phrase_works_and_does_not_panic() {
-    let engine = Engine::in_ram(&common::seed_data()).unwrap();
+    let engine = in_ram(&common::seed_data());
     for query in [
         "!search a -HK$151.80🚀!",
         "!search shares -HK$151.80",
@@ -537,10 +542,10 @@ fn topic_answers_are_reused_only_while_the_index_and_topics_stay_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     common::copy_dir(&common::seed_data(), &data);
-    let reusing = Engine::in_ram(&data).unwrap();
-    let fresh = Engine::in_ram(&data).unwrap();
-    fresh.reuse_topic_answers(false);
-    let topics = reusing.knowledge().topics.list.clone();
+    let reusing = in_ram(&data);
+    let fresh = in_ram(&data);
+    fresh.engine().reuse_topic_answers(false);
+    let topics = reusing.engine().knowledge().topics.list.clone();
     assert!(topics.len() >= 5);
     for topic in &topics {
         let command = format!("!{}", topic.name);
@@ -570,18 +575,21 @@ fn topic_answers_are_reused_only_while_the_index_and_topics_stay_the_same() {
     let before = reusing.handle("a", "!capex").unwrap();
     let gone = cited(&before)[0].clone();
     std::fs::remove_file(data.join("articles").join(format!("{gone}.md"))).unwrap();
-    reusing.live().swap(Snapshot::in_ram(&data).unwrap());
-    fresh.live().swap(Snapshot::in_ram(&data).unwrap());
+    reusing
+        .engine()
+        .live()
+        .swap(Snapshot::in_ram(&data).unwrap());
+    fresh.engine().live().swap(Snapshot::in_ram(&data).unwrap());
     let after = reusing.handle("a", "!capex").unwrap();
     assert!(!cited(&after).contains(&gone), "{after:?}");
     assert_eq!(after, fresh.handle("f", "!capex").unwrap());
 
     // The topics change: the same name now asks for something else.
-    let mut knowledge: Knowledge = (*reusing.knowledge()).clone();
+    let mut knowledge: Knowledge = (*reusing.engine().knowledge()).clone();
     let capex = knowledge.topics.list.iter_mut().find(|t| t.name == "capex");
     capex.unwrap().query = "Qwen3-Max".to_string();
-    reusing.set_knowledge(knowledge.clone());
-    fresh.set_knowledge(knowledge);
+    reusing.engine().set_knowledge(knowledge.clone());
+    fresh.engine().set_knowledge(knowledge);
     let changed = reusing.handle("a", "!capex").unwrap();
     assert_ne!(changed, after);
     assert_eq!(changed, fresh.handle("f", "!capex").unwrap());

@@ -18,9 +18,10 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use clippings::command::{self, Grammar};
+use clippings::conversation::Pipeline;
 use clippings::corpus::Article;
 use clippings::engine::query::{content_words, parse_search};
-use clippings::engine::{Answer, Attribution, Engine, Hit, Passages};
+use clippings::engine::{Answer, Attribution, Hit, Passages};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -236,8 +237,8 @@ fn fuzz_every_renderer() {
 /// as each one searches the index.
 #[test]
 fn fuzz_the_engine_path() {
-    static ENGINE: LazyLock<Engine> =
-        LazyLock::new(|| Engine::in_ram(&common::seed_data()).unwrap());
+    static ENGINE: LazyLock<Pipeline> =
+        LazyLock::new(|| clippings::lifecycle::pipeline_in_ram(&common::seed_data()).unwrap());
     let command = (
         prop_oneof![
             Just("!ask "),

@@ -5,6 +5,8 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use clippings::engine::Answer;
 use common::{Workspace, stderr, stdout};
 
@@ -123,7 +125,9 @@ fn an_unwritable_index_directory_fails_the_rebuild_clearly_and_the_old_index_kee
     let ws = Workspace::new();
     clippings::logging::init(true);
     let metrics = clippings::ops::install_metrics().expect("metrics recorder");
-    let engine = clippings::app::engine_for(&ws.data(), &ws.index(), "!", false, false).unwrap();
+    let engine =
+        clippings::lifecycle::engine_for(&ws.data(), &ws.index(), "!", false, false).unwrap();
+    let bot = bot(&engine, &ws);
     let guard = Immutable::new(&ws.index());
     std::fs::write(
         ws.data().join("articles/quokkabank-results.md"),
@@ -132,7 +136,7 @@ fn an_unwritable_index_directory_fails_the_rebuild_clearly_and_the_old_index_kee
          helped by demand for AI services from retailers and banks across the region.\n",
     )
     .unwrap();
-    match engine.handle("terminal", "!reindex") {
+    match bot.handle("terminal", "!reindex") {
         Some(Answer::Notice(n)) => {
             assert!(n.text.starts_with("The rebuild failed"), "{}", n.text);
             assert!(
@@ -164,7 +168,7 @@ fn an_unwritable_index_directory_fails_the_rebuild_clearly_and_the_old_index_kee
         metrics.render()
     );
     drop(guard);
-    match engine.handle("terminal", "!reindex") {
+    match bot.handle("terminal", "!reindex") {
         Some(Answer::Notice(n)) => assert!(n.text.starts_with("Index rebuilt"), "{}", n.text),
         other => panic!("{other:?}"),
     }
@@ -275,8 +279,17 @@ fn a_deleted_index_is_rebuilt() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
-fn search_finds(engine: &clippings::engine::Engine, word: &str) -> bool {
-    matches!(engine.handle("t", &format!("!search {word}")), Some(Answer::Passages(p)) if !p.hits.is_empty())
+fn search_finds(engine: &Arc<clippings::engine::Engine>, word: &str) -> bool {
+    let pipeline = clippings::conversation::Pipeline::new(engine.clone());
+    matches!(pipeline.handle("t", &format!("!search {word}")), Some(Answer::Passages(p)) if !p.hits.is_empty())
+}
+
+/// The pipeline over a workspace's index, `!status` and `!reindex` going to it.
+fn bot(
+    engine: &Arc<clippings::engine::Engine>,
+    ws: &Workspace,
+) -> clippings::conversation::Pipeline {
+    clippings::lifecycle::pipeline(engine.clone(), Some(&ws.index()), false)
 }
 
 fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
@@ -290,8 +303,8 @@ fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
 #[test]
 fn changes_in_data_are_picked_up_while_running() {
     let ws = Workspace::new();
-    let engine = clippings::app::engine(&ws.data(), &ws.index(), "!", false).unwrap();
-    let _reloader = clippings::app::reload_on_change(engine.clone(), &ws.index()).unwrap();
+    let engine = clippings::lifecycle::engine(&ws.data(), &ws.index(), "!", false).unwrap();
+    let _reloader = clippings::lifecycle::reload_on_change(engine.clone(), &ws.index()).unwrap();
     let file = ws.data().join("articles/new-article.md");
     let text =
         "+++\ntitle = \"New\"\npublisher = \"Example\"\n+++\nThe wombat index rose sharply.\n";
@@ -308,7 +321,8 @@ fn changes_in_data_are_picked_up_while_running() {
     t.push_str("\n[[topic]]\nname = \"kunlun\"\ndescription = \"Baidu's chips\"\nquery = \"Kunlun P800\"\n");
     std::fs::write(&topics, t).unwrap();
     wait_for("the new topic", || {
-        matches!(engine.handle("t", "!kunlun"), Some(Answer::Passages(_)))
+        let pipeline = clippings::conversation::Pipeline::new(engine.clone());
+        matches!(pipeline.handle("t", "!kunlun"), Some(Answer::Passages(_)))
     });
     // Searching never stopped working while all this happened.
     assert!(search_finds(&engine, "Zhenwu"));
@@ -318,7 +332,7 @@ fn changes_in_data_are_picked_up_while_running() {
 fn when_data_cannot_be_watched_status_warns_and_reindex_still_picks_up_changes() {
     let ws = Workspace::new();
     let engine =
-        clippings::app::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
+        clippings::lifecycle::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
     let warned = || {
         clippings::ops::status()
             .report(&engine)
@@ -330,7 +344,7 @@ fn when_data_cannot_be_watched_status_warns_and_reindex_still_picks_up_changes()
     // data/ is away when the watch starts, so the watch fails.
     let away = ws.data().with_extension("away");
     std::fs::rename(ws.data(), &away).unwrap();
-    let reloader = clippings::app::reload_on_change(engine.clone(), &ws.index()).unwrap();
+    let reloader = clippings::lifecycle::reload_on_change(engine.clone(), &ws.index()).unwrap();
     wait_for("the warning", warned);
     std::fs::rename(&away, ws.data()).unwrap();
     // A warning, not a problem: the bot answers as before and /healthz stays 200.
@@ -340,7 +354,8 @@ fn when_data_cannot_be_watched_status_warns_and_reindex_still_picks_up_changes()
         "{:?}",
         report.problems
     );
-    let Some(Answer::Notice(status)) = engine.handle("t", "!status") else {
+    let bot = bot(&engine, &ws);
+    let Some(Answer::Notice(status)) = bot.handle("t", "!status") else {
         panic!("!status answers with a notice");
     };
     assert!(
@@ -352,7 +367,7 @@ fn when_data_cannot_be_watched_status_warns_and_reindex_still_picks_up_changes()
     // No watch announces a new article; !reindex picks it up.
     let text = "+++\ntitle = \"New\"\npublisher = \"Example\"\n+++\nThe numbat index rose.\n";
     std::fs::write(ws.data().join("articles/unwatched.md"), text).unwrap();
-    let Some(Answer::Notice(rebuilt)) = engine.handle("t", "!reindex") else {
+    let Some(Answer::Notice(rebuilt)) = bot.handle("t", "!reindex") else {
         panic!("!reindex answers with a notice");
     };
     assert!(
@@ -374,11 +389,11 @@ fn a_bot_serves_its_existing_index_at_once_and_then_catches_up_with_data_changed
     let text = "+++\ntitle = \"New\"\npublisher = \"Example\"\n+++\nThe quokka index rose.\n";
     std::fs::write(ws.data().join("articles/while-stopped.md"), text).unwrap();
     let engine =
-        clippings::app::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
+        clippings::lifecycle::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
     // Answering from the existing index straight away: data/ was not scanned nor rebuilt first.
     assert!(!search_finds(&engine, "quokka"));
     assert!(search_finds(&engine, "Zhenwu"));
-    let _reloader = clippings::app::keep_current(engine.clone(), &ws.index(), false).unwrap();
+    let _reloader = clippings::lifecycle::keep_current(engine.clone(), &ws.index(), false).unwrap();
     wait_for("the article added while stopped", || {
         search_finds(&engine, "quokka")
     });
@@ -389,7 +404,7 @@ fn a_bot_serves_its_existing_index_at_once_and_then_catches_up_with_data_changed
 fn a_bot_with_no_usable_index_builds_one_before_answering() {
     let ws = Workspace::new();
     let engine =
-        clippings::app::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
+        clippings::lifecycle::serving_engine(&ws.data(), &ws.index(), "!", false, false).unwrap();
     assert!(search_finds(&engine, "Zhenwu"));
 }
 
@@ -438,7 +453,7 @@ fn a_full_disk_fails_the_rebuild_clearly_and_the_old_index_keeps_serving() {
     let dir = clippings::index::store::Store::current_in(&ws.index()).expect("still published");
     let snapshot = clippings::index::Snapshot::open(&dir).expect("the old index opens");
     assert_eq!(snapshot.manifest.articles.len(), 5);
-    let engine = clippings::engine::Engine::in_ram_from(snapshot, &ws.data());
+    let engine = Arc::new(clippings::engine::Engine::in_ram_from(snapshot, &ws.data()));
     assert!(search_finds(&engine, "Zhenwu"));
     let leftovers: Vec<_> = std::fs::read_dir(ws.index())
         .unwrap()

@@ -12,7 +12,8 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use clippings::discord::{Cooldowns, Discord, endpoint};
+use clippings::conversation::Cooldowns;
+use clippings::discord::endpoint;
 use clippings::engine::{Answer, Engine};
 use common::discord_peer::interaction;
 use ed25519_dalek::{Signer, SigningKey};
@@ -88,7 +89,7 @@ async fn ten_thousand_commands_through_the_engine_and_the_endpoint_without_error
 
     // Through the engine, off the async executor as the adapters call it.
     let through_engine = {
-        let engine = engine.clone();
+        let engine = Arc::new(clippings::conversation::Pipeline::new(engine.clone()));
         Arc::new(move |i: usize| {
             let engine = engine.clone();
             async move {
@@ -125,7 +126,7 @@ async fn ten_thousand_commands_through_the_engine_and_the_endpoint_without_error
 
     // Through the interactions endpoint: signed /ask requests over HTTP.
     let key = SigningKey::from_bytes(&[7u8; 32]);
-    let discord = Arc::new(Discord::new(
+    let discord = Arc::new(common::discord(
         engine,
         Cooldowns {
             user_per_minute: 1_000_000,

@@ -3,13 +3,15 @@
 
 use std::path::Path;
 
-use clippings::engine::{Answer, Attribution, Engine, Hit, Passages};
+use clippings::conversation::Pipeline;
+use clippings::engine::{Answer, Attribution, Hit, Passages};
 use clippings::matrix::render::{CONTENT_MAX_BYTES, content, preview};
 use proptest::prelude::*;
 use serde_json::Value;
 
-fn engine() -> Engine {
-    Engine::in_ram(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap()
+fn engine() -> Pipeline {
+    clippings::lifecycle::pipeline_in_ram(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data"))
+        .unwrap()
 }
 
 fn json(answer: &Answer) -> Value {

@@ -605,3 +605,90 @@ async fn logs_in_again_when_logged_out_and_stops_when_its_own_token_is_revoked()
         "no secret is logged"
     );
 }
+
+/// The push path: the bot posts an answer into a plain and an encrypted room unasked, as an
+/// `m.notice` that is no reply and pings no one; a room it is not in is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_push_path_posts_into_plain_and_encrypted_rooms() {
+    use clippings::config::{MatrixAuth, MatrixConfig, Secret};
+    use clippings::conversation::{Platform, Push, PushError};
+    use std::sync::Arc;
+
+    let synapse = Synapse::start(Limits::Raised);
+    synapse.register(BOT, BOT_PASSWORD);
+    synapse.register("alice", "alice-password");
+    let ws = Workspace::new();
+    let pipeline = Arc::new(clippings::lifecycle::pipeline_in_ram(&ws.data()).unwrap());
+    let matrix = Arc::new(clippings::matrix::Matrix::new(pipeline.clone()));
+    assert_eq!(matrix.platform(), Platform::Matrix);
+    let answer = pipeline.handle("t", "!capex").unwrap();
+    assert!(matches!(
+        matrix.push("!room:localhost", &answer).await,
+        Err(PushError::NotConnected)
+    ));
+    let config = MatrixConfig {
+        homeserver: synapse.url.clone(),
+        user: BOT.to_string(),
+        auth: MatrixAuth::Password(Secret::new(BOT_PASSWORD)),
+        state_dir: ws.dir.path().join("matrix-state"),
+        allowed: Vec::new(),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let bot = tokio::spawn(clippings::matrix::bot::run(
+        matrix.clone(),
+        config,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut alice = User::login(&synapse, "alice", "alice-password").await;
+    for encrypted in [false, true] {
+        let room = alice.room_with_bot(encrypted, None).await;
+        let id = room.room_id().to_owned();
+        // Once the bot's own sync has the room joined, the push goes through.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match matrix.push(id.as_str(), &answer).await {
+                Ok(()) => break,
+                Err(PushError::UnknownPlace(_) | PushError::NotConnected) => {
+                    assert!(tokio::time::Instant::now() < deadline, "never pushed");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        let pushed = loop {
+            alice.drain();
+            let found = alice
+                .bot_messages
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .find(|e| replied_to(e).is_none())
+                .cloned();
+            if let Some(event) = found {
+                break event;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "nothing arrived");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let (body, html) = notice(&pushed);
+        assert!(body.contains("ref "), "encrypted {encrypted}: {body}");
+        assert!(html.contains("<blockquote>"), "{html}");
+        let mentions = pushed.content.mentions.as_ref().expect("m.mentions is set");
+        assert!(
+            mentions.user_ids.is_empty() && !mentions.room,
+            "pings no one"
+        );
+    }
+    assert!(matches!(
+        matrix.push("!nowhere:localhost", &answer).await,
+        Err(PushError::UnknownPlace(_))
+    ));
+    assert!(matches!(
+        matrix.push("not a room", &answer).await,
+        Err(PushError::UnknownPlace(_))
+    ));
+    let _ = stop.send(());
+    bot.await.unwrap().unwrap();
+}

@@ -4,12 +4,13 @@ mod common;
 
 use std::sync::OnceLock;
 
-use clippings::engine::{Answer, Engine};
+use clippings::conversation::Pipeline;
+use clippings::engine::Answer;
 use clippings::render::{self, text::TextStyle};
 
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::in_ram(&common::seed_data()).unwrap())
+fn engine() -> &'static Pipeline {
+    static ENGINE: OnceLock<Pipeline> = OnceLock::new();
+    ENGINE.get_or_init(|| clippings::lifecycle::pipeline_in_ram(&common::seed_data()).unwrap())
 }
 
 fn text(message: &str) -> String {

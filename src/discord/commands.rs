@@ -8,13 +8,20 @@ use crate::command::{Command, sanitize};
 
 /// Choices Discord accepts in one autocomplete answer.
 pub const AUTOCOMPLETE_MAX: usize = 25;
+/// Application command option types.
+const OPTION_STRING: u8 = 3;
+const OPTION_BOOLEAN: u8 = 5;
+/// A slash command (application command type `CHAT_INPUT`).
+const CHAT_INPUT: u8 = 1;
+/// Where a command may be used: guilds, the bot's DMs, private channels.
+const CONTEXTS: [u8; 3] = [0, 1, 2];
 
 fn hide() -> Value {
-    json!({"type": 5, "name": "hide", "description": "Only you see the answer", "required": false})
+    json!({"type": OPTION_BOOLEAN, "name": "hide", "description": "Only you see the answer", "required": false})
 }
 
 fn text(name: &str, description: &str, required: bool, autocomplete: bool) -> Value {
-    json!({"type": 3, "name": name, "description": description, "required": required,
+    json!({"type": OPTION_STRING, "name": name, "description": description, "required": required,
            "autocomplete": autocomplete, "max_length": crate::command::MAX_ARGUMENT_CHARS})
 }
 
@@ -23,7 +30,7 @@ fn text(name: &str, description: &str, required: bool, autocomplete: bool) -> Va
 pub fn definitions() -> Value {
     let command = |name: &str, description: &str, mut options: Vec<Value>| {
         options.push(hide());
-        json!({"name": name, "description": description, "type": 1, "options": options, "contexts": [0, 1, 2]})
+        json!({"name": name, "description": description, "type": CHAT_INPUT, "options": options, "contexts": CONTEXTS})
     };
     Value::Array(vec![
         command(

@@ -19,15 +19,13 @@ use super::Discord;
 
 /// Requests signed longer ago (or further ahead) than this are refused as replays.
 const MAX_SKEW: Duration = Duration::from_secs(300);
+/// Discord waits 3 s for the response to an interaction: past this, the user is told.
+const ANSWER_WITHIN: Duration = Duration::from_millis(2500);
 /// Requests larger than this are refused before any work.
 const MAX_BODY: usize = 64 * 1024;
 
 /// Reads the application's public key as Discord shows it (64 hex characters).
-pub fn public_key(hex_key: &str) -> Result<VerifyingKey, String> {
-    let bytes = hex::decode(hex_key.trim()).map_err(|_| "not hex".to_string())?;
-    let bytes: [u8; 32] = bytes.try_into().map_err(|_| "not 32 bytes".to_string())?;
-    VerifyingKey::from_bytes(&bytes).map_err(|e| e.to_string())
-}
+pub use crate::config::public_key;
 
 struct Shared {
     discord: Arc<Discord>,
@@ -120,16 +118,18 @@ async fn interactions(
             let is_ping =
                 serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v["type"] == 1);
             if is_ping {
-                return Json(serde_json::json!({"type": 1})).into_response();
+                return Json(serde_json::json!({"type": super::callback::PONG})).into_response();
             }
             tracing::warn!(error = %e, "unreadable interaction");
             return (StatusCode::BAD_REQUEST, "unreadable interaction").into_response();
         }
     };
     let discord = shared.discord.clone();
-    let work = discord.blocking(move |discord| discord.on_interaction(&interaction));
-    match tokio::time::timeout(Duration::from_millis(2500), work).await {
-        Ok(Some(response)) => Json(response).into_response(),
-        _ => Json(super::ephemeral("That took too long; please try again.")).into_response(),
+    let work = discord.blocking(Some(ANSWER_WITHIN), move |discord| {
+        discord.on_interaction(&interaction)
+    });
+    match work.await {
+        Ok(response) => Json(response).into_response(),
+        Err(refusal) => Json(super::ephemeral(refusal.text())).into_response(),
     }
 }

@@ -120,7 +120,7 @@ impl EventHandler for Handler {
         let (message_id, channel_id, author_id) =
             (msg.id.get(), msg.channel_id.get(), msg.author.id.get());
         let reply = discord
-            .blocking(move |discord| {
+            .blocking(None, move |discord| {
                 discord.on_message(&Incoming {
                     message_id,
                     channel_id,
@@ -130,7 +130,7 @@ impl EventHandler for Handler {
                 })
             })
             .await;
-        let Some(Some(reply)) = reply else { return };
+        let Ok(Some(reply)) = reply else { return };
         if let Err(e) = ctx
             .http
             .send_message(ChannelId::new(channel_id), Vec::new(), &reply)
@@ -146,14 +146,14 @@ impl EventHandler for Handler {
             matches!(&interaction, Interaction::Command(c) if super::commands::hidden(&c.data));
         let discord = self.discord.clone();
         let mut work =
-            Box::pin(discord.blocking(move |discord| discord.on_interaction(&interaction)));
+            Box::pin(discord.blocking(None, move |discord| discord.on_interaction(&interaction)));
         // Zero defers at once: a zero sleep still waits for the timer's next tick (about a
         // millisecond), which a fast answer can beat.
         let response = if self.defer_after.is_zero() {
             None
         } else {
             tokio::select! {
-                done = &mut work => done,
+                done = &mut work => done.ok(),
                 () = tokio::time::sleep(self.defer_after) => None,
             }
         };
@@ -165,9 +165,12 @@ impl EventHandler for Handler {
             }
             None => {
                 let defer = if hide {
-                    serde_json::json!({"type": 5, "data": {"flags": 64}})
+                    super::response(
+                        super::callback::DEFERRED_CHANNEL_MESSAGE,
+                        serde_json::json!({"flags": super::render::EPHEMERAL}),
+                    )
                 } else {
-                    serde_json::json!({"type": 5})
+                    serde_json::json!({"type": super::callback::DEFERRED_CHANNEL_MESSAGE})
                 };
                 if let Err(e) = ctx
                     .http
@@ -176,7 +179,7 @@ impl EventHandler for Handler {
                 {
                     tracing::warn!(error = %e, "defer not sent");
                 }
-                match work.await {
+                match work.await.ok() {
                     Some(response) => {
                         let data = response.get("data").cloned().unwrap_or(Value::Null);
                         ctx.http
@@ -203,11 +206,7 @@ pub async fn run(
     config: GatewayConfig,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let mut http = HttpBuilder::new(config.token.expose())
-        .default_allowed_mentions(CreateAllowedMentions::new());
-    if let Some(proxy) = &config.proxy {
-        http = http.proxy(proxy.clone()).ratelimiter_disabled(true);
-    }
+    let http = http(&config.token, config.proxy.as_deref());
     let intents = GatewayIntents::GUILD_MESSAGES
         | GatewayIntents::DIRECT_MESSAGES
         | GatewayIntents::MESSAGE_CONTENT;
@@ -218,7 +217,7 @@ pub async fn run(
         bot_id: AtomicU64::new(0),
         defer_after: config.defer_after,
     };
-    let mut client = serenity::client::ClientBuilder::new_with_http(http.build(), intents)
+    let mut client = serenity::client::ClientBuilder::new_with_http(http, intents)
         .event_handler(handler)
         .await
         .map_err(|e| anyhow::anyhow!("cannot start the Discord client: {e}"))?;
@@ -239,6 +238,17 @@ pub async fn run(
     };
     watchdog.abort();
     result
+}
+
+/// The REST client: nothing it sends can ping anyone; through the rate-limit proxy when one is
+/// set (its own limiter then off).
+pub fn http(token: &Secret, proxy: Option<&str>) -> serenity::http::Http {
+    let mut http =
+        HttpBuilder::new(token.expose()).default_allowed_mentions(CreateAllowedMentions::new());
+    if let Some(proxy) = proxy {
+        http = http.proxy(proxy).ratelimiter_disabled(true);
+    }
+    http.build()
 }
 
 /// Runs every shard (autosharding) or the planned range of them.

@@ -73,6 +73,20 @@ pub struct Passages {
     pub notices: Vec<String>,
 }
 
+/// Best first; equal scores in corpus order, so the ranking never depends on how the index
+/// happens to be split into segments.
+pub fn sort_hits(hits: &mut [Hit]) {
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.source.article.cmp(&b.source.article))
+            .then_with(|| (a.paragraph, a.part).cmp(&(b.paragraph, b.part)))
+    });
+    for (i, hit) in hits.iter_mut().enumerate() {
+        hit.rank = i + 1;
+    }
+}
+
 impl Passages {
     pub fn has_more(&self) -> bool {
         self.offset + self.hits.len() < self.total

@@ -143,7 +143,7 @@ pub fn group(mut hits: Vec<Hit>) -> Vec<Hit> {
             line
         })
         .collect();
-    super::retrieve::sort_hits(&mut out);
+    super::answer::sort_hits(&mut out);
     out.extend(rest);
     let len = out.len();
     out[..len]

@@ -2,19 +2,18 @@
 //! It knows nothing of Discord, Matrix or terminals.
 
 pub mod answer;
+pub(crate) mod commands;
 pub mod corroborate;
 pub mod excerpt;
 pub mod figures;
-pub mod heading;
-pub mod phrase;
 pub mod query;
 pub mod rank;
-pub mod rescore;
-pub(crate) mod retrieve;
+pub mod scoring;
 pub mod spelling;
-pub mod spread;
 pub mod topics;
-pub mod union;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,16 +23,14 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 pub use answer::*;
 use topics::{Synonyms, Topics};
 
-use crate::command::{self, Command, Grammar, Invocation};
+use crate::command::{Command, Grammar};
 use crate::index::{Live, Snapshot};
-use retrieve::Found;
+use commands::Found;
 
 /// Answers per page.
 pub const DEFAULT_PAGE_SIZE: usize = 3;
 /// Hits kept for paging with `!more`.
 pub const MAX_HITS: usize = 20;
-/// Conversations whose last answer is kept for `!more`.
-const MAX_CONVERSATIONS: usize = 4096;
 
 /// Settings of the engine.
 #[derive(Debug, Clone)]
@@ -67,14 +64,58 @@ impl Knowledge {
     }
 }
 
-/// The last ranked answer of a conversation, for `!more`.
+/// Why a command could not be answered: the index could not be searched or read. Never
+/// shown as "no hits": the pipeline logs it, counts it and tells the user it failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// A ranked answer: every hit kept for paging, and the page shown last.
 #[derive(Debug, Clone)]
-struct Pages {
-    answer: Passages,
+pub struct Ranking {
     all: Vec<Hit>,
+    page: Passages,
     /// Marks the matched words of the passages of later pages.
     highlighter: Option<excerpt::Highlighter>,
-    sequence: u64,
+}
+
+impl Ranking {
+    /// The page shown last (the first page, until [`Ranking::next_page`]).
+    pub fn page(&self) -> &Passages {
+        &self.page
+    }
+
+    /// The next `page_size` passages, or `None` when every hit has been shown.
+    pub fn next_page(&mut self, page_size: usize) -> Option<Passages> {
+        let offset = self.page.offset + self.page.hits.len();
+        if offset >= self.all.len() {
+            return None;
+        }
+        let end = (offset + page_size.max(1)).min(self.all.len());
+        self.page.hits = excerpt::apply(self.all[offset..end].to_vec(), self.highlighter.as_ref());
+        self.page.offset = offset;
+        self.page.notices.clear();
+        Some(self.page.clone())
+    }
+}
+
+/// What the engine found for a command: a ranking to page through, or a finished answer.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Ranked(Ranking),
+    Done(Answer),
+}
+
+impl Outcome {
+    /// The answer to show now.
+    pub fn answer(&self) -> Answer {
+        match self {
+            Outcome::Ranked(r) => Answer::Passages(r.page.clone()),
+            Outcome::Done(answer) => answer.clone(),
+        }
+    }
 }
 
 /// Topic commands ranked on one snapshot and one set of topics: a bare topic command
@@ -138,13 +179,11 @@ pub struct Engine {
     live: Live,
     knowledge: RwLock<Arc<Knowledge>>,
     config: EngineConfig,
-    pages: Mutex<(u64, HashMap<String, Pages>)>,
     topic_answers: Mutex<TopicAnswers>,
     /// Whether bare topic commands are answered from `topic_answers` (the benchmark turns it
     /// off to time the search itself).
     reuse_topic_answers: AtomicBool,
     data_dir: PathBuf,
-    index_dir: std::sync::OnceLock<(PathBuf, bool)>,
 }
 
 impl Engine {
@@ -153,18 +192,10 @@ impl Engine {
             live,
             knowledge: RwLock::new(Arc::new(knowledge)),
             config,
-            pages: Mutex::new((0, HashMap::new())),
             topic_answers: Mutex::new(TopicAnswers::default()),
             reuse_topic_answers: AtomicBool::new(true),
             data_dir: data_dir.to_path_buf(),
-            index_dir: std::sync::OnceLock::new(),
         }
-    }
-
-    /// The index directory behind the live snapshot, for `!reindex` (`read_only`: another
-    /// process builds it).
-    pub fn set_index_dir(&self, dir: &Path, read_only: bool) {
-        let _ = self.index_dir.set((dir.to_path_buf(), read_only));
     }
 
     /// An engine over an in-memory index of `data_dir` (tests, benchmarks, eval).
@@ -225,111 +256,70 @@ impl Engine {
         }
     }
 
-    pub fn grammar(&self) -> Grammar {
-        Grammar::new(self.config.prefix.clone(), self.knowledge().topics.words())
+    /// The grammar of these topics (commands are parsed and answered with one snapshot of
+    /// the knowledge, so a reload in between cannot leave a topic that cannot be answered).
+    pub fn grammar(&self, knowledge: &Knowledge) -> Grammar {
+        Grammar::new(self.config.prefix.clone(), knowledge.topics.words())
     }
 
-    /// Parses and answers one message; `None` when it is not addressed to the bot.
-    pub fn handle(&self, conversation: &str, message: &str) -> Option<Answer> {
-        let invocation = command::parse(message, &self.grammar())?;
-        Some(self.execute(conversation, invocation))
-    }
-
-    /// Like [`Engine::handle`], with `limit` passages on the first page instead of the page size.
-    pub fn handle_with_limit(
+    /// Answers one search command with these topics and synonyms, `page_size` passages on the
+    /// first page. Conversation commands (`!more`, `!status`, `!reindex`) are the pipeline's.
+    pub fn answer(
         &self,
-        conversation: &str,
-        message: &str,
-        limit: usize,
-    ) -> Option<Answer> {
-        let invocation = command::parse(message, &self.grammar())?;
-        Some(self.execute_with(conversation, invocation, limit))
-    }
-
-    /// Answers one parsed command in a conversation (a channel, room or terminal session).
-    pub fn execute(&self, conversation: &str, invocation: Invocation) -> Answer {
-        self.execute_with(conversation, invocation, self.config.page_size)
-    }
-
-    fn execute_with(&self, conversation: &str, invocation: Invocation, page_size: usize) -> Answer {
-        let _span = tracing::debug_span!("command", conversation).entered();
-        let started = std::time::Instant::now();
-        let name = invocation.command.name();
-        let mut answer = self.dispatch(conversation, invocation.command, page_size.max(1));
-        let zero_hits = match &answer {
-            Answer::Passages(p) => p.hits.is_empty(),
-            Answer::Notice(n) => n.kind == NoticeKind::NoHits,
-            _ => false,
-        };
-        crate::ops::record_command(
-            conversation,
-            name,
-            started.elapsed().as_secs_f64(),
-            zero_hits,
-        );
-        if invocation.truncated
-            && let Answer::Passages(p) = &mut answer
-        {
-            p.notices.push(format!(
-                "Your message was long: I read its first {} characters.",
-                command::MAX_ARGUMENT_CHARS
-            ));
-        }
-        answer
-    }
-
-    fn dispatch(&self, conversation: &str, command: Command, page_size: usize) -> Answer {
+        knowledge: &Arc<Knowledge>,
+        command: Command,
+        page_size: usize,
+    ) -> Result<Outcome, SearchError> {
         let snapshot = self.live.get();
-        let knowledge = self.knowledge();
-        let ctx = retrieve::Context {
+        let ctx = commands::Context {
             snapshot: &snapshot,
-            knowledge: &knowledge,
+            knowledge,
             config: &self.config,
-            page_size,
+            page_size: page_size.max(1),
         };
-        let answer = match command {
-            Command::Search(text) => retrieve::search(&ctx, &text),
-            Command::Ask(text) => retrieve::ask(&ctx, &text),
+        let found = match command {
+            Command::Search(text) => commands::search(&ctx, &text)?,
+            Command::Ask(text) => commands::ask(&ctx, &text)?,
             Command::Topic { name, extra } if extra.is_empty() => {
-                self.topic(&ctx, &snapshot, &knowledge, &name)
+                self.topic(&ctx, &snapshot, knowledge, &name)?
             }
-            Command::Topic { name, extra } => retrieve::topic(&ctx, &name, &extra),
-            Command::Compare(text) => retrieve::compare(&ctx, &text),
-            Command::Figures(topic) => retrieve::figures(&ctx, topic.as_deref()),
-            Command::Quote(reference) => retrieve::quote(&ctx, &reference),
-            Command::More => return self.more(conversation),
-            Command::Status => {
-                let report = crate::ops::status().report(self);
-                return Answer::notice(NoticeKind::Info, report.text(), Vec::new());
-            }
-            Command::Reindex => return self.reindex(),
-            Command::Sources => retrieve::sources(&snapshot),
-            Command::Topics => retrieve::topic_list(&ctx),
-            Command::Help(name) => retrieve::help(&ctx, name.as_deref()),
-            Command::About => retrieve::about(&ctx),
-            Command::Unknown { name, suggestion } => retrieve::unknown(&ctx, &name, suggestion),
+            Command::Topic { name, extra } => commands::topic(&ctx, &name, &extra)?,
+            Command::Compare(text) => commands::compare(&ctx, &text)?,
+            Command::Figures(topic) => commands::figures(&ctx, topic.as_deref())?,
+            Command::Quote(reference) => commands::quote(&ctx, &reference)?,
+            Command::Sources => commands::sources(&snapshot),
+            Command::Topics => commands::topic_list(&ctx),
+            Command::Help(name) => commands::help(&ctx, name.as_deref()),
+            Command::About => commands::about(&ctx),
+            Command::Unknown { name, suggestion } => commands::unknown(&ctx, &name, suggestion),
+            Command::More | Command::Status | Command::Reindex => Found::Done(Answer::notice(
+                NoticeKind::Info,
+                crate::texts::NOT_A_SEARCH,
+                Vec::new(),
+            )),
         };
-        match answer {
-            retrieve::Found::Ranked(all, first, highlighter) => {
-                self.remember(conversation, &first, all, highlighter);
-                Answer::Passages(first)
-            }
-            retrieve::Found::Done(answer) => answer,
-        }
+        Ok(match found {
+            Found::Ranked(all, page, highlighter) => Outcome::Ranked(Ranking {
+                all,
+                page,
+                highlighter,
+            }),
+            Found::Done(answer) => Outcome::Done(answer),
+        })
     }
 
     /// A bare topic command: ranked once per snapshot, topics and page size, then answered
     /// from that ranking (the same passages, scores, excerpts and notices).
     fn topic(
         &self,
-        ctx: &retrieve::Context<'_>,
+        ctx: &commands::Context<'_>,
         snapshot: &Arc<Snapshot>,
         knowledge: &Arc<Knowledge>,
         name: &str,
-    ) -> Found {
+    ) -> Result<Found, SearchError> {
         let reuse = self.reuse_topic_answers.load(Ordering::Relaxed);
         let Some(topic) = knowledge.topics.find(name).filter(|_| reuse) else {
-            return retrieve::topic(ctx, name, "");
+            return commands::topic(ctx, name, "");
         };
         let key = (topic.name.clone(), ctx.page_size);
         if let Some(found) = self
@@ -338,9 +328,9 @@ impl Engine {
             .ok()
             .and_then(|answers| answers.get(snapshot, knowledge, &key))
         {
-            return found;
+            return Ok(found);
         }
-        let found = retrieve::topic(ctx, name, "");
+        let found = commands::topic(ctx, name, "")?;
         if let Found::Ranked(all, first, highlighter) = &found
             && let Ok(mut answers) = self.topic_answers.lock()
         {
@@ -351,119 +341,6 @@ impl Engine {
             };
             answers.put(snapshot, knowledge, key, ranked);
         }
-        found
-    }
-
-    /// Rebuilds the index from data/ now and swaps it in; the old one serves meanwhile.
-    fn reindex(&self) -> Answer {
-        let info = |text: String| Answer::notice(NoticeKind::Info, text, Vec::new());
-        let Some((dir, read_only)) = self.index_dir.get() else {
-            return info("This index lives in memory; there is nothing on disk to rebuild.".into());
-        };
-        if *read_only {
-            return info(
-                "This process serves an index another process builds (CLIPPINGS_INDEX_READ_ONLY); rebuild it there."
-                    .into(),
-            );
-        }
-        let started = std::time::Instant::now();
-        let rebuilt = crate::index::store::Store::open(dir)
-            .map_err(crate::index::IndexError::from)
-            .and_then(|store| {
-                crate::index::ensure_current(
-                    &store,
-                    &self.data_dir,
-                    true,
-                    crate::index::BuildOptions::default(),
-                )
-            });
-        match rebuilt {
-            Ok((snapshot, _)) => {
-                let m = &snapshot.manifest;
-                let text = format!(
-                    "Index rebuilt in {} ms: {} articles, {} passages, {} files skipped.",
-                    started.elapsed().as_millis(),
-                    m.articles.len(),
-                    m.passages,
-                    m.warnings.len()
-                );
-                self.live.swap(snapshot);
-                if let Ok(knowledge) = Knowledge::load(&self.data_dir) {
-                    self.set_knowledge(knowledge);
-                }
-                info(text)
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "!reindex failed; the previous index keeps serving");
-                Answer::notice(
-                    NoticeKind::Busy,
-                    format!("The rebuild failed ({e}); the previous index keeps serving."),
-                    Vec::new(),
-                )
-            }
-        }
-    }
-
-    fn remember(
-        &self,
-        conversation: &str,
-        answer: &Passages,
-        all: Vec<Hit>,
-        highlighter: Option<excerpt::Highlighter>,
-    ) {
-        let Ok(mut guard) = self.pages.lock() else {
-            return;
-        };
-        let (counter, pages) = &mut *guard;
-        *counter += 1;
-        if pages.len() >= MAX_CONVERSATIONS
-            && !pages.contains_key(conversation)
-            && let Some(oldest) = pages
-                .iter()
-                .min_by_key(|(_, p)| p.sequence)
-                .map(|(k, _)| k.clone())
-        {
-            pages.remove(&oldest);
-        }
-        let page = Pages {
-            answer: answer.clone(),
-            all,
-            highlighter,
-            sequence: *counter,
-        };
-        pages.insert(conversation.to_string(), page);
-    }
-
-    /// The next page of the conversation's last answer.
-    fn more(&self, conversation: &str) -> Answer {
-        let Ok(mut guard) = self.pages.lock() else {
-            return Answer::notice(
-                NoticeKind::Busy,
-                "Something went wrong; please ask again.",
-                vec![],
-            );
-        };
-        let p = &self.config.prefix;
-        let Some(page) = guard.1.get_mut(conversation) else {
-            return Answer::notice(
-                NoticeKind::NotFound,
-                "Nothing to continue: ask something first.",
-                vec![format!("{p}ask <question>"), format!("{p}topics")],
-            );
-        };
-        let offset = page.answer.offset + page.answer.hits.len();
-        if offset >= page.all.len() {
-            return Answer::notice(
-                NoticeKind::NoHits,
-                format!("That was everything for “{}”.", page.answer.query),
-                vec![],
-            );
-        }
-        let end = (offset + self.config.page_size).min(page.all.len());
-        page.answer.hits =
-            excerpt::apply(page.all[offset..end].to_vec(), page.highlighter.as_ref());
-        page.answer.offset = offset;
-        page.answer.notices.clear();
-        Answer::Passages(page.answer.clone())
+        Ok(found)
     }
 }

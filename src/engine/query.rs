@@ -6,7 +6,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::phrase::PrunedPhrase;
+use super::scoring::pruned_phrase::PrunedPhrase;
 use crate::index::Fields;
 use crate::index::tokenizer;
 

@@ -11,7 +11,7 @@ use tantivy::schema::IndexRecordOption;
 use super::Knowledge;
 use super::answer::Hit;
 use super::query::{Builder, Item};
-use super::rescore::{ScoredUnion, Scoring};
+use super::scoring::two_pass::{ScoredUnion, Scoring};
 use crate::index::Fields;
 
 /// Weight of a synonym relative to the word typed.
@@ -294,7 +294,7 @@ pub fn rerank(hits: Vec<(Hit, u64)>, concepts: &[Concept], expected: Expected) -
         }
         out.push(hit);
     }
-    super::retrieve::sort_hits(&mut out);
+    super::answer::sort_hits(&mut out);
     out
 }
 

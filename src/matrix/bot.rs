@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder, Retryable};
 use matrix_sdk::authentication::SessionTokens;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::{RequestConfig, SyncSettings};
@@ -21,13 +22,9 @@ use matrix_sdk::ruma::events::room::message::{
 use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, OwnedEventId, OwnedRoomId, OwnedUserId};
 use matrix_sdk::{Client, Room, RoomState, SessionMeta};
 use serde::{Deserialize, Serialize};
-use tokio::sync::Semaphore;
 
 use super::{Incoming, Matrix};
 use crate::config::{MatrixAuth, MatrixConfig};
-
-/// Commands answered at once; more wait their turn.
-const CONCURRENT_ANSWERS: usize = 8;
 /// Answered command ids remembered (on disk) so a restart never answers one twice.
 const ANSWERED_KEPT: usize = 2000;
 /// How long one sync request waits for new events on the homeserver.
@@ -90,7 +87,6 @@ struct State {
     config: MatrixConfig,
     answered: Answered,
     joined_at: Mutex<HashMap<OwnedRoomId, MilliSecondsSinceUnixEpoch>>,
-    permits: Semaphore,
 }
 
 /// Runs the bot until `stop` resolves.
@@ -172,8 +168,8 @@ async fn session(
         answered: Answered::load(config.state_dir.join("answered.json")),
         config: config.clone(),
         joined_at: Mutex::new(HashMap::new()),
-        permits: Semaphore::new(CONCURRENT_ANSWERS),
     });
+    state.matrix.connected(Some(client.clone()));
 
     let invites = state.clone();
     client.add_event_handler(
@@ -242,19 +238,25 @@ async fn session(
     }
 }
 
-/// Exponential backoff from 0.5 s up to [`MAX_BACKOFF`].
-struct Backoff(Duration);
+/// Exponential backoff with jitter from 0.5 s up to [`MAX_BACKOFF`], for as long as it takes.
+struct Backoff(ExponentialBackoff);
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff(Duration::from_millis(500))
+        Backoff(
+            ExponentialBuilder::default()
+                .with_min_delay(Duration::from_millis(500))
+                .with_max_delay(MAX_BACKOFF)
+                .with_jitter()
+                .without_max_times()
+                .build(),
+        )
     }
 }
 
 impl Backoff {
     async fn wait(&mut self) {
-        tokio::time::sleep(self.0).await;
-        self.0 = (self.0 * 2).min(MAX_BACKOFF);
+        tokio::time::sleep(self.0.next().unwrap_or(MAX_BACKOFF)).await;
     }
 }
 
@@ -454,21 +456,20 @@ async fn on_invite(state: Arc<State>, event: StrippedRoomMemberEvent, room: Room
         return;
     }
     tokio::spawn(async move {
-        let mut delay = Duration::from_secs(1);
-        for attempt in 1..=12 {
-            match room.join().await {
-                Ok(()) => {
-                    tracing::info!(room = %room_id, "joined a room");
-                    return;
-                }
-                Err(e) => {
-                    tracing::warn!(room = %room_id, attempt, error = %e, "cannot join yet; retrying");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(300));
-                }
-            }
+        let retries = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_secs(1))
+            .with_max_delay(Duration::from_secs(300))
+            .with_max_times(11);
+        let joined = (|| room.join())
+            .retry(retries)
+            .notify(|e, wait| {
+                tracing::warn!(room = %room_id, error = %e, ?wait, "cannot join yet; retrying");
+            })
+            .await;
+        match joined {
+            Ok(()) => tracing::info!(room = %room_id, "joined a room"),
+            Err(e) => tracing::error!(room = %room_id, error = %e, "gave up joining a room"),
         }
-        tracing::error!(room = %room_id, "gave up joining a room");
     });
 }
 
@@ -508,9 +509,9 @@ async fn on_message(
         Some(Relation::Thread(thread)) => Some(thread.event_id.to_string()),
         _ => None,
     };
-    if state.matrix.command(&text.body).is_none() {
+    let Some(parsed) = state.matrix.command(&text.body) else {
         return;
-    }
+    };
     match joined_at(&state, &room, &own).await {
         Some(joined) if event.origin_server_ts >= joined => {}
         _ => {
@@ -521,37 +522,25 @@ async fn on_message(
     if state.answered.contains(event.event_id.as_str()) {
         return;
     }
-    let Ok(_permit) = state.permits.acquire().await else {
-        return;
-    };
     let room_id = room.room_id().to_string();
     let sender = event.sender.to_string();
     let body = text.body.clone();
     let matrix = state.matrix.clone();
-    let computed = tokio::time::timeout(
-        ANSWER_TIMEOUT,
-        tokio::task::spawn_blocking(move || {
-            matrix.on_message(&Incoming {
+    let pipeline = matrix.pipeline().clone();
+    let reply = match pipeline
+        .off_thread(Some(ANSWER_TIMEOUT), move |_| {
+            let incoming = Incoming {
                 room_id: &room_id,
                 sender: &sender,
                 thread: thread.as_deref(),
                 body: &body,
-            })
-        }),
-    )
-    .await;
-    let reply = match computed {
-        Ok(Ok(Some(reply))) => reply,
-        Ok(Ok(None)) => return,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "answering a Matrix command failed");
-            return;
-        }
-        Err(_) => super::render::content(&crate::engine::Answer::notice(
-            crate::engine::NoticeKind::Busy,
-            "That took too long; please try again in a moment.",
-            Vec::new(),
-        )),
+            };
+            matrix.answer(&incoming, parsed)
+        })
+        .await
+    {
+        Ok(reply) => reply,
+        Err(refusal) => super::render::content(&refusal.to_answer()),
     };
     let in_thread = matches!(event.content.relates_to, Some(Relation::Thread(_)));
     let mut content = if in_thread {
@@ -581,23 +570,21 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+/// Writes through a temporary file and a rename, so a crash never leaves half a file. The
+/// temporary file is created owner-only, so `private` content is never readable by others.
 fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        use std::io::Write;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        if private {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        #[cfg(not(unix))]
-        let _ = private;
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    #[cfg(unix)]
+    if !private {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    std::fs::rename(tmp, path)
+    #[cfg(not(unix))]
+    let _ = private;
+    file.persist(path).map(|_| ()).map_err(|e| e.error)
 }

@@ -1,17 +1,18 @@
 //! Matrix: the bot (matrix-sdk, end-to-end encryption, sqlite store) and what it shares with
-//! every platform — turning a room message into a grammar command and an answer into
-//! `m.notice` event content.
+//! every platform — turning a room message into an origin and text for the conversation
+//! pipeline, and its replies into `m.notice` event content.
 
 pub mod bot;
 pub mod render;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use matrix_sdk::Client;
+use matrix_sdk::ruma::RoomId;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContentWithoutRelation;
 
-use crate::command::Invocation;
-use crate::discord::{Budgets, COOLDOWN_TEXT, Cooldowns};
-use crate::engine::{Answer, Engine};
+use crate::conversation::{Origin, Parsed, Pipeline, Platform, Push, PushError, Pushing};
+use crate::engine::Answer;
 
 /// A text message that arrived in a room.
 #[derive(Debug, Clone)]
@@ -24,35 +25,45 @@ pub struct Incoming<'a> {
     pub body: &'a str,
 }
 
+impl Incoming<'_> {
+    fn origin(&self) -> Origin {
+        Origin::new(Platform::Matrix, self.room_id, self.sender)
+            .in_thread(self.thread.map(str::to_string))
+    }
+}
+
 /// The Matrix side of the bot, independent of the connection.
 pub struct Matrix {
-    engine: Arc<Engine>,
-    budgets: Budgets<String>,
-    admins: Vec<String>,
+    pipeline: Arc<Pipeline>,
+    /// The logged-in client, once there is one (for the push path).
+    client: Mutex<Option<Client>>,
 }
 
 impl Matrix {
-    pub fn new(engine: Arc<Engine>, cooldowns: Cooldowns) -> Matrix {
+    pub fn new(pipeline: Arc<Pipeline>) -> Matrix {
         Matrix {
-            engine,
-            budgets: Budgets::new(cooldowns, "matrix"),
-            admins: Vec::new(),
+            pipeline,
+            client: Mutex::new(None),
         }
     }
 
-    /// Lets these user ids run the admin commands (`!status`, `!reindex`).
-    pub fn with_admins(mut self, admins: Vec<String>) -> Matrix {
-        self.admins = admins;
-        self
+    pub fn pipeline(&self) -> &Arc<Pipeline> {
+        &self.pipeline
     }
 
-    pub fn engine(&self) -> &Arc<Engine> {
-        &self.engine
+    /// The command in a message, if it is one (parsed once, answered with [`Matrix::answer`]).
+    pub fn command(&self, body: &str) -> Option<Parsed> {
+        self.pipeline.parse(strip_reply_fallback(body))
     }
 
-    /// The command in a message, if it is one.
-    pub fn command(&self, body: &str) -> Option<Invocation> {
-        crate::command::parse(strip_reply_fallback(body), &self.engine.grammar())
+    /// The reply to a parsed command. Blocking: searches the index.
+    pub fn answer(
+        &self,
+        incoming: &Incoming<'_>,
+        parsed: Parsed,
+    ) -> RoomMessageEventContentWithoutRelation {
+        let reply = self.pipeline.run_parsed(&incoming.origin(), parsed, None);
+        render::content(&reply.into_answer())
     }
 
     /// The reply to a room message, if it is a command. Blocking: searches the index.
@@ -60,32 +71,45 @@ impl Matrix {
         &self,
         incoming: &Incoming<'_>,
     ) -> Option<RoomMessageEventContentWithoutRelation> {
-        let invocation = self.command(incoming.body)?;
-        if !self
-            .budgets
-            .allow(&incoming.sender.to_string(), &incoming.room_id.to_string())
-        {
-            return Some(render::content(&Answer::notice(
-                crate::engine::NoticeKind::Busy,
-                COOLDOWN_TEXT,
-                Vec::new(),
-            )));
+        let parsed = self.command(incoming.body)?;
+        Some(self.answer(incoming, parsed))
+    }
+
+    /// The client the push path posts with (set by the bot once it is logged in).
+    fn connected(&self, client: Option<Client>) {
+        if let Ok(mut slot) = self.client.lock() {
+            *slot = client;
         }
-        if invocation.command.is_admin_only() && !self.admins.iter().any(|a| a == incoming.sender) {
-            return Some(render::content(&Answer::notice(
-                crate::engine::NoticeKind::Refused,
-                crate::ops::ADMIN_ONLY,
-                Vec::new(),
-            )));
-        }
-        let conversation = format!(
-            "matrix:{}:{}:{}",
-            incoming.room_id,
-            incoming.thread.unwrap_or("-"),
-            incoming.sender
-        );
-        let answer = self.engine.execute(&conversation, invocation);
-        Some(render::content(&answer))
+    }
+}
+
+impl Push for Matrix {
+    fn platform(&self) -> Platform {
+        Platform::Matrix
+    }
+
+    /// Posts into a room the bot has joined, as an `m.notice` (encrypted in encrypted rooms).
+    fn push<'a>(&'a self, place: &'a str, answer: &'a Answer) -> Pushing<'a> {
+        Box::pin(async move {
+            let client = self
+                .client
+                .lock()
+                .ok()
+                .and_then(|c| c.clone())
+                .ok_or(PushError::NotConnected)?;
+            let room_id =
+                RoomId::parse(place).map_err(|_| PushError::UnknownPlace(place.to_string()))?;
+            let room = client
+                .get_room(&room_id)
+                .filter(|r| r.state() == matrix_sdk::RoomState::Joined)
+                .ok_or_else(|| PushError::UnknownPlace(place.to_string()))?;
+            let mut content = render::content(answer).with_relation(None);
+            content.mentions = Some(Default::default());
+            room.send(content)
+                .await
+                .map(|_| ())
+                .map_err(|e| PushError::Failed(e.to_string()))
+        })
     }
 }
 
@@ -113,16 +137,18 @@ pub fn strip_reply_fallback(body: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn matrix(user_per_minute: u32) -> Matrix {
+    fn pipeline(user_per_minute: u32) -> Pipeline {
         let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        let engine = Arc::new(Engine::in_ram(&data).unwrap());
-        Matrix::new(
-            engine,
-            Cooldowns {
+        crate::lifecycle::pipeline_in_ram(&data)
+            .unwrap()
+            .with_cooldowns(crate::conversation::Cooldowns {
                 user_per_minute,
                 channel_per_minute: 100,
-            },
-        )
+            })
+    }
+
+    fn matrix(user_per_minute: u32) -> Matrix {
+        Matrix::new(Arc::new(pipeline(user_per_minute)))
     }
 
     fn say(m: &Matrix, sender: &str, body: &str) -> Option<String> {
@@ -175,14 +201,16 @@ mod tests {
 
     #[test]
     fn only_admins_get_the_status() {
-        let m = matrix(100).with_admins(vec!["@ops:localhost".into()]);
+        let m = Matrix::new(Arc::new(
+            pipeline(100).with_admins(vec!["@ops:localhost".into()]),
+        ));
         assert_eq!(
             say(&m, "@a:localhost", "!status").unwrap(),
-            crate::ops::ADMIN_ONLY
+            crate::texts::ADMIN_ONLY
         );
         assert_eq!(
             say(&m, "@a:localhost", "!reindex").unwrap(),
-            crate::ops::ADMIN_ONLY
+            crate::texts::ADMIN_ONLY
         );
         assert!(
             say(&m, "@ops:localhost", "!status")

@@ -92,3 +92,12 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// The Discord side of a bot over `engine` with these cooldowns.
+pub fn discord(
+    engine: std::sync::Arc<clippings::engine::Engine>,
+    cooldowns: clippings::conversation::Cooldowns,
+) -> clippings::discord::Discord {
+    let pipeline = clippings::conversation::Pipeline::new(engine).with_cooldowns(cooldowns);
+    clippings::discord::Discord::new(std::sync::Arc::new(pipeline))
+}

@@ -137,7 +137,7 @@ impl Weight for TextOrHeadingWeight {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rescore::tests::term;
+    use crate::engine::scoring::two_pass::tests::term;
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BoostQuery, PhraseQuery};
     use tantivy::schema::{STORED, Schema, TEXT};

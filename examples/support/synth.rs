@@ -230,23 +230,23 @@ fn template(rng: &mut Rng) -> String {
 const SEEDS: &[(&str, &str)] = &[
     (
         "abmedia-ai-budget",
-        include_str!("../data/articles/abmedia-ai-budget.md"),
+        include_str!("../../data/articles/abmedia-ai-budget.md"),
     ),
     (
         "infofinance-ai-investment",
-        include_str!("../data/articles/infofinance-ai-investment.md"),
+        include_str!("../../data/articles/infofinance-ai-investment.md"),
     ),
     (
         "investingcube-convertible-bonds",
-        include_str!("../data/articles/investingcube-convertible-bonds.md"),
+        include_str!("../../data/articles/investingcube-convertible-bonds.md"),
     ),
     (
         "invezz-shares-surge",
-        include_str!("../data/articles/invezz-shares-surge.md"),
+        include_str!("../../data/articles/invezz-shares-surge.md"),
     ),
     (
         "unnamed-53-billion-bet",
-        include_str!("../data/articles/unnamed-53-billion-bet.md"),
+        include_str!("../../data/articles/unnamed-53-billion-bet.md"),
     ),
 ];
 
@@ -283,7 +283,7 @@ impl Prose {
         let mut starts = Vec::new();
         let mut counts: std::collections::HashMap<String, usize> = Default::default();
         for (slug, text) in SEEDS {
-            let Ok(article) = crate::corpus::Article::parse(slug, text) else {
+            let Ok(article) = clippings::corpus::Article::parse(slug, text) else {
                 continue;
             };
             for p in article.paragraphs {
@@ -500,7 +500,7 @@ mod tests {
         let read =
             |d: &Path| std::fs::read_to_string(d.join("articles/synthetic-0000003.md")).unwrap();
         assert_eq!(read(a.path()), read(b.path()));
-        let (articles, warnings) = crate::corpus::load(a.path()).unwrap();
+        let (articles, warnings) = clippings::corpus::load(a.path()).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(articles.len(), 5);
         assert_eq!(
@@ -513,7 +513,7 @@ mod tests {
     fn the_vocabulary_has_a_long_tail_like_real_coverage() {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), 5000, 50, 42).unwrap();
-        let (articles, _) = crate::corpus::load(dir.path()).unwrap();
+        let (articles, _) = clippings::corpus::load(dir.path()).unwrap();
         let mut counts: std::collections::HashMap<String, usize> = Default::default();
         let mut tokens = 0;
         for a in &articles {

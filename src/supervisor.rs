@@ -1,4 +1,5 @@
-//! Running the configured chat platforms together until SIGINT or SIGTERM.
+//! The process supervisor: runs the configured chat platforms and the HTTP server together
+//! until SIGINT or SIGTERM, and stops the process when one of them fails.
 
 use std::sync::Arc;
 
@@ -6,7 +7,8 @@ use anyhow::Context as _;
 use tokio::sync::watch;
 
 use crate::config::Config;
-use crate::discord::{self, Cooldowns, Discord};
+use crate::conversation::{Cooldowns, Pipeline};
+use crate::discord::{self, Discord};
 use crate::engine::Engine;
 
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
@@ -32,13 +34,9 @@ async fn stop_signal() {
 }
 
 /// Starts every configured platform and waits for them; a stop signal shuts them all down.
-pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
-    let cooldowns = Cooldowns {
-        user_per_minute: config.cooldown_user_per_minute,
-        channel_per_minute: config.cooldown_channel_per_minute,
-    };
-    let discord =
-        Arc::new(Discord::new(engine.clone(), cooldowns).with_admins(config.admin_users.clone()));
+pub async fn run(config: &Config, pipeline: Arc<Pipeline>) -> anyhow::Result<()> {
+    let engine = pipeline.engine().clone();
+    let discord = Arc::new(Discord::new(pipeline.clone()));
     let (stop_tx, stop_rx) = watch::channel(false);
     let stopped = move |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
@@ -60,10 +58,7 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         tasks.spawn(async move { discord::gateway::run(discord, gateway, stop).await });
     }
     if let Some(matrix_config) = &config.matrix {
-        let matrix = Arc::new(
-            crate::matrix::Matrix::new(engine.clone(), cooldowns)
-                .with_admins(config.admin_users.clone()),
-        );
+        let matrix = Arc::new(crate::matrix::Matrix::new(pipeline.clone()));
         let matrix_config = matrix_config.clone();
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move { crate::matrix::bot::run(matrix, matrix_config, stop).await });
@@ -72,7 +67,7 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         // One server for everything HTTP: health, metrics and the Discord endpoint.
         let mut router = crate::ops::router(engine.clone());
         if let Some(key) = &config.discord_public_key {
-            let key = discord::endpoint::public_key(key)
+            let key = crate::config::public_key(key)
                 .map_err(|e| anyhow::anyhow!("invalid DISCORD_PUBLIC_KEY: {e}"))?;
             router = router.merge(discord::endpoint::router(discord.clone(), key));
             tracing::info!(%addr, "Discord interactions endpoint at /interactions");
@@ -111,4 +106,16 @@ pub async fn run(config: &Config, engine: Arc<Engine>) -> anyhow::Result<()> {
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// The conversation pipeline of this process: its cooldowns and admins from the
+/// configuration, `!status` and `!reindex` going to the index it serves.
+pub fn pipeline(config: &Config, engine: Arc<Engine>) -> Pipeline {
+    let cooldowns = Cooldowns {
+        user_per_minute: config.cooldown_user_per_minute,
+        channel_per_minute: config.cooldown_channel_per_minute,
+    };
+    crate::lifecycle::pipeline(engine, Some(&config.index_dir), config.index_read_only)
+        .with_cooldowns(cooldowns)
+        .with_admins(config.admin_users.clone())
 }

@@ -1,16 +1,95 @@
-//! Starting the core: make sure the index is current, open it, and keep it current while
-//! data/ changes (rebuilt in the background and swapped in; commands keep being answered).
+//! The index lifecycle: make sure the index is current, open it, keep it current while data/
+//! changes (rebuilt in the background and swapped in; commands keep being answered), and
+//! answer `!status` and `!reindex` for the conversation pipeline.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use crate::engine::{Engine, EngineConfig, Knowledge};
+use crate::conversation::{Operations, Pipeline};
+use crate::engine::{Answer, Engine, EngineConfig, Knowledge, NoticeKind};
 use crate::index::store::Store;
 use crate::index::{self, BuildOptions, Freshness, Snapshot, watch};
+use crate::texts;
+
+/// The live index of this process, as `!status` and `!reindex` see it.
+pub struct LiveIndex {
+    engine: Arc<Engine>,
+    /// Where the index lives on disk (`None`: in memory), and whether another process builds it.
+    dir: Option<(PathBuf, bool)>,
+}
+
+impl LiveIndex {
+    pub fn new(engine: Arc<Engine>, index_dir: Option<&Path>, read_only: bool) -> LiveIndex {
+        LiveIndex {
+            engine,
+            dir: index_dir.map(|d| (d.to_path_buf(), read_only)),
+        }
+    }
+}
+
+impl Operations for LiveIndex {
+    fn status(&self) -> String {
+        crate::ops::status().report(&self.engine).text()
+    }
+
+    /// Rebuilds the index from data/ now and swaps it in; the old one serves meanwhile.
+    fn reindex(&self) -> Answer {
+        let info = |text: String| Answer::notice(NoticeKind::Info, text, Vec::new());
+        let Some((dir, read_only)) = &self.dir else {
+            return info(texts::REINDEX_IN_MEMORY.into());
+        };
+        if *read_only {
+            return info(texts::REINDEX_READ_ONLY.into());
+        }
+        let started = Instant::now();
+        match open_index(self.engine.data_dir(), dir, true, false) {
+            Ok((snapshot, _)) => {
+                let m = &snapshot.manifest;
+                let text = texts::reindexed(
+                    started.elapsed().as_millis(),
+                    m.articles.len(),
+                    m.passages,
+                    m.warnings.len(),
+                );
+                install(&self.engine, snapshot);
+                info(text)
+            }
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "!reindex failed; the previous index keeps serving");
+                Answer::notice(NoticeKind::Busy, texts::REINDEX_FAILED, Vec::new())
+            }
+        }
+    }
+}
+
+/// The conversation pipeline over `engine`, with `!status` and `!reindex` going to its index.
+pub fn pipeline(engine: Arc<Engine>, index_dir: Option<&Path>, read_only: bool) -> Pipeline {
+    let live = LiveIndex::new(engine.clone(), index_dir, read_only);
+    Pipeline::new(engine).with_operations(Arc::new(live))
+}
+
+/// A pipeline over an in-memory index of `data_dir` (tests, benchmarks, eval).
+pub fn pipeline_in_ram(data_dir: &Path) -> anyhow::Result<Pipeline> {
+    Ok(pipeline(Arc::new(Engine::in_ram(data_dir)?), None, false))
+}
+
+/// Swaps a new snapshot in and reloads the topics and synonyms with it (errors keep the
+/// previous topics).
+pub fn install(engine: &Engine, snapshot: Snapshot) {
+    engine.live().swap(snapshot);
+    reload_knowledge(engine);
+}
+
+fn reload_knowledge(engine: &Engine) {
+    match Knowledge::load(engine.data_dir()) {
+        Ok(k) => engine.set_knowledge(k),
+        Err(e) => tracing::error!(error = %e, "topics not reloaded; the previous ones stay in use"),
+    }
+}
 
 /// Opens (building when needed) the index of `data_dir` in `index_dir`.
 pub fn open_index(
@@ -83,13 +162,11 @@ pub fn engine_for(
     progress: bool,
     read_only: bool,
 ) -> anyhow::Result<Arc<Engine>> {
-    let engine = if read_only {
-        follower_engine(data_dir, index_dir, prefix)?
+    if read_only {
+        follower_engine(data_dir, index_dir, prefix)
     } else {
-        engine(data_dir, index_dir, prefix, progress)?
-    };
-    engine.set_index_dir(index_dir, read_only);
-    Ok(engine)
+        engine(data_dir, index_dir, prefix, progress)
+    }
 }
 
 /// The engine for a long-running bot: like [`engine_for`], except that an existing index is
@@ -117,9 +194,7 @@ pub fn serving_engine(
         "serving the existing index; checking data/ for changes in the background"
     );
     log_skipped(&snapshot);
-    let engine = engine_over(snapshot, data_dir, prefix)?;
-    engine.set_index_dir(index_dir, false);
-    Ok(engine)
+    engine_over(snapshot, data_dir, prefix)
 }
 
 /// Keeps the engine current while alive: rebuilding on data/ changes, or following the
@@ -142,10 +217,42 @@ pub struct Reloader {
     _stop: Option<StopOnDrop>,
 }
 
-/// What the reindex thread is told.
+/// What a watch loop is told.
 enum Signal {
     Changed,
     Stop,
+}
+
+/// How long a burst of file events is waited out before acting on it.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// Runs `on_change` after each burst of changes (changes that arrive while it runs are folded
+/// into the next call) until told to stop or every sender is gone. With `poll`, it also runs
+/// when nothing arrived for that long, in case a file event was missed.
+fn debounced(rx: &mpsc::Receiver<Signal>, poll: Option<Duration>, mut on_change: impl FnMut()) {
+    loop {
+        let signal = match poll {
+            Some(every) => match rx.recv_timeout(every) {
+                Ok(signal) => signal,
+                Err(mpsc::RecvTimeoutError::Timeout) => Signal::Changed,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            },
+            None => match rx.recv() {
+                Ok(signal) => signal,
+                Err(_) => return,
+            },
+        };
+        if let Signal::Stop = signal {
+            return;
+        }
+        std::thread::sleep(QUIET);
+        while let Ok(signal) = rx.try_recv() {
+            if let Signal::Stop = signal {
+                return;
+            }
+        }
+        on_change();
+    }
 }
 
 /// Stops the reindex thread when dropped (after the rebuild it may be doing).
@@ -182,16 +289,7 @@ pub fn reload_on_change(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result
                 }
             };
             refresh(&engine, &index_dir);
-            while let Ok(Signal::Changed) = rx.recv() {
-                // Changes that arrive during a rebuild are folded into the next one.
-                std::thread::sleep(Duration::from_millis(100));
-                while let Ok(signal) = rx.try_recv() {
-                    if let Signal::Stop = signal {
-                        return;
-                    }
-                }
-                refresh(&engine, &index_dir);
-            }
+            debounced(&rx, None, || refresh(&engine, &index_dir));
         })
         .context("cannot start the reindex thread")?;
     Ok(Reloader {
@@ -230,24 +328,18 @@ pub fn follower_engine(
 /// Follows the generations another process publishes in `index_dir`: each new `CURRENT` is
 /// opened and swapped in whole (a half-built generation is never named by `CURRENT`).
 pub fn follow_index(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result<Reloader> {
-    let (tx, rx) = mpsc::channel::<()>();
+    let (tx, rx) = mpsc::channel::<Signal>();
     let watcher = watch::watch(index_dir, move || {
-        let _ = tx.send(());
+        let _ = tx.send(Signal::Changed);
     })
     .with_context(|| format!("cannot watch {}", index_dir.display()))?;
     let index_dir = index_dir.to_path_buf();
     std::thread::Builder::new()
         .name("follow-index".into())
         .spawn(move || {
-            loop {
-                // Also looks every few seconds, in case a file event was missed.
-                match rx.recv_timeout(Duration::from_secs(3)) {
-                    Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
-                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                }
-                while rx.try_recv().is_ok() {}
+            debounced(&rx, Some(Duration::from_secs(3)), || {
                 follow_once(&engine, &index_dir);
-            }
+            });
         })
         .context("cannot start the index follower thread")?;
     Ok(Reloader {
@@ -267,13 +359,7 @@ pub fn follow_once(engine: &Engine, index_dir: &Path) -> bool {
     match Snapshot::open(&dir) {
         Ok(snapshot) => {
             tracing::info!(dir = %dir.display(), passages = snapshot.manifest.passages, "new published index in use");
-            engine.live().swap(snapshot);
-            match Knowledge::load(engine.data_dir()) {
-                Ok(k) => engine.set_knowledge(k),
-                Err(e) => {
-                    tracing::error!(error = %e, "topics not reloaded; the previous ones stay in use")
-                }
-            }
+            install(engine, snapshot);
             true
         }
         Err(e) => {
@@ -309,13 +395,35 @@ pub fn refresh(engine: &Engine, index_dir: &Path) {
                 passages = snapshot.manifest.passages,
                 "data changed: new index in use"
             );
-            engine.live().swap(snapshot);
+            install(engine, snapshot);
+            return;
         }
         Ok((_, Freshness::UpToDate)) => {}
         Err(e) => tracing::error!(error = %e, "rebuild failed; the previous index keeps serving"),
     }
-    match Knowledge::load(data_dir) {
-        Ok(k) => engine.set_knowledge(k),
-        Err(e) => tracing::error!(error = %e, "topics not reloaded; the previous ones stay in use"),
-    }
+    reload_knowledge(engine);
+}
+
+/// `clippings index --watch`: rebuilds and publishes a new generation on every change of
+/// data/ until the process stops; `built` hears of each.
+pub fn rebuild_on_change(
+    data_dir: &Path,
+    index_dir: &Path,
+    mut built: impl FnMut(&Snapshot),
+) -> anyhow::Result<()> {
+    let (tx, rx) = mpsc::channel::<Signal>();
+    let _watcher = watch::watch(data_dir, move || {
+        let _ = tx.send(Signal::Changed);
+    })
+    .with_context(|| format!("cannot watch {}", data_dir.display()))?;
+    debounced(&rx, None, || {
+        match open_index(data_dir, index_dir, false, false) {
+            Ok((snapshot, Freshness::Rebuilt)) => built(&snapshot),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "rebuild failed; the previous index stays published")
+            }
+        }
+    });
+    Ok(())
 }

@@ -157,7 +157,7 @@ impl Scorer for UnionScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rescore::tests::term;
+    use crate::engine::scoring::two_pass::tests::term;
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, TermQuery};
     use tantivy::schema::{STORED, Schema, TEXT};

@@ -218,7 +218,7 @@ pub fn best(
     candidates: usize,
     limit: usize,
 ) -> tantivy::Result<Vec<Scored>> {
-    let found = super::spread::search(
+    let found = super::parallel_segments::search(
         searcher,
         &*query.first,
         TopDocs::with_limit(candidates).order_by_score(),

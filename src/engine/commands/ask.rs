@@ -1,0 +1,46 @@
+//! `!ask`: a question in plain words, ranked by its content words.
+
+use super::*;
+
+/// `!ask`: the content words of the question rank the passages; words that stand together in
+/// the question count more when they stand together in a passage.
+pub fn ask(ctx: &Context<'_>, question: &str) -> Result<Found, SearchError> {
+    let p = ctx.prefix();
+    let words = query::content_words(question);
+    if words.is_empty() {
+        return Ok(Found::Done(Answer::notice(
+            NoticeKind::BadInput,
+            "Ask me something about the coverage, in a few words.",
+            vec![
+                format!("{p}ask how much will Alibaba invest in AI?"),
+                format!("{p}topics"),
+            ],
+        )));
+    }
+    let searcher = ctx.snapshot.reader.searcher();
+    let mut groups: Vec<Vec<Item>> = words.into_iter().map(|w| vec![Item::Word(w)]).collect();
+    let notices = respell(ctx, &searcher, &mut groups);
+    let items: Vec<Item> = groups.into_iter().flatten().collect();
+    let hits = rank_question(ctx, &searcher, &items, rank::expected(question))?;
+    Ok(ctx.ranked(question, question.to_string(), hits, notices))
+}
+
+/// Ranked passages for the content words of a question.
+pub fn rank_question(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    items: &[Item],
+    expected: rank::Expected,
+) -> Result<Hits, SearchError> {
+    let mut builder = Builder::new(&ctx.snapshot.fields);
+    let concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items);
+    let query = Ranked {
+        first: rank::candidate_query(&builder, searcher, &concepts),
+        full: rank::question_scoring(&builder, &concepts),
+    };
+    let tagged = run_ranked(ctx, searcher, &query)?;
+    Ok(Hits {
+        hits: rank::rerank(tagged, &concepts, expected),
+        highlighter: highlighter(ctx, searcher, &*query.full.terms_query()),
+    })
+}

@@ -1,0 +1,77 @@
+//! The catalog of fixed user-facing texts: what every platform says when a command is refused,
+//! fails or cannot be followed up. Answers' own wording is built with their data in the
+//! command handlers; internal error text never reaches a chat (it goes to the log).
+
+/// A user (or a place) is over its command budget.
+pub const COOLDOWN: &str = "Easy there — you're sending commands faster than I answer them here. Try again in a few seconds.";
+
+/// A non-admin ran an admin command.
+pub const ADMIN_ONLY: &str =
+    "Only the bot's admins can run that command (ADMIN_USERS); everything else is yours to use.";
+
+/// The answer was not ready in time.
+pub const TIMED_OUT: &str = "That took too long; please try again in a moment.";
+
+/// Too much work is waiting already.
+pub const BUSY: &str = "I'm answering a lot of questions right now; please try again in a moment.";
+
+/// Something failed inside (the log has the cause).
+pub const FAILED: &str = "Something went wrong; please try again.";
+
+/// A button (follow-up) that is too old or unknown.
+pub const FOLLOW_UP_EXPIRED: &str = "This button has expired; run the command again.";
+
+/// Someone else's buttons.
+pub const NOT_YOUR_FOLLOW_UP: &str =
+    "These buttons belong to whoever asked. You can run the command yourself — try /ask or /help.";
+
+/// The paragraph button of an answer without passages.
+pub const NO_PARAGRAPH: &str = "There is no paragraph to show.";
+
+/// A slash command the bot does not have.
+pub const UNKNOWN_SLASH_COMMAND: &str = "I don't know that command; try /help.";
+
+/// A kind of interaction the bot does not handle.
+pub const UNHANDLED_INTERACTION: &str = "That kind of interaction isn't something I handle.";
+
+/// `!more` with nothing to page through.
+pub const NOTHING_TO_CONTINUE: &str = "Nothing to continue: ask something first.";
+
+/// A conversation command handed to the search engine (a programming error, never a user's).
+pub const NOT_A_SEARCH: &str = "That command is not a search.";
+
+/// A terminal line that is not UTF-8.
+pub const NOT_UTF8: &str = "That line is not UTF-8 text; please type it again.";
+
+/// `!reindex` where the index lives in memory.
+pub const REINDEX_IN_MEMORY: &str =
+    "This index lives in memory; there is nothing on disk to rebuild.";
+
+/// `!reindex` in a read-only follower.
+pub const REINDEX_READ_ONLY: &str = "This process serves an index another process builds (CLIPPINGS_INDEX_READ_ONLY); rebuild it there.";
+
+/// `!reindex` failed (the cause is in the log and in `!status`).
+pub const REINDEX_FAILED: &str =
+    "The rebuild failed; the previous index keeps serving. The cause is in the log and in !status.";
+
+/// `!more` after the last page.
+pub fn that_was_everything(query: &str) -> String {
+    format!("That was everything for “{query}”.")
+}
+
+/// A message cut to its first `chars` characters.
+pub fn message_was_long(chars: usize) -> String {
+    format!("Your message was long: I read its first {chars} characters.")
+}
+
+/// A terminal line that starts with neither the prefix nor a question.
+pub fn commands_start_with(prefix: &str) -> String {
+    format!("Commands start with {prefix}; try {prefix}help.")
+}
+
+/// `!reindex` done.
+pub fn reindexed(millis: u128, articles: usize, passages: u64, skipped: usize) -> String {
+    format!(
+        "Index rebuilt in {millis} ms: {articles} articles, {passages} passages, {skipped} files skipped."
+    )
+}
