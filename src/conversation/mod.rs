@@ -5,6 +5,8 @@
 mod budgets;
 mod memory;
 pub mod push;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -26,9 +26,8 @@ type Loaded = Result<(corpus::Article, Vec<corpus::Passage>), corpus::Warning>;
 const FORMAT: u32 = 3;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 /// Bytes of stored passages compressed together. A shown passage decompresses its whole
-/// block; tantivy's 16 kB default made lz4 23–30 % of a rotating one-word search's time at
-/// 1M passages, 4 kB cut that class by 22–27 % for an index 16 % larger
-/// (docs/BENCHMARKS.md, "How the index builds").
+/// block, so blocks smaller than tantivy's 16 kB default make one-word searches faster for a
+/// slightly larger index (docs/BENCHMARKS.md).
 const DOCSTORE_BLOCK: usize = 4 * 1024;
 
 /// What a generation holds, written next to the tantivy files.
@@ -212,8 +211,8 @@ pub fn fill(
     writer.commit()?;
     // No merge into one segment: each indexing thread writes one segment per memory budget
     // (two at 1M passages), tantivy's merge policy keeps their number logarithmic, and the
-    // scores do not depend on it (BM25 statistics are the searcher's). A full merge cost
-    // about 20 % of the 1M build for no measurable gain beyond common words (docs/BENCHMARKS.md).
+    // scores do not depend on it (BM25 statistics are the searcher's). A full merge costs
+    // build time for no measurable gain (docs/BENCHMARKS.md, "Tried and not kept").
     writer.wait_merging_threads()?;
     register_tokenizers(index);
     let words = Words::from_counts(counter.into_counts())?;

@@ -118,14 +118,25 @@ impl Store {
     /// Replaces `CURRENT` atomically: written aside, synced, renamed over.
     fn point_current_at(&self, dir: &Path) -> Result<(), StoreError> {
         let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let tmp = self
-            .root
-            .join(format!("{CURRENT}.tmp-{}", std::process::id()));
-        let mut file = File::create(&tmp).map_err(io(&tmp))?;
-        file.write_all(name.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(io(&tmp))?;
-        fs::rename(&tmp, self.root.join(CURRENT)).map_err(io(&tmp))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!("{CURRENT}.tmp-"))
+            .tempfile_in(&self.root)
+            .map_err(io(&self.root))?;
+        let path = tmp.path().to_path_buf();
+        tmp.write_all(name.as_bytes())
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(io(&path))?;
+        // Readable by read-only followers running as another user, as before.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = tmp
+                .as_file()
+                .set_permissions(fs::Permissions::from_mode(0o644));
+        }
+        tmp.persist(self.root.join(CURRENT))
+            .map_err(|e| e.error)
+            .map_err(io(&path))?;
         sync_dir(&self.root)
     }
 

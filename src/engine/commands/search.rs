@@ -224,11 +224,10 @@ fn flat(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// Section headings holding a word from which a search for it alone is worth spreading:
-/// their matches are scored one by one before the text's term is ranked (see `heading`).
-/// At 1M passages (`profile_class common`, spread / on one thread) "the" (6,067 headings)
-/// took 0.92 / 1.00 ms and "AI" (2,336) 0.69 / 0.72 ms; "said" (1,018) 0.61 / 0.59 ms, and
-/// words in fewer headings lost 30–75 µs spread.
+/// Section headings holding a word from which a search for it alone is worth searching
+/// segments side by side: their matches are scored one by one before the text's term is
+/// ranked (see `scoring::text_or_heading`); below it, waking the helpers costs more than it
+/// saves (measured with `profile_class common`).
 const SPREAD_HEADINGS: u64 = 2_000;
 
 /// How much work a search is: one word in few headings is ranked by block-max WAND over its

@@ -1,21 +1,10 @@
 //! Searching an index's segments side by side, only while no other search is running.
 //!
-//! At a million passages the index has a segment per indexing thread, and a ranked query
-//! spends most of its time scoring posting lists segment by segment. With the segments
-//! searched on two cores, a lone query takes 60–85 % of the time it takes on one. But the bot shares its cores with other users'
-//! commands: handing every query to a pool made queries wait for each other's threads, and a
-//! busy bot slower (docs/BENCHMARKS.md, "Segments searched side by side"). So a search uses
-//! the helpers only when it is the only search in flight; the thread that asked always
-//! searches segments itself (it never just waits), biggest first, and each helper takes the
-//! next segment left. With another search running, a search runs on its own thread, as
-//! tantivy's `Searcher::search` does, and the results are the same either way. The asking
-//! thread waits only for segments a helper has taken: a helper still waking up when the
-//! asking thread has taken every segment is not waited for (it then finds nothing to do).
-//!
-//! A search that arrives while a lone one is using the helpers shares the two cores with
-//! two threads. The helpers therefore run at a lower priority (their nice value raised by 10
-//! on Linux): the newcomer gets its core, and a helper still gets one as soon as the thread
-//! it helps has searched its own segments and waits.
+//! A lone search takes the helper threads too: the asking thread searches segments itself,
+//! biggest first, and each helper takes the next one left. With another search in flight a
+//! search runs on its own thread, as tantivy's `Searcher::search` does; the results are the
+//! same either way. Helpers run at a lower priority, so a newcomer gets its core at once.
+//! Why (a pool for every query made a busy bot slower): docs/BENCHMARKS.md.
 
 use std::cmp::Reverse;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -98,8 +87,8 @@ pub enum Work {
     /// Grows with the segments' passages (unions scoring every match, phrases, intersections).
     Segments,
     /// Small whatever the segments' size: one term ranked by block-max WAND, which skips
-    /// most of its postings. Waking a helper (a futex wake and a cross-core interrupt on
-    /// this 2-vCPU machine) cost such a search 30–75 µs, about a tenth of it (1M passages).
+    /// most of its postings. Waking a helper (a futex wake and a cross-core interrupt) would
+    /// cost such a search about a tenth of its time.
     Small,
 }
 
@@ -121,9 +110,8 @@ pub fn search_as<C: Collector + 'static>(
 }
 
 /// Passages the helpers would take (those outside the biggest segment) below which handing
-/// them over costs more than it saves: at 10,000 passages in two segments a lone query took
-/// 25 % longer spread (`profile_class all`, sums of means: 41.5 → 51.8 ms), at 100,000 11 %
-/// less (86.9 → 77.1 ms).
+/// them over costs more than it saves (measured with `profile_class`: slower at 10,000
+/// passages, faster at 100,000; docs/BENCHMARKS.md).
 const MIN_SPREAD: u64 = 25_000;
 
 fn worth_spreading(segments: &[tantivy::SegmentReader]) -> bool {

@@ -1,14 +1,10 @@
 //! A phrase ranked on its own without checking positions where they cannot matter.
 //!
-//! tantivy ranks a phrase by visiting every passage that holds all its words and comparing
-//! their positions there; at 1M passages "year on year" has 135,000 such passages and the
-//! position checks were nearly all of a phrase search's time (`perf`). A phrase's BM25 score
-//! grows with how often the phrase occurs in the passage, and it cannot occur more often than
-//! any of its words, less that word's repeats in the phrase. So [`PrunedPhrase`] walks the
-//! rarest word's postings and bounds each passage's score from the term frequencies, word by
-//! word; positions are compared only where the bound beats the collector's current threshold.
-//! The passages handed to the collector, and their scores, are those of tantivy's own phrase
-//! scorer (a property test compares them); everything but ranking is tantivy's `PhraseQuery`.
+//! A phrase cannot occur in a passage more often than any of its words (less that word's
+//! repeats in the phrase), so [`PrunedPhrase`] walks the rarest word's postings, bounds each
+//! passage's score from the term frequencies word by word, and compares positions only where
+//! the bound beats the collector's threshold. The passages and scores are those of tantivy's
+//! `PhraseQuery` (a property test compares them); everything but ranking is tantivy's.
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, PhraseQuery, Query, Scorer, Weight};

@@ -1,13 +1,10 @@
-//! A union for the inside of an intersection: the same matches and scores as a boolean union
-//! of `Should` clauses, but seeking only moves its members forward.
+//! A union for the inside of an intersection: the matches and scores of a boolean union of
+//! `Should` clauses, but seeking only moves its members forward.
 //!
-//! tantivy's union scorer buffers a window of 4,096 documents: every seek past the window
-//! scores every document of the next window for each member. That suits a union ranked on its
-//! own (and block-max WAND), but inside an intersection, where the other words decide which
-//! documents are looked at, nearly all of that work is thrown away: a search for four words
-//! that each may match in the text or in the section heading spent 73 % of its time refilling
-//! windows (1M passages). This union keeps no window: seeking seeks its members, its score is
-//! the sum of the members at the document, in clause order, as tantivy's union sums them.
+//! tantivy's union buffers a window of documents and scores all of it at every seek past the
+//! window; inside an intersection, where the other words decide which documents are looked
+//! at, that work is thrown away. This union keeps no window: its score is the sum of its
+//! members at the document, in clause order, as tantivy's union sums them.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};

@@ -1,14 +1,9 @@
 //! One word or phrase ranked alone: its matches in the text, and the few in section headings.
 //!
-//! A word of `!search` matches in the passage's text or in its section heading, so a search
-//! for one word is the union of two terms. tantivy ranks a union of terms by block-max WAND,
-//! which keeps both cursors in order at every passage; for a common word ("the", "said": most
-//! passages) that bookkeeping was 30 % of the search (`perf` at 1M passages), while bare
-//! tantivy ranks the text's term alone by skipping its blocks. Headings hold a word in far
-//! fewer passages (at 1M: "the" in 860,000 texts and 6,000 headings), so [`TextOrHeading`]
-//! reads the heading's matches first, with their full score (the text's score at the same
-//! passage added), then lets the text's own query prune its blocks, handing over each heading
-//! match in passage order. The matches and scores are the union's (a unit test compares them).
+//! [`TextOrHeading`] reads the heading's matches first, with their full score, then lets the
+//! text's own query skip blocks by block-max WAND, handing over each heading match in passage
+//! order: the matches and scores of the union of both terms (a unit test compares them),
+//! without the union's bookkeeping at every passage of a common word.
 
 use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};

@@ -154,14 +154,11 @@ pub struct Scored {
 /// the `BooleanQuery` of the clauses (tantivy's buffered union, summing in clause order), but
 /// `TopDocs` scores every passage that matches and keeps those above its k-th best.
 ///
-/// A ranked query's first pass is a flat union of its terms (10 to 30 for a topic). tantivy
-/// ranks a `BooleanQuery` of terms by block-max WAND, which keeps its term cursors sorted and
-/// finds a pivot at every step; in news coverage thousands of passages share a story's words
-/// and score near the threshold, so few blocks can be skipped and that bookkeeping was 60 % of
-/// a topic's time at 1M passages. The buffered union scores the same postings term by term in
-/// windows of 4,096 passages: about 3 times faster for topics and 1.7 times for questions at
-/// 1M (docs/BENCHMARKS.md, "The first pass"). tantivy picks WAND from the score combiner, so
-/// this union sums with its own.
+/// A ranked query's first pass is a flat union of its terms (10 to 30 for a topic). In news
+/// coverage thousands of passages share a story's words and score near the threshold, so
+/// block-max WAND skips little; the buffered union scores the same postings term by term,
+/// faster for topics and questions (docs/BENCHMARKS.md). tantivy picks WAND from the score
+/// combiner, so this union sums with its own.
 #[derive(Debug)]
 pub struct ScoredUnion(pub Vec<Box<dyn Query>>);
 
