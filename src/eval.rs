@@ -1,5 +1,6 @@
 //! Answer-quality scoring (../shared/eval/README.md): hit@1, hit@3 and MRR over the top 5
-//! passages that `!ask` returns, on normalized text.
+//! passages that `!ask` returns, counting only what the reader is shown (each passage's quoted
+//! sentences), on normalized text.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -23,6 +24,7 @@ pub struct QuestionScore {
     pub q: String,
     /// Rank of the first right passage (1-based), if any in the top 5.
     pub rank: Option<usize>,
+    /// The sentences shown for each of the top passages.
     pub top: Vec<String>,
 }
 
@@ -70,7 +72,9 @@ pub fn run(engine: &Engine, questions: &[Question]) -> Report {
                 .map(|i| engine.answer(&knowledge, i.command, TOP));
             let top: Vec<String> = match answer {
                 Some(Ok(outcome)) => match outcome.answer() {
-                    Answer::Passages(p) => p.hits.into_iter().map(|h| h.text).collect(),
+                    Answer::Passages(p) => {
+                        p.hits.iter().map(|h| h.quote_text().to_string()).collect()
+                    }
                     _ => Vec::new(),
                 },
                 Some(Err(e)) => {
