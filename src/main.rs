@@ -87,8 +87,9 @@ enum Cmd {
         file: PathBuf,
         #[arg(long)]
         title: String,
+        /// The outlet, when the article names one (leave it out when it doesn't).
         #[arg(long)]
-        publisher: String,
+        publisher: Option<String>,
         /// Publication date, YYYY-MM-DD.
         #[arg(long)]
         date: Option<String>,
@@ -321,9 +322,10 @@ fn add(
             .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", file.display()))?
     };
     let meta = frontmatter::check(meta)?;
-    let slug = slug
-        .map(|s| corpus::slugify(&s))
-        .unwrap_or_else(|| corpus::slugify(&format!("{} {}", meta.publisher, meta.title)));
+    let slug = slug.map(|s| corpus::slugify(&s)).unwrap_or_else(|| {
+        let publisher = meta.publisher.as_deref().unwrap_or_default();
+        corpus::slugify(&format!("{publisher} {}", meta.title))
+    });
     let dir = corpus::articles_dir(data_dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{slug}.md"));

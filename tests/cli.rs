@@ -207,7 +207,7 @@ fn malformed_files_are_named_in_warnings_and_the_rest_is_indexed() {
     let articles = ws.data().join("articles");
     std::fs::write(
         articles.join("broken.md"),
-        "+++\ntitle = \"no publisher\"\n+++\ntext\n",
+        "+++\npublisher = \"no title\"\n+++\ntext\n",
     )
     .unwrap();
     std::fs::write(
@@ -220,7 +220,7 @@ fn malformed_files_are_named_in_warnings_and_the_rest_is_indexed() {
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(all.contains("5 articles"), "{all}");
     assert!(
-        all.contains("broken.md") && all.contains("missing publisher"),
+        all.contains("broken.md") && all.contains("missing title"),
         "{all}"
     );
     assert!(

@@ -121,7 +121,7 @@ fn hit(rank: usize, text: String, publisher: String, title: String) -> Hit {
         quote: 0..end,
         source: Attribution {
             article: "a".into(),
-            publisher: publisher.clone(),
+            publisher: Some(publisher.clone()),
             title,
             date: Some("2025-09-12".into()),
             url: None,
@@ -133,7 +133,7 @@ fn hit(rank: usize, text: String, publisher: String, title: String) -> Hit {
         also_reported_by: vec![
             Attribution {
                 article: "b".into(),
-                publisher,
+                publisher: Some(publisher),
                 title: "t".into(),
                 date: None,
                 url: None

@@ -189,7 +189,7 @@ fn answer_from(text: &str) -> Answer {
                 quote: 0..len,
                 source: Attribution {
                     article: "fuzz".into(),
-                    publisher: text.chars().take(100).collect(),
+                    publisher: Some(text.chars().take(100).collect()),
                     title: text.chars().rev().take(200).collect(),
                     date: Some("2025-09-12".into()),
                     url: Some(format!(

@@ -27,7 +27,7 @@ fn hit(rank: usize, text: &str, url: Option<&str>) -> Hit {
         quote: 0..text.len(),
         source: Attribution {
             article: "a".into(),
-            publisher: text.chars().take(300).collect(),
+            publisher: Some(text.chars().take(300).collect()),
             title: "<b>Title</b> & co".into(),
             date: Some("2025-09-12".into()),
             url: url.map(str::to_string),

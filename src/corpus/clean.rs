@@ -20,7 +20,7 @@ pub enum Block {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Context<'a> {
     pub title: &'a str,
-    pub publisher: &'a str,
+    pub publisher: Option<&'a str>,
     pub via: Option<&'a str>,
 }
 
@@ -173,7 +173,7 @@ fn is_furniture(line: &str, key: &str, ctx: Context<'_>) -> bool {
 
 fn is_byline(key: &str, ctx: Context<'_>) -> bool {
     let same = |s: &str| !s.is_empty() && furniture_key(s) == key;
-    same(ctx.title) || same(ctx.publisher) || ctx.via.is_some_and(same)
+    same(ctx.title) || ctx.publisher.is_some_and(same) || ctx.via.is_some_and(same)
 }
 
 /// A short line that is mostly a phone number ("Call now: +84 969 116 052").
@@ -336,7 +336,7 @@ mod tests {
     fn bylines_and_the_title_line_are_dropped() {
         let ctx = Context {
             title: "Big News",
-            publisher: "ABMedia",
+            publisher: Some("ABMedia"),
             via: Some("Followin"),
         };
         let body = "Big News\n\navatar\nABMedia\n09-25\nThe body text.\n";

@@ -22,7 +22,9 @@ pub enum FrontMatterError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ArticleMeta {
     pub title: String,
-    pub publisher: String,
+    /// The outlet, when the article names one (unknown stays unknown: `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,7 +90,7 @@ fn non_empty(value: Option<String>) -> Option<String> {
 
 fn validate(raw: RawMeta) -> Result<ArticleMeta, FrontMatterError> {
     let title = non_empty(raw.title).ok_or(FrontMatterError::MissingField("title"))?;
-    let publisher = non_empty(raw.publisher).ok_or(FrontMatterError::MissingField("publisher"))?;
+    let publisher = non_empty(raw.publisher);
     let date = raw.date.map(parse_date).transpose()?;
     Ok(ArticleMeta {
         title,
@@ -104,7 +106,7 @@ fn validate(raw: RawMeta) -> Result<ArticleMeta, FrontMatterError> {
 pub fn check(meta: ArticleMeta) -> Result<ArticleMeta, FrontMatterError> {
     validate(RawMeta {
         title: Some(meta.title),
-        publisher: Some(meta.publisher),
+        publisher: meta.publisher,
         date: meta.date.map(toml::Value::String),
         url: meta.url,
         via: meta.via,
@@ -161,7 +163,7 @@ mod tests {
     fn reads_title_publisher_and_body() {
         let (meta, body) = split("+++\ntitle = \"T\"\npublisher = \"P\"\n+++\nHello\n").unwrap();
         assert_eq!(meta.title, "T");
-        assert_eq!(meta.publisher, "P");
+        assert_eq!(meta.publisher.as_deref(), Some("P"));
         assert_eq!(meta.date, None);
         assert_eq!(body, "Hello\n");
     }
@@ -192,11 +194,27 @@ mod tests {
     }
 
     #[test]
-    fn missing_title_or_publisher_is_named() {
+    fn a_missing_title_is_named() {
         let err = split("+++\npublisher='P'\n+++\n").unwrap_err();
         assert_eq!(err.to_string(), "missing title");
-        let err = split("+++\ntitle='T'\npublisher='  '\n+++\n").unwrap_err();
-        assert_eq!(err.to_string(), "missing publisher");
+    }
+
+    /// The format used to require a publisher, so a page that names no outlet said
+    /// "Unknown publisher", which answers then printed as an outlet.
+    #[test]
+    fn an_article_that_names_no_outlet_has_no_publisher() {
+        for text in [
+            "+++\ntitle='T'\n+++\n",
+            "+++\ntitle='T'\npublisher='  '\n+++\n",
+        ] {
+            let (meta, _) = split(text).unwrap();
+            assert_eq!(meta.publisher, None, "{text}");
+        }
+        let meta = ArticleMeta {
+            title: "T".into(),
+            ..ArticleMeta::default()
+        };
+        assert!(!render(&meta, "Body\n").contains("publisher"));
     }
 
     #[test]
@@ -220,7 +238,7 @@ mod tests {
     fn render_round_trips() {
         let meta = ArticleMeta {
             title: "A \"quoted\" title".into(),
-            publisher: "P".into(),
+            publisher: Some("P".into()),
             date: Some("2025-09-12".into()),
             ..Default::default()
         };

@@ -55,7 +55,7 @@ impl Article {
         let (meta, body) = frontmatter::split(source)?;
         let ctx = clean::Context {
             title: &meta.title,
-            publisher: &meta.publisher,
+            publisher: meta.publisher.as_deref(),
             via: meta.via.as_deref(),
         };
         let paragraphs = passages::paragraphs(&clean::clean(body, ctx));

@@ -212,8 +212,9 @@ pub fn message(answer: &Answer, controls: &Controls) -> Message {
                 .iter()
                 .take(FIELDS_MAX)
                 .map(|f| {
+                    let (left, right) = crate::render::quote_marks(&f.quote);
                     let mut value = format!(
-                        "“{}”\n— {}",
+                        "{left}{}{right}\n— {}",
                         escape(&f.quote),
                         escape(&attribution_line(&f.source))
                     );
@@ -314,7 +315,7 @@ fn one_embed(embed: Embed) -> Message {
 
 fn publishers(list: &[Attribution]) -> String {
     list.iter()
-        .map(|a| a.publisher.as_str())
+        .map(Attribution::outlet)
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 pub struct Attribution {
     /// The article's slug (its file name).
     pub article: String,
-    pub publisher: String,
+    /// The outlet; `None` when the article does not name one.
+    pub publisher: Option<String>,
     pub title: String,
     pub date: Option<String>,
     pub url: Option<String>,
@@ -34,6 +35,17 @@ pub struct Hit {
     pub reference: String,
     /// Other outlets carrying the same fact.
     pub also_reported_by: Vec<Attribution>,
+}
+
+impl Attribution {
+    /// How to name the source in a list of outlets: its publisher, or, when the article
+    /// names none, its title (an article of an unknown outlet is a source of its own).
+    pub fn outlet(&self) -> String {
+        match &self.publisher {
+            Some(publisher) => publisher.clone(),
+            None => format!("“{}” (outlet unknown)", self.title),
+        }
+    }
 }
 
 impl Hit {

@@ -167,7 +167,7 @@ mod tests {
             quote: 0..text.len(),
             source: Attribution {
                 article: article.into(),
-                publisher: article.to_uppercase(),
+                publisher: Some(article.to_uppercase()),
                 title: "t".into(),
                 date: None,
                 url: None,

@@ -113,16 +113,15 @@ fn lex(input: &str) -> Vec<Lexeme> {
         let negated =
             rest.starts_with('-') && rest.len() > 1 && !rest[1..].starts_with(char::is_whitespace);
         let body = if negated { &rest[1..] } else { rest };
-        if let Some(inner) = body.strip_prefix(['"', '“', '”']) {
-            let end = inner.find(['"', '“', '”']).unwrap_or(inner.len());
-            let phrase = inner[..end].trim();
+        if let Some((phrase, after)) = quoted(body) {
+            let phrase = phrase.trim();
             if !phrase.is_empty() {
                 out.push(Lexeme::Item {
                     item: Item::Phrase(phrase.to_string()),
                     negated,
                 });
             }
-            rest = inner.get(end + 1..).unwrap_or("");
+            rest = after;
             continue;
         }
         let end = body.find(char::is_whitespace).unwrap_or(body.len());
@@ -146,6 +145,35 @@ fn lex(input: &str) -> Vec<Lexeme> {
         }
     }
     out
+}
+
+/// Marks that open or close a quoted phrase, as people type them: straight and typographic
+/// double quotes, low-9 quotes, guillemets, and single quotes of every kind.
+const DOUBLE_QUOTES: &[char] = &['"', '“', '”', '„', '‟', '«', '»', '＂'];
+const SINGLE_QUOTES: &[char] = &['\'', '‘', '’', '‚', '‛', '‹', '›'];
+
+/// A phrase in quotes at the start of `text`, and the text after its closing mark (an
+/// unclosed quote runs to the end). A single quote closes only where no letter follows it,
+/// so an apostrophe inside the phrase (“Alibaba’s cloud”) does not end it.
+fn quoted(text: &str) -> Option<(&str, &str)> {
+    let open = text.chars().next()?;
+    let single = SINGLE_QUOTES.contains(&open);
+    if !single && !DOUBLE_QUOTES.contains(&open) {
+        return None;
+    }
+    let inner = &text[open.len_utf8()..];
+    let mut marks = inner.char_indices().filter(|&(i, c)| {
+        if single {
+            SINGLE_QUOTES.contains(&c)
+                && !inner[i + c.len_utf8()..].starts_with(char::is_alphanumeric)
+        } else {
+            DOUBLE_QUOTES.contains(&c)
+        }
+    });
+    Some(match marks.next() {
+        Some((i, close)) => (&inner[..i], &inner[i + close.len_utf8()..]),
+        None => (inner, ""),
+    })
 }
 
 fn source_filter(word: &str) -> Option<String> {
@@ -174,7 +202,12 @@ const QUESTION_WORDS: &[&str] = &[
 /// The content words of a question, in order, lower-cased, without question and filler words.
 pub fn content_words(question: &str) -> Vec<String> {
     question
-        .split(|c: char| c.is_whitespace() || "?!,;:()[]{}\"“”‘’'".contains(c))
+        .split(|c: char| {
+            c.is_whitespace()
+                || "?!,;:()[]{}".contains(c)
+                || DOUBLE_QUOTES.contains(&c)
+                || SINGLE_QUOTES.contains(&c)
+        })
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '%')
                 .to_lowercase()
@@ -300,6 +333,52 @@ mod tests {
     #[test]
     fn question_words_are_sorted_for_binary_search() {
         assert!(QUESTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// A closing curly quote used to drop the rest of the query (a byte offset of 1 after a
+    /// 3-byte mark): `“Hong Kong” -Alibaba` lost its exclusion.
+    #[test]
+    fn every_quote_style_people_type_marks_a_phrase() {
+        for (open, close) in [
+            ("\"", "\""),
+            ("“", "”"),
+            ("”", "”"),
+            ("„", "“"),
+            ("«", "»"),
+            ("» ", " «"),
+            ("‘", "’"),
+            ("'", "'"),
+            ("‚", "‘"),
+        ] {
+            let q = parse_search(&format!("{open}Hong Kong{close} -Alibaba shares"));
+            assert_eq!(
+                q.groups,
+                vec![
+                    vec![Item::Phrase("Hong Kong".into())],
+                    vec![Item::Word("shares".into())]
+                ],
+                "{open}…{close}"
+            );
+            assert_eq!(q.excluded, vec![Item::Word("Alibaba".into())], "{open}");
+        }
+        let q = parse_search("-“data centers” Brazil");
+        assert_eq!(q.excluded, vec![Item::Phrase("data centers".into())]);
+        assert_eq!(q.groups, vec![vec![Item::Word("Brazil".into())]]);
+    }
+
+    #[test]
+    fn an_apostrophe_inside_a_single_quoted_phrase_does_not_end_it() {
+        let q = parse_search("‘Alibaba’s cloud’ revenue");
+        assert_eq!(
+            q.groups,
+            vec![
+                vec![Item::Phrase("Alibaba’s cloud".into())],
+                vec![Item::Word("revenue".into())]
+            ]
+        );
+        // An unclosed quote runs to the end.
+        let q = parse_search("„year on year");
+        assert_eq!(q.groups, vec![vec![Item::Phrase("year on year".into())]]);
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl Fields {
             doc.add_text(self.section, section);
         }
         let source = [
-            Some(meta.publisher.as_str()),
+            meta.publisher.as_deref(),
             meta.via.as_deref(),
             Some(article.slug.as_str()),
         ];
@@ -132,7 +132,7 @@ pub struct StoredPassage {
     pub part: u32,
     pub section: Option<String>,
     pub text: String,
-    pub publisher: String,
+    pub publisher: Option<String>,
     pub title: String,
     pub date: Option<String>,
     pub url: Option<String>,

@@ -155,9 +155,10 @@ fn html(answer: &Answer) -> String {
         Answer::Figures { topic, figures } => {
             let _ = write!(out, "<p><strong>Figures: {}</strong></p><ul>", esc(topic));
             for f in figures {
+                let (left, right) = crate::render::quote_marks(&f.quote);
                 let _ = write!(
                     out,
-                    "<li><strong>{}</strong> — “{}”<br>— {}{}<br><code>ref {}</code></li>",
+                    "<li><strong>{}</strong> — {left}{}{right}<br>— {}{}<br><code>ref {}</code></li>",
                     esc(&f.value),
                     esc(&f.quote),
                     source(&f.source),
@@ -300,7 +301,7 @@ fn also(others: &[Attribution]) -> String {
     }
     let names: Vec<String> = others
         .iter()
-        .map(|a| esc(&a.publisher).into_owned())
+        .map(|a| esc(&a.outlet()).into_owned())
         .collect();
     format!("<br><em>also reported by {}</em>", names.join(", "))
 }

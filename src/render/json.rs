@@ -23,7 +23,8 @@ pub struct JsonHit<'a> {
     /// The sentence or two of `text` that answer (all of it for short passages).
     pub quote: &'a str,
     pub article: &'a str,
-    pub publisher: &'a str,
+    /// `null` when the article names no outlet.
+    pub publisher: Option<&'a str>,
     pub title: &'a str,
     pub date: Option<&'a str>,
     pub url: Option<&'a str>,
@@ -41,7 +42,7 @@ impl<'a> JsonHit<'a> {
             text: &hit.text,
             quote: hit.quote_text(),
             article: &hit.source.article,
-            publisher: &hit.source.publisher,
+            publisher: hit.source.publisher.as_deref(),
             title: &hit.source.title,
             date: hit.source.date.as_deref(),
             url: hit.source.url.as_deref(),

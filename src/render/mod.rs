@@ -8,11 +8,23 @@ use crate::engine::Attribution;
 
 /// "Publisher · Title · date" with what is known; never invents a field.
 pub fn attribution_line(a: &Attribution) -> String {
-    let mut parts = vec![a.publisher.as_str(), a.title.as_str()];
+    let mut parts: Vec<&str> = a.publisher.iter().map(String::as_str).collect();
+    parts.push(a.title.as_str());
     if let Some(date) = &a.date {
         parts.push(date);
     }
     parts.join(" · ")
+}
+
+/// The quotation marks to put around a quote: none when the quote opens with a quotation
+/// of its own (it carries its marks; another pair would show as ““We are…”).
+pub fn quote_marks(quote: &str) -> (&'static str, &'static str) {
+    const OPENING: &[char] = &['“', '"', '„', '«', '»', '‘', '\'', '‚'];
+    if quote.trim_start().starts_with(OPENING) {
+        ("", "")
+    } else {
+        ("“", "”")
+    }
 }
 
 /// Cuts `text` to at most `max` chars at a word boundary, adding "…" when cut.

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use super::attribution_line;
-use crate::engine::{Answer, Hit, Passages};
+use super::{attribution_line, quote_marks};
+use crate::engine::{Answer, Attribution, Hit, Passages};
 
 /// How to draw text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -72,14 +72,13 @@ pub fn render(answer: &Answer, style: TextStyle) -> String {
                 let quote = f
                     .quote
                     .replacen(&f.value, &style.paint(HIGHLIGHT, &f.value), 1);
-                let _ = writeln!(out, "\n• {} — “{}”", style.paint(HEADING, &f.value), quote);
+                let (left, right) = quote_marks(&f.quote);
+                let value = style.paint(HEADING, &f.value);
+                let _ = writeln!(out, "\n• {value} — {left}{quote}{right}");
                 let _ = writeln!(out, "   — {}", attribution_line(&f.source));
                 if !f.also_reported_by.is_empty() {
-                    let others: Vec<&str> = f
-                        .also_reported_by
-                        .iter()
-                        .map(|a| a.publisher.as_str())
-                        .collect();
+                    let others: Vec<String> =
+                        f.also_reported_by.iter().map(Attribution::outlet).collect();
                     let _ = writeln!(out, "   also reported by {}", others.join(", "));
                 }
                 let _ = writeln!(
@@ -212,18 +211,19 @@ fn passage(out: &mut String, hit: &Hit, style: TextStyle) {
         if cut_start { "…" } else { "" },
         if cut_end { "…" } else { "" },
     );
+    let (left, right) = quote_marks(hit.quote_text());
     let _ = writeln!(
         out,
-        "{}. “{open}{}{close}”",
+        "{}. {left}{open}{}{close}{right}",
         hit.rank,
         quoted.replace('\n', "\n     ")
     );
     let _ = writeln!(out, "   — {}", attribution_line(&hit.source));
     if !hit.also_reported_by.is_empty() {
-        let others: Vec<&str> = hit
+        let others: Vec<String> = hit
             .also_reported_by
             .iter()
-            .map(|a| a.publisher.as_str())
+            .map(Attribution::outlet)
             .collect();
         let _ = writeln!(out, "   also reported by {}", others.join(", "));
     }

@@ -77,7 +77,7 @@ fn discrepancies(hits: &[Hit]) -> Option<String> {
                 .map(|f| f.value)
                 .take(3)
                 .collect();
-            (h.source.publisher.clone(), values)
+            (h.source.outlet(), values)
         })
         .filter(|(_, v)| !v.is_empty())
         .collect();
