@@ -357,10 +357,13 @@ fn hostile_input_gets_a_short_clear_reply_in_bounded_time() {
 
 #[test]
 fn synonyms_from_data_match_other_words_for_the_same_thing() {
-    // "capex" is nowhere in the passages that state the spending plan.
+    // "capex" is in no passage; "capital expenditure" is (a budget or an investment is not
+    // capex in general, so those words are no longer tied to it).
     let p = passages("!ask capex plans");
     assert!(
-        p.hits.iter().any(|h| h.text.contains("380 billion yuan")),
+        p.hits
+            .iter()
+            .any(|h| h.text.contains("capital expenditure")),
         "{:?}",
         p.hits
     );

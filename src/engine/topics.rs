@@ -188,6 +188,38 @@ impl Synonyms {
 mod tests {
     use super::*;
 
+    /// Groups once tied words that are not the same in financial news, each bridging a
+    /// particular question: a reaction is not a rally, "money" occurs in no article, a budget
+    /// or an investment is not capital expenditure, a GPU is one kind of chip.
+    #[test]
+    fn shipped_synonyms_tie_only_words_that_mean_the_same() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let synonyms = Synonyms::load(&data).unwrap();
+        for (word, not) in [
+            ("react", "rally"),
+            ("reaction", "rallied"),
+            ("money", "funds"),
+            ("money", "proceeds"),
+            ("funds", "proceeds"),
+            ("capex", "budget"),
+            ("capex", "investment"),
+            ("investment", "budget"),
+            ("chips", "gpus"),
+            ("chips", "accelerators"),
+        ] {
+            assert!(!synonyms.of(word).contains(&not), "{word} ~ {not}");
+        }
+        // The general ones stay.
+        for (word, same) in [
+            ("capex", "capital expenditure"),
+            ("ceo", "chief executive"),
+            ("hk", "hong kong"),
+            ("shares", "stock"),
+        ] {
+            assert!(synonyms.of(word).contains(&same), "{word} ~ {same}");
+        }
+    }
+
     #[test]
     fn shipped_topics_load_and_cover_the_required_set() {
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
