@@ -95,28 +95,33 @@ pub fn run(engine: &Engine, questions: &[Question]) -> Report {
             }
         })
         .collect();
-    let n = details.len().max(1) as f64;
-    let within = |k: usize| {
-        details
-            .iter()
-            .filter(|d| d.rank.is_some_and(|r| r <= k))
-            .count() as f64
-            / n
-    };
-    Report {
-        questions: details.len(),
-        hit_at_1: within(1),
-        hit_at_3: within(3),
-        mrr: details
-            .iter()
-            .map(|d| d.rank.map_or(0.0, |r| 1.0 / r as f64))
-            .sum::<f64>()
-            / n,
-        details,
-    }
+    Report::new(details)
 }
 
 impl Report {
+    /// The scores of these questions: hit@1, hit@3 and MRR over the top passages.
+    pub fn new(details: Vec<QuestionScore>) -> Report {
+        let n = details.len().max(1) as f64;
+        let within = |k: usize| {
+            details
+                .iter()
+                .filter(|d| d.rank.is_some_and(|r| r <= k))
+                .count() as f64
+                / n
+        };
+        Report {
+            questions: details.len(),
+            hit_at_1: within(1),
+            hit_at_3: within(3),
+            mrr: details
+                .iter()
+                .map(|d| d.rank.map_or(0.0, |r| 1.0 / r as f64))
+                .sum::<f64>()
+                / n,
+            details,
+        }
+    }
+
     /// A table for people: each question's rank, then the scores.
     pub fn table(&self) -> String {
         let mut out = String::new();

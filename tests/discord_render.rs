@@ -186,7 +186,13 @@ fn ten_kilobyte_words_and_hostile_markup_stay_within_every_limit() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(64) })]
+    #![proptest_config(ProptestConfig {
+        // The committed regressions are replayed before new cases.
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/discord_render.proptest-regressions"),
+        ))),
+        ..ProptestConfig::with_cases(64)
+    })]
 
     #[test]
     fn any_passages_render_within_discord_limits(

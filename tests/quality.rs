@@ -1,12 +1,13 @@
-//! Answer quality, scored as ../shared/eval/README.md says (hit@1, hit@3, MRR over the top 5),
-//! through exactly the retrieval `!ask` uses.
+//! Answer quality, scored as ../shared/eval/README.md says (hit@1, hit@3, MRR over the top 5,
+//! counting only the sentences shown to the reader), through exactly the retrieval `!ask`
+//! uses. Each floor sits at what is measured today, so losing one question on any set fails.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
 use clippings::engine::Engine;
-use clippings::eval;
+use clippings::eval::{self, QuestionScore, Report};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -24,51 +25,130 @@ fn dev_questions() -> PathBuf {
     }
 }
 
+fn report(file: &Path) -> Report {
+    let engine = Engine::in_ram(&common::seed_data()).unwrap();
+    eval::run_file(&engine, file).unwrap()
+}
+
+/// Fails when a score is below its floor, with the table of ranks.
+fn at_least(report: &Report, questions: usize, floors: [f64; 3]) {
+    let table = report.table();
+    assert!(report.questions >= questions, "{table}");
+    let [hit_at_1, hit_at_3, mrr] = floors;
+    assert!(
+        report.hit_at_1 >= hit_at_1,
+        "hit@1 below {hit_at_1}\n{table}"
+    );
+    assert!(
+        report.hit_at_3 >= hit_at_3,
+        "hit@3 below {hit_at_3}\n{table}"
+    );
+    assert!(report.mrr >= mrr, "MRR below {mrr}\n{table}");
+}
+
 #[test]
 fn dev_questions_reach_the_targets() {
-    let engine = Engine::in_ram(&common::seed_data()).unwrap();
-    let report = eval::run_file(&engine, &dev_questions()).unwrap();
-    let table = report.table();
-    assert!(report.questions >= 15);
-    assert!(
-        report.hit_at_1 >= 0.9,
-        "hit@1 {:.3}\n{table}",
-        report.hit_at_1
-    );
-    assert!(
-        report.hit_at_3 >= 1.0,
-        "hit@3 {:.3}\n{table}",
-        report.hit_at_3
-    );
-    assert!(report.mrr >= 0.93, "MRR {:.3}\n{table}", report.mrr);
+    // Measured: hit@1 0.933 (14 of 15), hit@3 1.000, MRR 0.967.
+    at_least(&report(&dev_questions()), 15, [0.93, 1.0, 0.96]);
 }
 
 /// Questions written apart from the dev set, of the same kind, so that a change that helps
 /// the dev set by hurting other questions shows up.
 #[test]
 fn other_questions_stay_above_their_floor() {
-    let engine = Engine::in_ram(&common::seed_data()).unwrap();
-    let report = eval::run_file(&engine, &fixture("extra_questions.json")).unwrap();
-    let table = report.table();
-    assert!(
-        report.hit_at_3 >= 0.85,
-        "hit@3 {:.3}\n{table}",
-        report.hit_at_3
+    // Measured: hit@1 0.750 (15 of 20), hit@3 0.850 (17 of 20), MRR 0.810.
+    at_least(
+        &report(&fixture("extra_questions.json")),
+        20,
+        [0.75, 0.85, 0.80],
     );
-    assert!(report.mrr >= 0.8, "MRR {:.3}\n{table}", report.mrr);
+}
+
+/// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
+#[test]
+fn everyday_questions_stay_above_their_floor() {
+    // Measured: hit@1 0.407 (22 of 54), hit@3 0.648 (35 of 54), MRR 0.544.
+    at_least(
+        &report(&fixture("everyday_questions.json")),
+        54,
+        [0.40, 0.64, 0.54],
+    );
+}
+
+fn score(q: &str, rank: Option<usize>) -> QuestionScore {
+    QuestionScore {
+        q: q.into(),
+        rank,
+        top: Vec::new(),
+    }
 }
 
 #[test]
-fn eval_lists_each_question_with_its_rank() {
+fn scores_and_the_table_are_computed_as_the_readme_says() {
+    let report = Report::new(vec![
+        score("first", Some(1)),
+        score("third", Some(3)),
+        score("missed", None),
+        score("second", Some(2)),
+    ]);
+    assert_eq!(report.questions, 4);
+    assert!((report.hit_at_1 - 0.25).abs() < 1e-9);
+    assert!((report.hit_at_3 - 0.75).abs() < 1e-9);
+    assert!((report.mrr - (1.0 + 1.0 / 3.0 + 0.5) / 4.0).abs() < 1e-9);
+    assert_eq!(
+        report.table(),
+        "   1  first\n   3  third\n   -  missed\n   2  second\n\n\
+         questions 4  hit@1 0.250  hit@3 0.750  MRR 0.458\n"
+    );
+}
+
+/// The shared scoring counts what the reader is shown: a fragment of a top passage outside
+/// its quoted sentences is no hit (it was, when whole passages were scored).
+#[test]
+fn a_hit_counts_only_in_the_sentences_shown() {
     let engine = Engine::in_ram(&common::seed_data()).unwrap();
-    let report = eval::run_file(&engine, &dev_questions()).unwrap();
-    let table = report.table();
-    for detail in &report.details {
-        let rank = detail.rank.map_or("-".to_string(), |r| r.to_string());
-        assert!(
-            table.contains(&format!("{rank:>4}  {}", detail.q)),
-            "{table}"
-        );
+    let pipeline = clippings::conversation::Pipeline::new(std::sync::Arc::new(
+        Engine::in_ram(&common::seed_data()).unwrap(),
+    ));
+    let rank_of = |q: &str, fragment: &str| {
+        let question = eval::Question {
+            q: q.into(),
+            rel: vec![fragment.into()],
+        };
+        eval::run(&engine, &[question]).details[0].rank
+    };
+    let mut checked = 0;
+    for q in [
+        "the three-year plan",
+        "Alibaba shares",
+        "chips",
+        "cloud revenue",
+        "bonds",
+    ] {
+        let Some(clippings::engine::Answer::Passages(p)) =
+            pipeline.handle_with_limit("t", &format!("!ask {q}"), eval::TOP)
+        else {
+            panic!("passages for {q}");
+        };
+        let first: String = p.hits[0].quote_text().chars().take(30).collect();
+        assert_eq!(rank_of(q, &first), Some(1), "{q}");
+        let quotes: Vec<String> = p
+            .hits
+            .iter()
+            .map(|h| eval::normalize(h.quote_text()))
+            .collect();
+        // Words of a top passage that its quote leaves out, and that no other quote shows.
+        let unseen = p.hits.iter().find_map(|h| {
+            let after: String = h.text[h.quote.end..].trim().chars().take(30).collect();
+            let before: String = h.text[..h.quote.start].trim().chars().take(30).collect();
+            [before, after].into_iter().find(|rest| {
+                rest.len() >= 20 && !quotes.iter().any(|q| q.contains(&eval::normalize(rest)))
+            })
+        });
+        if let Some(unseen) = unseen {
+            assert_eq!(rank_of(q, &unseen), None, "{q}: {unseen}");
+            checked += 1;
+        }
     }
-    assert!(table.contains("hit@1") && table.contains("MRR"));
+    assert!(checked > 0, "no top passage was quoted in part");
 }
