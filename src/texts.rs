@@ -1,6 +1,6 @@
-//! The catalog of fixed user-facing texts: what every platform says when a command is refused,
-//! fails or cannot be followed up. Answers' own wording is built with their data in the
-//! command handlers; internal error text never reaches a chat (it goes to the log).
+//! The catalog of user-facing texts: what every platform says when a command is refused,
+//! fails or cannot be followed up, and the sentences answers and notices are built with.
+//! Internal error text never reaches a chat (it goes to the log).
 
 /// A user (or a place) is over its command budget.
 pub const COOLDOWN: &str = "Easy there — you're sending commands faster than I answer them here. Try again in a few seconds.";
@@ -53,6 +53,76 @@ pub const REINDEX_READ_ONLY: &str = "This process serves an index another proces
 /// `!reindex` failed (the cause is in the log and in `!status`).
 pub const REINDEX_FAILED: &str =
     "The rebuild failed; the previous index keeps serving. The cause is in the log and in !status.";
+
+/// `!search` with nothing to search for.
+pub const SEARCH_WHAT: &str = "Search for what? Give me some words.";
+
+/// `!ask` with no content words.
+pub const ASK_WHAT: &str = "Ask me something about the coverage, in a few words.";
+
+/// `!compare` with nothing to compare.
+pub const COMPARE_WHAT: &str = "Compare what? Name a topic or a few words.";
+
+/// `!quote` without a readable ref.
+pub const QUOTE_HOW: &str =
+    "Give me a ref like `invezz-shares-surge:3` (every quoted passage shows its ref).";
+
+/// A search answered by passages with only some of its words.
+pub const SOME_WORDS: &str = "No passage has all your words; these have some of them.";
+
+/// Nothing matched.
+pub fn no_passage_matches(what: &str) -> String {
+    format!("No passage matches “{what}”.")
+}
+
+/// A word the index doesn't know, searched by its closest indexed spelling.
+pub fn respelled(word: &str, better: &str) -> String {
+    format!("Nothing has “{word}”, so I searched for “{better}”.")
+}
+
+/// `!name` that is neither a command nor a topic.
+pub fn unknown_command(prefix: &str, name: &str) -> String {
+    format!("I don't know {prefix}{name}.")
+}
+
+/// A long search cut to its first `n` words.
+pub fn searched_first(n: usize) -> String {
+    format!("I searched the first {n} words.")
+}
+
+/// Words of a long search most passages have (already in quotes), no longer required.
+pub fn not_required(words: &[String]) -> String {
+    let pronoun = if words.len() == 1 { "it" } else { "them" };
+    format!(
+        "Most passages have {}, so I didn't require {pronoun}.",
+        words.join(", ")
+    )
+}
+
+/// The heading of `!compare` on words.
+pub fn compared(text: &str) -> String {
+    format!("How each outlet reported “{text}”")
+}
+
+/// `!compare` notice: each outlet's figures, when they differ.
+pub fn figures_differ(outlets: &[String]) -> String {
+    format!("The figures differ — {}.", outlets.join("; "))
+}
+
+/// `!quote` of an article that doesn't exist.
+pub fn no_article(slug: &str) -> String {
+    format!("No article is called “{slug}”.")
+}
+
+/// `!quote` of a paragraph beyond the article's.
+pub fn paragraphs_are(slug: &str, paragraphs: u32) -> String {
+    format!("{slug} has paragraphs 1 to {paragraphs}.")
+}
+
+/// `!quote` of a paragraph the index lacks.
+pub fn not_in_index(slug: &str, number: u32) -> String {
+    format!("{slug}:{number} is not in the index.")
+}
 
 /// `!more` after the last page.
 pub fn that_was_everything(query: &str) -> String {

@@ -13,8 +13,22 @@ fn data() -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
+/// `!status` and `!reindex` as the lifecycle answers them (it sits above this layer).
+struct Operator;
+
+impl Operations for Operator {
+    fn status(&self) -> String {
+        "Status: ok".to_string()
+    }
+
+    fn reindex(&self) -> Answer {
+        Answer::notice(NoticeKind::Info, "Index rebuilt.", Vec::new())
+    }
+}
+
 fn pipeline() -> Pipeline {
-    crate::lifecycle::pipeline_in_ram(&data()).unwrap()
+    let engine = Engine::in_ram(&data()).unwrap();
+    Pipeline::new(Arc::new(engine)).with_operations(Arc::new(Operator))
 }
 
 fn discord(place: &str, user: &str) -> Origin {

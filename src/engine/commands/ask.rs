@@ -10,7 +10,7 @@ pub fn ask(ctx: &Context<'_>, question: &str) -> Result<Found, SearchError> {
     if words.is_empty() {
         return Ok(Found::Done(Answer::notice(
             NoticeKind::BadInput,
-            "Ask me something about the coverage, in a few words.",
+            texts::ASK_WHAT,
             vec![
                 format!("{p}ask how much will Alibaba invest in AI?"),
                 format!("{p}topics"),

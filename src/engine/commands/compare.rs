@@ -12,13 +12,13 @@ pub fn compare(ctx: &Context<'_>, text: &str) -> Result<Found, SearchError> {
                 .into_iter()
                 .map(|w| vec![Item::Word(w)])
                 .collect();
-            (words, format!("How each outlet reported “{text}”"))
+            (words, texts::compared(text))
         }
     };
     if groups.is_empty() {
         return Ok(Found::Done(Answer::notice(
             NoticeKind::BadInput,
-            "Compare what? Name a topic or a few words.",
+            texts::COMPARE_WHAT,
             vec![format!("{p}compare stock"), format!("{p}compare AI budget")],
         )));
     }
@@ -92,5 +92,5 @@ fn discrepancies(hits: &[Hit]) -> Option<String> {
         .iter()
         .map(|(p, v)| format!("{p}: {}", v.join(", ")))
         .collect();
-    Some(format!("The figures differ — {}.", parts.join("; ")))
+    Some(texts::figures_differ(&parts))
 }

@@ -30,6 +30,7 @@ use super::scoring::two_pass::{self, Ranked, Scoring};
 use super::{EngineConfig, Knowledge, MAX_HITS, SearchError, corroborate, rank, spelling};
 use crate::command;
 use crate::index::{Fields, Snapshot, StoredPassage};
+use crate::texts;
 
 pub use about::about;
 pub use ask::ask;
@@ -62,7 +63,7 @@ impl Context<'_> {
     }
 
     fn no_hits(&self, what: &str, notices: Vec<String>) -> Found {
-        let mut text = format!("No passage matches “{what}”.");
+        let mut text = texts::no_passage_matches(what);
         for n in notices {
             text.push(' ');
             text.push_str(&n);
@@ -206,9 +207,7 @@ fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> 
             continue;
         }
         if let Some(better) = spelling::closest(words, token) {
-            notices.push(format!(
-                "Nothing has “{word}”, so I searched for “{better}”."
-            ));
+            notices.push(texts::respelled(word, &better));
             *item = Item::Word(better);
         }
     }
@@ -272,7 +271,7 @@ pub fn unknown(ctx: &Context<'_>, name: &str, suggestion: Option<String>) -> Fou
     suggestions.push(format!("{p}help"));
     Found::Done(Answer::notice(
         NoticeKind::UnknownCommand,
-        format!("I don't know {p}{shown}."),
+        texts::unknown_command(p, &shown),
         suggestions,
     ))
 }

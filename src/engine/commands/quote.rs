@@ -8,7 +8,7 @@ pub fn quote(ctx: &Context<'_>, reference: &str) -> Result<Found, SearchError> {
     let Some((slug, number)) = parse_reference(reference) else {
         return Ok(Found::Done(Answer::notice(
             NoticeKind::BadInput,
-            "Give me a ref like `invezz-shares-surge:3` (every quoted passage shows its ref).",
+            texts::QUOTE_HOW,
             vec![format!("{p}help quote")],
         )));
     };
@@ -23,14 +23,14 @@ pub fn quote(ctx: &Context<'_>, reference: &str) -> Result<Found, SearchError> {
             .map(|(_, s)| format!("{p}quote {s}:{number}"));
         return Ok(Found::Done(Answer::notice(
             NoticeKind::NotFound,
-            format!("No article is called “{slug}”."),
+            texts::no_article(&slug),
             closest.into_iter().chain([format!("{p}sources")]).collect(),
         )));
     };
     if number == 0 || number > article.paragraphs {
         return Ok(Found::Done(Answer::notice(
             NoticeKind::NotFound,
-            format!("{slug} has paragraphs 1 to {}.", article.paragraphs),
+            texts::paragraphs_are(&slug, article.paragraphs),
             vec![format!("{p}quote {slug}:1")],
         )));
     }
@@ -39,7 +39,7 @@ pub fn quote(ctx: &Context<'_>, reference: &str) -> Result<Found, SearchError> {
     let Some(target) = paragraphs.get(&number) else {
         return Ok(Found::Done(Answer::notice(
             NoticeKind::NotFound,
-            format!("{slug}:{number} is not in the index."),
+            texts::not_in_index(&slug, number),
             vec![],
         )));
     };

@@ -9,7 +9,7 @@ pub fn search(ctx: &Context<'_>, text: &str) -> Result<Found, SearchError> {
     if parsed.is_empty() {
         return Ok(Found::Done(Answer::notice(
             NoticeKind::BadInput,
-            "Search for what? Give me some words.",
+            texts::SEARCH_WHAT,
             vec![
                 format!("{p}search \"data centers\" Brazil"),
                 format!("{p}help search"),
@@ -19,16 +19,12 @@ pub fn search(ctx: &Context<'_>, text: &str) -> Result<Found, SearchError> {
     let searcher = ctx.snapshot.reader.searcher();
     let mut notices = respell(ctx, &searcher, &mut parsed.groups);
     if parsed.capped {
-        notices.push(format!("I searched the first {} words.", query::MAX_ITEMS));
+        notices.push(texts::searched_first(query::MAX_ITEMS));
     }
     let dropped = without_ubiquitous_words(ctx, &searcher, &mut parsed);
     if !dropped.is_empty() {
         let words: Vec<String> = dropped.iter().map(|w| format!("“{w}”")).collect();
-        notices.push(format!(
-            "Most passages have {}, so I didn't require {}.",
-            words.join(", "),
-            if words.len() == 1 { "it" } else { "them" }
-        ));
+        notices.push(texts::not_required(&words));
     }
     let mut hits = run(
         ctx,
@@ -45,7 +41,7 @@ pub fn search(ctx: &Context<'_>, text: &str) -> Result<Found, SearchError> {
             Work::Segments,
         )?;
         if !hits.hits.is_empty() {
-            notices.push("No passage has all your words; these have some of them.".to_string());
+            notices.push(texts::SOME_WORDS.to_string());
         }
     }
     Ok(ctx.ranked(text, text.to_string(), hits, notices))
