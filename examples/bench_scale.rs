@@ -12,7 +12,7 @@
 #![allow(dead_code)]
 
 #[path = "support/synth.rs"]
-mod synth;
+pub mod synth;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

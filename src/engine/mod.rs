@@ -17,7 +17,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
 pub use answer::*;
@@ -31,6 +31,10 @@ use commands::Found;
 pub const DEFAULT_PAGE_SIZE: usize = 3;
 /// Hits kept for paging with `!more`.
 pub const MAX_HITS: usize = 20;
+/// Passages the first pass of a ranked query (topics, questions, `!compare`, `!figures`) keeps
+/// for exact scoring: chosen by what the cut loses against rescoring every match
+/// (`examples/candidate_cut.rs`, docs/BENCHMARKS.md).
+pub const CANDIDATES: usize = 16 * MAX_HITS;
 
 /// Settings of the engine.
 #[derive(Debug, Clone)]
@@ -183,6 +187,8 @@ pub struct Engine {
     /// Whether bare topic commands are answered from `topic_answers` (the benchmark turns it
     /// off to time the search itself).
     reuse_topic_answers: AtomicBool,
+    /// The first pass's cut ([`CANDIDATES`]; the measurement of the cut changes it).
+    candidates: AtomicUsize,
     data_dir: PathBuf,
 }
 
@@ -194,6 +200,7 @@ impl Engine {
             config,
             topic_answers: Mutex::new(TopicAnswers::default()),
             reuse_topic_answers: AtomicBool::new(true),
+            candidates: AtomicUsize::new(CANDIDATES),
             data_dir: data_dir.to_path_buf(),
         }
     }
@@ -230,6 +237,16 @@ impl Engine {
     /// benchmark times the search this way.
     pub fn reuse_topic_answers(&self, on: bool) {
         self.reuse_topic_answers.store(on, Ordering::Relaxed);
+    }
+
+    /// How many passages the first pass of a ranked query keeps for exact scoring (at least
+    /// the hits kept). Ranked answers are then searched afresh: the cut is measured this way.
+    pub fn set_candidates(&self, candidates: usize) {
+        self.candidates
+            .store(candidates.max(MAX_HITS), Ordering::Relaxed);
+        if let Ok(mut answers) = self.topic_answers.lock() {
+            *answers = TopicAnswers::default();
+        }
     }
 
     pub fn config(&self) -> &EngineConfig {
@@ -276,6 +293,7 @@ impl Engine {
             knowledge,
             config: &self.config,
             page_size: page_size.max(1),
+            candidates: self.candidates.load(Ordering::Relaxed),
         };
         let found = match command {
             Command::Search(text) => commands::search(&ctx, &text)?,

@@ -49,6 +49,8 @@ pub struct Context<'a> {
     pub config: &'a EngineConfig,
     /// Passages on the first page.
     pub page_size: usize,
+    /// Passages the first pass of a ranked query keeps for exact scoring.
+    pub candidates: usize,
 }
 
 /// A ranked answer (all hits kept for paging, and the first page) or a finished answer.
@@ -151,16 +153,13 @@ fn ranked_query(
     }
 }
 
-/// How many passages the first pass of a ranked query keeps for exact scoring.
-const CANDIDATES: usize = 4 * MAX_HITS;
-
 /// Ranks passages for a two-pass query: each loaded with the tags it matched, best first.
 fn run_ranked(
     ctx: &Context<'_>,
     searcher: &Searcher,
     query: &Ranked,
 ) -> Result<Vec<(Hit, u64)>, SearchError> {
-    two_pass::best(searcher, query, CANDIDATES, MAX_HITS)?
+    two_pass::best(searcher, query, ctx.candidates, MAX_HITS)?
         .into_iter()
         .map(|s| Ok((loaded(ctx, searcher, s.score, s.address)?, s.tags)))
         .collect()
