@@ -1,10 +1,6 @@
 //! The first pass's cut, checked against rescoring every passage on generated coverage larger
 //! than the cut (the figures at 100k and 1M passages are in docs/BENCHMARKS.md).
 
-#[allow(
-    dead_code,
-    reason = "the measurement's own command line is not used here"
-)]
 #[path = "../examples/candidate_cut.rs"]
 mod candidate_cut;
 
