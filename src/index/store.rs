@@ -102,8 +102,9 @@ impl Store {
             return Err(StoreError::Busy);
         }
         let previous = self.current();
+        // A new directory of its own: a failed build removes it, never a generation in use.
         let dir = self.root.join(new_generation_name());
-        fs::create_dir_all(&dir).map_err(io(&dir))?;
+        fs::create_dir(&dir).map_err(io(&dir))?;
         if let Err(e) = build(&dir) {
             let _ = fs::remove_dir_all(&dir);
             return Err(StoreError::Build(e.to_string()));
@@ -212,11 +213,15 @@ impl Store {
 /// The name prefix of a generation set aside.
 const SET_ASIDE: &str = "bad-";
 
+/// A generation's name: its time, the process and a count, so two builds in the same
+/// millisecond (a failed one right after a good one) never share a directory.
 fn new_generation_name() -> String {
+    static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
-    format!("{GENERATION_PREFIX}{millis}-{}", std::process::id())
+    let count = BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{GENERATION_PREFIX}{millis}-{}-{count}", std::process::id())
 }
 
 fn generation_millis(path: &Path) -> Option<u128> {
@@ -357,6 +362,19 @@ mod tests {
         assert!(err.to_string().contains("boom"));
         assert_eq!(store.current(), Some(old));
         assert_eq!(store.generations().len(), 1);
+    }
+
+    /// Two builds in one millisecond shared a directory name, so a failed build right after a
+    /// good one removed the generation in use (seen once in a test run).
+    #[test]
+    fn a_failed_build_in_the_same_millisecond_never_removes_the_current_generation() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open(tmp.path()).unwrap();
+        for _ in 0..200 {
+            let good = store.publish(true, ok).unwrap();
+            assert!(store.publish(true, |_| Err::<(), _>("boom")).is_err());
+            assert_eq!(store.current(), Some(good));
+        }
     }
 
     #[test]
