@@ -90,21 +90,8 @@ pub fn commands(seed: bool) -> Vec<String> {
             .collect();
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out: Vec<String> = [
-        "capex",
-        "chips",
-        "cloud",
-        "qwen",
-        "stock",
-        "datacenters",
-        "bonds",
-        "nvidia",
-        "analysts",
-        "competitors",
-    ]
-    .iter()
-    .map(|t| format!("!{t}"))
-    .collect();
+    let topics = clippings::engine::topics::Topics::load(&root.join("data")).expect("topics");
+    let mut out: Vec<String> = topics.list.iter().map(|t| format!("!{}", t.name)).collect();
     for set in [
         "dev_questions.json",
         "extra_questions.json",

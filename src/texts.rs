@@ -43,6 +43,10 @@ pub const NOT_A_SEARCH: &str = "That command is not a search.";
 /// A terminal line that is not UTF-8.
 pub const NOT_UTF8: &str = "That line is not UTF-8 text; please type it again.";
 
+/// `!status` or `!reindex` where no index lifecycle was handed to the pipeline.
+pub const NO_OPERATIONS: &str =
+    "This bot runs without an index of its own to report on or rebuild.";
+
 /// `!reindex` where the index lives in memory.
 pub const REINDEX_IN_MEMORY: &str =
     "This index lives in memory; there is nothing on disk to rebuild.";

@@ -487,7 +487,7 @@ impl Pipeline {
     fn status(&self) -> Answer {
         let text = match &self.operations {
             Some(ops) => ops.status(),
-            None => texts::REINDEX_IN_MEMORY.to_string(),
+            None => texts::NO_OPERATIONS.to_string(),
         };
         Answer::notice(NoticeKind::Info, text, Vec::new())
     }
@@ -495,7 +495,7 @@ impl Pipeline {
     fn reindex(&self) -> Answer {
         match &self.operations {
             Some(ops) => ops.reindex(),
-            None => Answer::notice(NoticeKind::Info, texts::REINDEX_IN_MEMORY, Vec::new()),
+            None => Answer::notice(NoticeKind::Info, texts::NO_OPERATIONS, Vec::new()),
         }
     }
 
