@@ -382,6 +382,32 @@ fn synonyms_from_data_match_other_words_for_the_same_thing() {
 }
 
 #[test]
+fn chat_shorthand_finds_the_words_reporters_write() {
+    // People type "pt", "qtrs", "3-yr"; articles say "target price", "quarters", "three years".
+    let p = passages("!ask who raised their pt");
+    assert!(
+        p.hits[0].text.contains("target price"),
+        "{}",
+        p.hits[0].text
+    );
+    let p = passages("!ask where could it trade in the coming qtrs");
+    assert!(
+        p.hits.iter().take(3).any(|h| h.text.contains("quarters")),
+        "{:?}",
+        p.hits
+    );
+    let p = passages("!ask when did the 3 yr plan start");
+    assert!(
+        p.hits
+            .iter()
+            .take(3)
+            .any(|h| h.text.contains("three years")),
+        "{:?}",
+        p.hits
+    );
+}
+
+#[test]
 fn amounts_match_however_they_are_typed() {
     for typed in ["$53 billion", "53bn", "380 billion yuan", "$5.3 billion"] {
         let p = passages(&format!("!search {typed}"));

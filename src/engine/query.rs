@@ -190,13 +190,15 @@ fn is_field_name(field: &str) -> bool {
 
 /// Words that ask rather than say: they don't drive the ranking of a question.
 const QUESTION_WORDS: &[&str] = &[
-    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
-    "being", "by", "can", "could", "did", "do", "does", "doing", "done", "for", "from", "give",
-    "had", "has", "have", "how", "i", "in", "into", "is", "it", "its", "just", "know", "many",
-    "me", "much", "my", "of", "on", "or", "our", "please", "said", "say", "says", "should", "show",
-    "so", "some", "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "to", "us", "was", "we", "were", "what", "whats", "when", "where", "which",
-    "who", "whom", "whose", "why", "will", "with", "would", "you", "your",
+    "a", "about", "actually", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "been", "being", "by", "can", "could", "d", "did", "do", "does", "doing", "done", "for",
+    "from", "get", "gets", "give", "gonna", "got", "gotta", "had", "has", "have", "how", "i", "in",
+    "into", "is", "it", "its", "just", "kinda", "know", "like", "ll", "lol", "m", "many", "me",
+    "much", "my", "nah", "of", "on", "or", "our", "please", "pls", "re", "really", "s", "said",
+    "say", "says", "should", "show", "so", "some", "t", "tell", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "tho", "those", "to", "u", "ur", "us", "ve",
+    "wanna", "was", "we", "were", "what", "whats", "when", "where", "which", "who", "whom",
+    "whose", "why", "will", "with", "would", "ya", "yeah", "yo", "you", "your",
 ];
 
 /// The content words of a question, in order, lower-cased, without question and filler words.
@@ -439,5 +441,19 @@ mod tests {
         );
         assert_eq!(content_words("What is Qwen3-Max?"), ["qwen3-max"]);
         assert_eq!(content_words("Who is China Unicom?"), ["china", "unicom"]);
+    }
+
+    #[test]
+    fn contractions_and_chat_fillers_are_not_content_words() {
+        // "what's", "guy's", "they'd" leave "s" and "d" behind when split at the apostrophe;
+        // neither, nor "like" or "actually", says what the question is about.
+        assert_eq!(
+            content_words("what's the ubp guy's read on why they'd actually keep spending"),
+            ["ubp", "guy", "read", "keep", "spending"]
+        );
+        assert_eq!(
+            content_words("what’s been dragging on stocks since like 2022?"),
+            ["dragging", "stocks", "since", "2022"]
+        );
     }
 }
