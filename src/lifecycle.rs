@@ -325,8 +325,10 @@ pub fn follower_engine(
     engine_over(snapshot, data_dir, prefix)
 }
 
-/// Follows the generations another process publishes in `index_dir`: each new `CURRENT` is
-/// opened and swapped in whole (a half-built generation is never named by `CURRENT`).
+/// Follows the index another process writes in `index_dir`: each new `CURRENT`, and each
+/// commit of the writer updating the current generation in place, is opened and swapped in
+/// whole (a half-built generation is never named by `CURRENT`, and a commit names the
+/// manifest and dictionary that go with it).
 pub fn follow_index(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result<Reloader> {
     let (tx, rx) = mpsc::channel::<Signal>();
     let watcher = watch::watch(index_dir, move || {
@@ -337,7 +339,7 @@ pub fn follow_index(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result<Rel
     std::thread::Builder::new()
         .name("follow-index".into())
         .spawn(move || {
-            debounced(&rx, Some(Duration::from_secs(3)), || {
+            debounced(&rx, Some(FOLLOW_POLL), || {
                 follow_once(&engine, &index_dir);
             });
         })
@@ -348,15 +350,27 @@ pub fn follow_index(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result<Rel
     })
 }
 
-/// Swaps in the published generation when it is not the one in use; true when it did.
+/// How often a follower looks for a commit when no file event told it of one.
+const FOLLOW_POLL: Duration = Duration::from_secs(1);
+
+/// Swaps in the published generation, or its last commit, when it is not the one in use; true
+/// when it did.
 pub fn follow_once(engine: &Engine, index_dir: &Path) -> bool {
     let Some(dir) = Store::current_in(index_dir) else {
         return false;
     };
-    if engine.live().get().dir == dir {
-        return false;
-    }
-    match Snapshot::open(&dir) {
+    let live = engine.live().get();
+    let opened = if live.dir == dir {
+        // The same generation: a new commit of the writer updating it in place?
+        if index::incremental::committed_opstamp(&dir) == Some(live.opstamp) {
+            return false;
+        }
+        Snapshot::open_index(live.index.clone(), &dir)
+    } else {
+        Snapshot::open(&dir)
+    };
+    drop(live);
+    match opened {
         Ok(snapshot) => {
             tracing::info!(dir = %dir.display(), passages = snapshot.manifest.passages, "new published index in use");
             install(engine, snapshot);
@@ -390,7 +404,7 @@ pub fn refresh(engine: &Engine, index_dir: &Path) {
         return;
     }
     match open_index(data_dir, index_dir, false, false) {
-        Ok((snapshot, Freshness::Rebuilt)) => {
+        Ok((snapshot, Freshness::Rebuilt | Freshness::Updated(_))) => {
             tracing::info!(
                 passages = snapshot.manifest.passages,
                 "data changed: new index in use"
@@ -404,12 +418,12 @@ pub fn refresh(engine: &Engine, index_dir: &Path) {
     reload_knowledge(engine);
 }
 
-/// `clippings index --watch`: rebuilds and publishes a new generation on every change of
-/// data/ until the process stops; `built` hears of each.
+/// `clippings index --watch`: applies every change of data/ to the published index (in place,
+/// or by a rebuild when it must) until the process stops; `built` hears of each.
 pub fn rebuild_on_change(
     data_dir: &Path,
     index_dir: &Path,
-    mut built: impl FnMut(&Snapshot),
+    mut built: impl FnMut(&Snapshot, Freshness),
 ) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Signal>();
     let _watcher = watch::watch(data_dir, move || {
@@ -418,7 +432,9 @@ pub fn rebuild_on_change(
     .with_context(|| format!("cannot watch {}", data_dir.display()))?;
     debounced(&rx, None, || {
         match open_index(data_dir, index_dir, false, false) {
-            Ok((snapshot, Freshness::Rebuilt)) => built(&snapshot),
+            Ok((snapshot, freshness @ (Freshness::Rebuilt | Freshness::Updated(_)))) => {
+                built(&snapshot, freshness)
+            }
             Ok(_) => {}
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "rebuild failed; the previous index stays published")

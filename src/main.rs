@@ -170,10 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (snapshot, freshness) =
                 lifecycle::open_index(&config.data_dir, &config.index_dir, rebuild, progress)?;
             let m = &snapshot.manifest;
-            let state = match freshness {
-                clippings::index::Freshness::Rebuilt => "built",
-                clippings::index::Freshness::UpToDate => "up to date",
-            };
+            let state = freshness_text(freshness);
             println!(
                 "index {state}: {} articles, {} passages, {} files skipped ({})",
                 m.articles.len(),
@@ -189,14 +186,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "watching {} for changes (Ctrl-C stops)",
                     config.data_dir.display()
                 );
-                lifecycle::rebuild_on_change(&config.data_dir, &config.index_dir, |snapshot| {
-                    println!(
-                        "index built: {} articles, {} passages ({})",
-                        snapshot.manifest.articles.len(),
-                        snapshot.manifest.passages,
-                        snapshot.dir.display()
-                    )
-                })?;
+                lifecycle::rebuild_on_change(
+                    &config.data_dir,
+                    &config.index_dir,
+                    |snapshot, freshness| {
+                        println!(
+                            "index {}: {} articles, {} passages ({})",
+                            freshness_text(freshness),
+                            snapshot.manifest.articles.len(),
+                            snapshot.manifest.passages,
+                            snapshot.dir.display()
+                        )
+                    },
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -352,5 +354,18 @@ fn add(
             anyhow::bail!("{} already exists; choose another --slug", path.display())
         }
         Err(e) => Err(e.error).with_context(|| format!("cannot write {}", path.display())),
+    }
+}
+
+/// What `clippings index` did, in a few words.
+fn freshness_text(freshness: clippings::index::Freshness) -> String {
+    use clippings::index::Freshness;
+    match freshness {
+        Freshness::Rebuilt => "built".into(),
+        Freshness::UpToDate => "up to date".into(),
+        Freshness::Updated(c) => format!(
+            "updated in place ({} added, {} changed, {} removed, {} skipped)",
+            c.added, c.updated, c.removed, c.skipped
+        ),
     }
 }

@@ -89,14 +89,21 @@ pub struct Passages {
 /// happens to be split into segments.
 pub fn sort_hits(hits: &mut [Hit]) {
     hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
+        rank_key(b.score)
+            .total_cmp(&rank_key(a.score))
             .then_with(|| a.source.article.cmp(&b.source.article))
             .then_with(|| (a.paragraph, a.part).cmp(&(b.paragraph, b.part)))
     });
     for (i, hit) in hits.iter_mut().enumerate() {
         hit.rank = i + 1;
     }
+}
+
+/// A score with its last eight mantissa bits dropped (a relative precision of 3e-5): the same
+/// passage scored in another segment sums its terms in another order and may differ there,
+/// which must not reorder equal passages (the same text carried by two articles).
+pub(crate) fn rank_key(score: f32) -> f32 {
+    f32::from_bits(score.to_bits() & !0xFF)
 }
 
 impl Passages {

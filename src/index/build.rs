@@ -23,7 +23,7 @@ type Loaded = Result<(corpus::Article, Vec<corpus::Passage>), corpus::Warning>;
 /// 2: the spelling dictionary moved from a second text field to `words.fst`.
 /// 3: attribution (publisher, title, date, link) is kept once per article in the manifest,
 /// no longer stored with every passage.
-const FORMAT: u32 = 3;
+pub(crate) const FORMAT: u32 = 3;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 /// Bytes of stored passages compressed together. A shown passage decompresses its whole
 /// block, so blocks smaller than tantivy's 16 kB default make one-word searches faster for a
@@ -58,10 +58,19 @@ pub struct ArticleEntry {
 
 impl Manifest {
     pub fn read(dir: &Path) -> Result<Manifest, IndexError> {
-        let text = std::fs::read_to_string(dir.join(MANIFEST))
-            .map_err(|e| IndexError::Corrupt(format!("cannot read {MANIFEST}: {e}")))?;
+        Manifest::read_file(&dir.join(MANIFEST))
+    }
+
+    /// Reads a manifest file: `manifest.json` of a fresh build, or the file an incremental
+    /// commit names (`super::incremental`).
+    pub fn read_file(path: &Path) -> Result<Manifest, IndexError> {
+        let name = path
+            .file_name()
+            .map_or(MANIFEST.into(), |n| n.to_string_lossy());
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| IndexError::Corrupt(format!("cannot read {name}: {e}")))?;
         let manifest: Manifest = serde_json::from_str(&text)
-            .map_err(|e| IndexError::Corrupt(format!("bad {MANIFEST}: {e}")))?;
+            .map_err(|e| IndexError::Corrupt(format!("bad {name}: {e}")))?;
         if manifest.format < FORMAT {
             return Err(IndexError::OldFormat {
                 found: manifest.format,
@@ -221,9 +230,14 @@ pub fn fill(
 }
 
 fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
+    write_manifest_file(&dir.join(MANIFEST), manifest)
+}
+
+/// Writes a manifest and syncs it to disk.
+pub(crate) fn write_manifest_file(path: &Path, manifest: &Manifest) -> Result<(), IndexError> {
     let json =
         serde_json::to_vec_pretty(manifest).map_err(|e| IndexError::Corrupt(e.to_string()))?;
-    let path = dir.join(MANIFEST);
+    let path = path.to_path_buf();
     let file = std::fs::File::create(&path).and_then(|mut f| {
         std::io::Write::write_all(&mut f, &json)?;
         f.sync_all()

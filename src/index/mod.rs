@@ -2,6 +2,7 @@
 //! handle the engine searches through.
 
 pub mod build;
+pub mod incremental;
 pub mod schema;
 pub mod store;
 pub mod tokenizer;
@@ -51,22 +52,61 @@ pub struct Snapshot {
     pub manifest: Manifest,
     /// The spelling dictionary.
     pub words: Words,
+    /// The tantivy commit this snapshot reads (0 for an index in memory).
+    pub opstamp: u64,
 }
+
+/// How many times opening retries when a commit lands while it reads.
+const OPEN_ATTEMPTS: usize = 50;
 
 impl Snapshot {
     pub fn open(dir: &Path) -> Result<Snapshot, IndexError> {
-        let manifest = Manifest::read(dir)?;
-        let words = Words::read(dir)?;
         let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt(e.to_string()))?;
-        let snapshot = Snapshot::from_index(index, manifest, words, dir.to_path_buf())?;
-        let docs = snapshot.reader.searcher().num_docs();
-        if docs != snapshot.manifest.passages {
-            return Err(IndexError::Corrupt(format!(
-                "{docs} passages in the index, {} in the manifest",
-                snapshot.manifest.passages
-            )));
+        Snapshot::open_index(index, dir)
+    }
+
+    /// Opens the last commit of an opened index with the manifest and dictionary that commit
+    /// names. A commit landing meanwhile (another process updating the index) is seen by
+    /// comparing the commit before and after the reader opens; then it starts again, so the
+    /// passages and what is derived from them always belong to one commit.
+    pub fn open_index(index: Index, dir: &Path) -> Result<Snapshot, IndexError> {
+        let corrupt = |e: tantivy::TantivyError| IndexError::Corrupt(e.to_string());
+        let mut last_error = None;
+        for _ in 0..OPEN_ATTEMPTS {
+            let before = index.load_metas().map_err(corrupt)?;
+            let derived = incremental::Derived::of(before.payload.as_deref());
+            let read = derived.read(dir).and_then(|(manifest, words)| {
+                Snapshot::from_index(index.clone(), manifest, words, dir.to_path_buf())
+            });
+            let after = index.load_metas().map_err(corrupt)?;
+            if after.opstamp != before.opstamp || after.payload != before.payload {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                continue;
+            }
+            let mut snapshot = match read {
+                Ok(snapshot) => snapshot,
+                // A commit between reading the metas and the files (which it replaced) shows
+                // as a missing file: tried again. Anything else is the index's state.
+                Err(e @ IndexError::Corrupt(_)) if derived.is_numbered() => {
+                    last_error = Some(e);
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            snapshot.opstamp = before.opstamp;
+            let docs = snapshot.reader.searcher().num_docs();
+            if docs != snapshot.manifest.passages {
+                return Err(IndexError::Corrupt(format!(
+                    "{docs} passages in the index, {} in the manifest",
+                    snapshot.manifest.passages
+                )));
+            }
+            return Ok(snapshot);
         }
-        Ok(snapshot)
+        Err(last_error.unwrap_or_else(|| {
+            IndexError::Corrupt("the index kept changing while it was opened".into())
+        }))
     }
 
     /// An in-memory index of a data folder, for tests and benchmarks that need no files.
@@ -103,6 +143,7 @@ impl Snapshot {
             fields,
             manifest,
             words,
+            opstamp: 0,
         })
     }
 }
@@ -112,12 +153,19 @@ impl Snapshot {
 pub enum Freshness {
     /// The current generation matched data/.
     UpToDate,
+    /// The changes of data/ were applied to the current generation in place.
+    Updated(incremental::Changes),
     /// A new generation was built.
     Rebuilt,
 }
 
-/// Opens the current generation when it matches `data_dir`, else builds a new one. A
-/// generation that fails to open is set aside with a warning and rebuilt from data/.
+/// How long a one-off update waits for the merges that drop deleted passages.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Opens the current generation when it matches `data_dir`; when data/ changed, applies the
+/// changes to it in place ([`incremental::Updater`]). A new generation is built only with
+/// `force`, without a usable current one, or when the update cannot be made. A generation
+/// that fails to open is set aside with a warning and rebuilt from data/.
 pub fn ensure_current(
     store: &Store,
     data_dir: &Path,
@@ -133,9 +181,53 @@ pub fn ensure_current(
         if fingerprint.same_content(&snapshot.manifest.fingerprint) {
             return Ok((snapshot, Freshness::UpToDate));
         }
+        let dir = snapshot.dir.clone();
+        drop(snapshot);
+        match update_in_place(&dir, data_dir) {
+            Ok(Some((changes, snapshot))) => return Ok((snapshot, Freshness::Updated(changes))),
+            Ok(None) => return Ok((Snapshot::open(&dir)?, Freshness::UpToDate)),
+            Err(e @ IndexError::NoArticles(_)) => return Err(e),
+            Err(e @ IndexError::Corpus(_)) => return Err(e),
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot update the index in place; rebuilding it");
+            }
+        }
     }
     let dir = rebuild(store, data_dir, options)?;
     Ok((Snapshot::open(&dir)?, Freshness::Rebuilt))
+}
+
+/// Applies the changes of `data_dir` to the generation in `dir` with a writer of its own,
+/// waiting for the merges that drop deleted passages before the writer goes.
+fn update_in_place(
+    dir: &Path,
+    data_dir: &Path,
+) -> Result<Option<(incremental::Changes, Snapshot)>, IndexError> {
+    let started = std::time::Instant::now();
+    let mut updater = incremental::Updater::open(dir)?;
+    let Some((changes, snapshot)) = updater.apply(data_dir)? else {
+        return Ok(None);
+    };
+    record_update(&changes, started);
+    let snapshot = match updater.settle(SETTLE)? {
+        Some(settled) => settled,
+        None => snapshot,
+    };
+    Ok(Some((changes, snapshot)))
+}
+
+/// Logs and counts an incremental update.
+pub fn record_update(changes: &incremental::Changes, started: std::time::Instant) {
+    metrics::counter!("clippings_index_updates_total").increment(1);
+    metrics::histogram!("clippings_index_update_seconds").record(started.elapsed().as_secs_f64());
+    tracing::info!(
+        added = changes.added,
+        updated = changes.updated,
+        removed = changes.removed,
+        skipped = changes.skipped,
+        ms = started.elapsed().as_millis() as u64,
+        "index updated in place"
+    );
 }
 
 /// The current generation, if it opens; a broken one is set aside with a warning, one of an

@@ -16,8 +16,17 @@ pub struct Words(Map<Vec<u8>>);
 
 impl Words {
     pub fn from_counts(counts: FxHashMap<String, u64>) -> Result<Words, IndexError> {
-        let mut words: Vec<(String, u64)> = counts.into_iter().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Words::from_count_refs(&counts)
+    }
+
+    /// The dictionary of these counts; words counted 0 are left out.
+    pub fn from_count_refs(counts: &FxHashMap<String, u64>) -> Result<Words, IndexError> {
+        let mut words: Vec<(&str, u64)> = counts
+            .iter()
+            .filter(|(_, count)| **count > 0)
+            .map(|(word, count)| (word.as_str(), *count))
+            .collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut builder = MapBuilder::memory();
         for (word, count) in &words {
             builder.insert(word, *count).map_err(fst_error)?;
@@ -26,14 +35,37 @@ impl Words {
         Ok(Words(Map::from_bytes(bytes).map_err(fst_error)?))
     }
 
+    /// Every word with its count.
+    pub fn counts(&self) -> FxHashMap<String, u64> {
+        let mut out = FxHashMap::default();
+        let mut stream = self.0.stream();
+        while let Some((word, count)) = stream.next() {
+            if let Ok(word) = std::str::from_utf8(word) {
+                out.insert(word.to_string(), count);
+            }
+        }
+        out
+    }
+
     pub fn read(dir: &Path) -> Result<Words, IndexError> {
-        let bytes = std::fs::read(dir.join(FILE))
-            .map_err(|e| IndexError::Corrupt(format!("cannot read {FILE}: {e}")))?;
+        Words::read_file(&dir.join(FILE))
+    }
+
+    /// Reads a dictionary file: `words.fst` of a fresh build, or the one an incremental
+    /// commit names.
+    pub fn read_file(path: &Path) -> Result<Words, IndexError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| IndexError::Corrupt(format!("cannot read {}: {e}", path.display())))?;
         Ok(Words(Map::from_bytes(bytes).map_err(fst_error)?))
     }
 
     pub fn write(&self, dir: &Path) -> Result<(), IndexError> {
-        let path = dir.join(FILE);
+        self.write_file(&dir.join(FILE))
+    }
+
+    /// Writes the dictionary and syncs it to disk.
+    pub fn write_file(&self, path: &Path) -> Result<(), IndexError> {
+        let path = path.to_path_buf();
         let written = std::fs::File::create(&path).and_then(|mut f| {
             std::io::Write::write_all(&mut f, &self.0.as_fst().to_vec())?;
             f.sync_all()

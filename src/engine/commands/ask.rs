@@ -39,8 +39,10 @@ pub fn rank_question(
         full: rank::question_scoring(&builder, &concepts),
     };
     let tagged = run_ranked(ctx, searcher, &query)?;
+    let mut hits = rank::rerank(tagged, &concepts, expected);
+    hits.truncate(MAX_HITS);
     Ok(Hits {
-        hits: rank::rerank(tagged, &concepts, expected),
+        hits,
         highlighter: highlighter(ctx, searcher, &*query.full.terms_query()),
     })
 }

@@ -153,7 +153,8 @@ fn ranked_query(
     }
 }
 
-/// Ranks passages for a two-pass query: each loaded with the tags it matched, best first.
+/// Ranks passages for a two-pass query: each loaded with the tags it matched, best first,
+/// with any passages tied with the last of [`MAX_HITS`] (the caller sorts and cuts).
 fn run_ranked(
     ctx: &Context<'_>,
     searcher: &Searcher,
@@ -176,6 +177,7 @@ fn ranked_hits(
         .map(|(hit, _)| hit)
         .collect();
     sort_hits(&mut hits);
+    hits.truncate(MAX_HITS);
     Ok(Hits {
         hits,
         highlighter: highlighter(ctx, searcher, &*query.full.terms_query()),

@@ -105,7 +105,11 @@ pub fn search_as<C: Collector + 'static>(
         .filter(|_| in_flight.alone && work == Work::Segments && worth_spreading(segments));
     match pool {
         Some(pool) => side_by_side(pool, searcher, query, collector),
-        None => searcher.search(query, &collector),
+        None => searcher.search_with_statistics_provider(
+            query,
+            &collector,
+            &super::stats::Stats(searcher),
+        ),
     }
 }
 
@@ -161,8 +165,9 @@ fn side_by_side<C: Collector + 'static>(
     collector: C,
 ) -> tantivy::Result<C::Fruit> {
     let segments = searcher.segment_readers();
+    let stats = super::stats::Stats(searcher);
     let enable = if collector.requires_scoring() {
-        EnableScoring::enabled_from_searcher(searcher)
+        EnableScoring::enabled_from_statistics_provider(&stats, searcher)
     } else {
         EnableScoring::disabled_from_searcher(searcher)
     };

@@ -229,7 +229,8 @@ pub fn best(
     }
     let mut leaves = Vec::new();
     query.full.leaves(&mut leaves);
-    let enable = EnableScoring::enabled_from_searcher(searcher);
+    let stats = super::stats::Stats(searcher);
+    let enable = EnableScoring::enabled_from_statistics_provider(&stats, searcher);
     let weights = leaves
         .iter()
         .map(|q| q.weight(enable))
@@ -259,12 +260,21 @@ pub fn best(
             }
         }
     }
+    let key = crate::engine::answer::rank_key;
     scored.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
+        key(b.score)
+            .total_cmp(&key(a.score))
             .then_with(|| a.address.cmp(&b.address))
     });
-    scored.truncate(limit);
+    // Passages tied with the last one kept are kept too: which of them make the cut is for
+    // the caller to decide by their articles, not by where they sit in the segments.
+    if let Some(last) = scored.get(limit.saturating_sub(1)).map(|s| key(s.score)) {
+        let tied = scored[limit.min(scored.len())..]
+            .iter()
+            .take_while(|s| key(s.score) == last)
+            .count();
+        scored.truncate(limit + tied);
+    }
     Ok(scored)
 }
 
@@ -426,9 +436,15 @@ pub(crate) mod tests {
             full: scoring,
         };
         // Every matching passage is a candidate: the ranking must be tantivy's own.
-        let ours = best(&searcher, &ranked, 500, 20).unwrap();
+        // Passages tied with the 20th are kept too (the caller cuts by article).
+        let mut ours = best(&searcher, &ranked, 500, 20).unwrap();
+        ours.truncate(20);
         let theirs = searcher
-            .search(&tantivy_query, &TopDocs::with_limit(20).order_by_score())
+            .search_with_statistics_provider(
+                &tantivy_query,
+                &TopDocs::with_limit(20).order_by_score(),
+                &super::super::stats::Stats(&searcher),
+            )
             .unwrap();
         assert_eq!(ours.len(), theirs.len());
         let gamma = Term::from_field_text(text, "gamma");

@@ -1,0 +1,427 @@
+//! Incremental updates of the current generation: a new, edited or removed article file
+//! changes only its own passages, committed in place, instead of a rebuild of the archive.
+//!
+//! What is derived from the passages (the manifest with every article's attribution and the
+//! fingerprint of data/, and the spelling dictionary) moves with each tantivy commit: it is
+//! written to files named after the commit before the commit, and the commit's payload names
+//! them. A reader opens the files its commit names ([`super::Snapshot::open_index`]), so it
+//! never sees passages of one commit with the attribution of another. A crash before the commit
+//! leaves the previous commit whole (tantivy's commits are atomic) and data/ unchanged: the
+//! next update finds the same differences again.
+//!
+//! Deleted passages still count in tantivy's term statistics until their segment is merged,
+//! which would rank differently from a fresh build. The merge policy therefore merges every
+//! segment holding deletes, in the background, and [`Updater::settle`] waits for it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::indexer::LogMergePolicy;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+use super::build::{self, ArticleEntry, Manifest};
+use super::schema::Fields;
+use super::store::Fingerprint;
+use super::tokenizer::WordCounter;
+use super::words::{self, Words};
+use super::{IndexError, Snapshot};
+use crate::corpus;
+
+/// Memory of the incremental writer: one thread, articles come a few at a time.
+const WRITER_MEMORY: usize = 32 * 1024 * 1024;
+/// A segment with any deleted passage is merged (see the module's documentation).
+const DELETES_BEFORE_MERGE: f32 = f32::MIN_POSITIVE;
+const MANIFEST_PREFIX: &str = "manifest-";
+const WORDS_PREFIX: &str = "words-";
+
+/// The derived files a commit names in its payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Derived {
+    pub manifest: String,
+    pub words: String,
+}
+
+impl Derived {
+    /// The files of a commit: the ones its payload names, else those of a fresh build.
+    pub fn of(payload: Option<&str>) -> Derived {
+        payload
+            .and_then(|p| serde_json::from_str::<Derived>(p).ok())
+            .filter(|d| is_plain_name(&d.manifest) && is_plain_name(&d.words))
+            .unwrap_or_else(|| Derived {
+                manifest: build::MANIFEST.to_string(),
+                words: words::FILE.to_string(),
+            })
+    }
+
+    fn numbered(opstamp: u64) -> Derived {
+        Derived {
+            manifest: format!("{MANIFEST_PREFIX}{opstamp}.json"),
+            words: format!("{WORDS_PREFIX}{opstamp}.fst"),
+        }
+    }
+
+    /// Whether these are an incremental commit's files (which a later commit removes).
+    pub fn is_numbered(&self) -> bool {
+        self.manifest.starts_with(MANIFEST_PREFIX)
+    }
+
+    pub fn read(&self, dir: &Path) -> Result<(Manifest, Words), IndexError> {
+        let manifest = Manifest::read_file(&dir.join(&self.manifest))?;
+        let words = Words::read_file(&dir.join(&self.words))?;
+        Ok((manifest, words))
+    }
+
+    fn payload(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A file name in the generation directory, not a path elsewhere.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
+}
+
+/// What one update changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    /// Files that could not be read as articles (they are in the manifest's warnings).
+    pub skipped: usize,
+    /// Whether passages were deleted (their segments will be merged).
+    pub deleted_passages: bool,
+}
+
+impl Changes {
+    pub fn articles(&self) -> usize {
+        self.added + self.updated + self.removed
+    }
+}
+
+/// The single writer of a generation: applies the differences between data/ and what the
+/// generation holds, and commits them.
+pub struct Updater {
+    dir: PathBuf,
+    index: Index,
+    writer: IndexWriter,
+    /// Reads the last commit: the stored passages of articles being removed.
+    reader: IndexReader,
+    fields: Fields,
+    manifest: Manifest,
+    counts: FxHashMap<String, u64>,
+    /// The derived files of the last commit and of the one before (a reader may still be
+    /// opening those); older ones are removed.
+    current: Derived,
+    previous: Option<Derived>,
+}
+
+impl Updater {
+    /// Opens the writer of the generation in `dir`. Fails with tantivy's lock error when
+    /// another process writes it.
+    pub fn open(dir: &Path) -> Result<Updater, IndexError> {
+        let snapshot = Snapshot::open(dir)?;
+        let metas = snapshot.index.load_metas()?;
+        let current = Derived::of(metas.payload.as_deref());
+        let writer: IndexWriter = snapshot.index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let mut policy = LogMergePolicy::default();
+        policy.set_del_docs_ratio_before_merge(DELETES_BEFORE_MERGE);
+        writer.set_merge_policy(Box::new(policy));
+        let reader = snapshot
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Updater {
+            dir: dir.to_path_buf(),
+            reader,
+            counts: snapshot.words.counts(),
+            fields: snapshot.fields,
+            manifest: snapshot.manifest,
+            index: snapshot.index,
+            writer,
+            current,
+            previous: None,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Applies what changed in `data_dir` since the last commit and commits it; `None` when
+    /// nothing did. Topics and synonyms are not in the index: a change to them only moves the
+    /// fingerprint.
+    pub fn apply(&mut self, data_dir: &Path) -> Result<Option<(Changes, Snapshot)>, IndexError> {
+        corpus::article_files(data_dir)?;
+        let now = Fingerprint::of_data_dir(data_dir, Some(&self.manifest.fingerprint)).map_err(
+            |source| IndexError::Io {
+                path: data_dir.to_path_buf(),
+                source,
+            },
+        )?;
+        if now.same_content(&self.manifest.fingerprint) {
+            return Ok(None);
+        }
+        let before: BTreeMap<&str, &str> = article_hashes(&self.manifest.fingerprint);
+        let after: BTreeMap<&str, &str> = article_hashes(&now);
+        let mut changes = Changes::default();
+        let mut gone: Vec<String> = Vec::new();
+        let mut load: Vec<String> = Vec::new();
+        for (path, hash) in &before {
+            match after.get(path) {
+                None => {
+                    changes.removed += 1;
+                    gone.push(path.to_string());
+                }
+                Some(new) if new != hash => {
+                    changes.updated += 1;
+                    gone.push(path.to_string());
+                    load.push(path.to_string());
+                }
+                Some(_) => {}
+            }
+        }
+        for path in after.keys() {
+            if !before.contains_key(path) {
+                changes.added += 1;
+                load.push(path.to_string());
+            }
+        }
+        for path in &gone {
+            changes.deleted_passages |= self.remove(path)?;
+        }
+        for path in &load {
+            if !self.add(data_dir, path)? {
+                changes.skipped += 1;
+            }
+        }
+        if self.manifest.articles.is_empty() {
+            // Nothing left to answer from: refused like a build of no readable article, and
+            // nothing is committed (the writer's pending changes are dropped).
+            self.writer.rollback()?;
+            return Err(IndexError::NoArticles(self.manifest.warnings.len()));
+        }
+        self.manifest.articles.sort_by(|a, b| a.slug.cmp(&b.slug));
+        self.manifest.warnings.sort();
+        self.manifest.passages = self
+            .manifest
+            .articles
+            .iter()
+            .map(|a| u64::from(a.passages))
+            .sum();
+        self.manifest.fingerprint = now;
+        self.manifest.built_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let snapshot = self.commit()?;
+        Ok(Some((changes, snapshot)))
+    }
+
+    /// Deletes the passages of the article in `path` (relative to data/) and forgets it;
+    /// true when it had passages.
+    fn remove(&mut self, path: &str) -> Result<bool, IndexError> {
+        self.manifest.warnings.retain(|w| !warning_names(w, path));
+        let slug = slug_of(path);
+        let Some(position) = self.manifest.articles.iter().position(|a| a.slug == slug) else {
+            return Ok(false);
+        };
+        // Its words leave the spelling dictionary: counted again from the stored passages,
+        // exactly as the build counted them.
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.article, &slug);
+        let docs = searcher.search(
+            &TermQuery::new(term.clone(), IndexRecordOption::Basic),
+            &DocSetCollector,
+        )?;
+        let mut texts: Vec<String> = Vec::new();
+        for address in docs {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            for field in [self.fields.text, self.fields.section] {
+                for value in doc.get_all(field) {
+                    if let Some(text) = value.as_str() {
+                        texts.push(text.to_string());
+                    }
+                }
+            }
+        }
+        for (word, n) in count_words(texts.iter().map(String::as_str)) {
+            if let Some(count) = self.counts.get_mut(&word) {
+                *count = count.saturating_sub(n);
+                if *count == 0 {
+                    self.counts.remove(&word);
+                }
+            }
+        }
+        self.writer.delete_term(term);
+        self.manifest.articles.remove(position);
+        Ok(true)
+    }
+
+    /// Adds the article in `path` (relative to data/); false when it cannot be read (a
+    /// warning says why, as a build's would).
+    fn add(&mut self, data_dir: &Path, path: &str) -> Result<bool, IndexError> {
+        let file = data_dir.join(path);
+        let article = match corpus::load_file(&file) {
+            Ok(article) => article,
+            Err(warning) => {
+                tracing::warn!(file = %warning.file.display(), problem = %warning.problem, "skipped article");
+                self.manifest.warnings.push(warning.to_string());
+                return Ok(false);
+            }
+        };
+        let passages = article.passages();
+        let mut texts: Vec<&str> = Vec::new();
+        for passage in &passages {
+            texts.push(&passage.text);
+            if let Some(section) = &passage.section {
+                texts.push(section);
+            }
+            self.writer
+                .add_document(self.fields.document(&article, passage))?;
+        }
+        for (word, n) in count_words(texts.into_iter()) {
+            *self.counts.entry(word).or_default() += n;
+        }
+        self.manifest.articles.push(ArticleEntry {
+            slug: article.slug.clone(),
+            meta: article.meta.clone(),
+            paragraphs: article.paragraphs.len() as u32,
+            passages: passages.len() as u32,
+        });
+        Ok(true)
+    }
+
+    /// Writes the derived files of the next commit, commits with them named in the payload,
+    /// and opens the snapshot of that commit.
+    fn commit(&mut self) -> Result<Snapshot, IndexError> {
+        let words = Words::from_count_refs(&self.counts)?;
+        let mut prepared = self.writer.prepare_commit()?;
+        let derived = Derived::numbered(prepared.opstamp());
+        build::write_manifest_file(&self.dir.join(&derived.manifest), &self.manifest)?;
+        words.write_file(&self.dir.join(&derived.words))?;
+        sync_dir(&self.dir)?;
+        prepared.set_payload(&derived.payload());
+        prepared.commit()?;
+        self.previous = Some(std::mem::replace(&mut self.current, derived));
+        self.remove_old_derived();
+        self.reader.reload()?;
+        Snapshot::open_index(self.index.clone(), &self.dir)
+    }
+
+    /// Removes numbered derived files other than those of the last two commits (leftovers
+    /// of a crash before a commit included).
+    fn remove_old_derived(&self) {
+        let keep: Vec<&str> = [Some(&self.current), self.previous.as_ref()]
+            .into_iter()
+            .flatten()
+            .flat_map(|d| [d.manifest.as_str(), d.words.as_str()])
+            .collect();
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let numbered = name.starts_with(MANIFEST_PREFIX) || name.starts_with(WORDS_PREFIX);
+            if numbered && !keep.contains(&name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Waits (at most `limit`) until no segment holds deleted passages, so that term
+    /// statistics are those of a fresh build; then the snapshot of the merged segments, or
+    /// `None` when nothing needed merging or the merges did not end in time.
+    pub fn settle(&mut self, limit: Duration) -> Result<Option<Snapshot>, IndexError> {
+        let started = Instant::now();
+        let mut waited = false;
+        loop {
+            let pending = self
+                .index
+                .searchable_segment_metas()?
+                .iter()
+                .any(|m| m.has_deletes());
+            if !pending {
+                break;
+            }
+            if started.elapsed() >= limit {
+                return Ok(None);
+            }
+            waited = true;
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if !waited {
+            return Ok(None);
+        }
+        Snapshot::open_index(self.index.clone(), &self.dir).map(Some)
+    }
+}
+
+/// The opstamp of the last commit of the generation in `dir`, read from tantivy's
+/// `meta.json` without opening the index (a follower polls it).
+pub fn committed_opstamp(dir: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(dir.join("meta.json")).ok()?;
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()?
+        .get("opstamp")?
+        .as_u64()
+}
+
+/// The content hash of each article file of a fingerprint, by relative path.
+fn article_hashes(fingerprint: &Fingerprint) -> BTreeMap<&str, &str> {
+    fingerprint
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("articles/"))
+        .map(|f| (f.path.as_str(), f.hash.as_str()))
+        .collect()
+}
+
+/// The slug of an article file: its name without `.md`.
+fn slug_of(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".md").unwrap_or(name).to_string()
+}
+
+/// Whether a manifest warning is about the file at `path` (relative to data/).
+fn warning_names(warning: &str, path: &str) -> bool {
+    let Some(rest) = warning.strip_prefix("skipped ") else {
+        return false;
+    };
+    let marker = format!("{path}: ");
+    rest.starts_with(&marker)
+        || rest.contains(&format!("/{marker}"))
+        || rest.contains(&format!("\\{marker}"))
+}
+
+/// The unstemmed words of `texts` with their counts, as the build's analyzers count them.
+fn count_words<'a>(texts: impl Iterator<Item = &'a str>) -> FxHashMap<String, u64> {
+    let counter = WordCounter::default();
+    let mut analyzer = counter.analyzer();
+    for text in texts {
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {}
+    }
+    drop(analyzer);
+    counter.into_counts()
+}
+
+fn sync_dir(dir: &Path) -> Result<(), IndexError> {
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
+}
