@@ -288,8 +288,9 @@ pub fn reload_on_change(engine: Arc<Engine>, index_dir: &Path) -> anyhow::Result
                     (None, Some(crate::ops::status().data_unwatched(e.to_string())))
                 }
             };
-            refresh(&engine, &index_dir);
-            debounced(&rx, None, || refresh(&engine, &index_dir));
+            let mut updater = None;
+            keep_up(&engine, &index_dir, &mut updater);
+            debounced(&rx, None, || keep_up(&engine, &index_dir, &mut updater));
         })
         .context("cannot start the reindex thread")?;
     Ok(Reloader {
@@ -416,6 +417,64 @@ pub fn refresh(engine: &Engine, index_dir: &Path) {
         Err(e) => tracing::error!(error = %e, "rebuild failed; the previous index keeps serving"),
     }
     reload_knowledge(engine);
+}
+
+/// How long the bot waits for the merges that drop an edited or removed article's old
+/// passages before it swaps in their result (answers are served meanwhile).
+const SETTLE: Duration = Duration::from_secs(30);
+
+/// Applies what changed in data/ to the current generation in place with the writer this
+/// thread keeps open (`updater`), and swaps each commit in; builds a new generation only
+/// when there is no usable one. Errors keep the index in use.
+pub fn keep_up(
+    engine: &Engine,
+    index_dir: &Path,
+    updater: &mut Option<index::incremental::Updater>,
+) {
+    let current = Store::current_in(index_dir);
+    if updater.as_ref().map(|u| u.dir()) != current.as_deref() {
+        // A new generation (a rebuild, `!reindex`) or none: the writer follows it.
+        *updater = None;
+    }
+    if updater.is_none() {
+        let Some(dir) = current else {
+            refresh(engine, index_dir);
+            return;
+        };
+        match index::incremental::Updater::open(&dir) {
+            Ok(opened) => *updater = Some(opened),
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot update the index in place");
+                refresh(engine, index_dir);
+                return;
+            }
+        }
+    }
+    let Some(writer) = updater.as_mut() else {
+        return;
+    };
+    let started = Instant::now();
+    match writer.apply(engine.data_dir()) {
+        Ok(Some((changes, snapshot))) => {
+            index::record_update(&changes, started);
+            install(engine, snapshot);
+            crate::ops::status().index_update_failed(None);
+            if changes.deleted_passages {
+                match writer.settle(SETTLE) {
+                    Ok(Some(settled)) => install(engine, settled),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot reopen the index after merging"),
+                }
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "index update failed; the index in use keeps serving");
+            crate::ops::status().index_update_failed(Some(e.to_string()));
+            metrics::counter!("clippings_index_update_failures_total").increment(1);
+            *updater = None;
+        }
+    }
 }
 
 /// `clippings index --watch`: applies every change of data/ to the published index (in place,

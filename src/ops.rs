@@ -40,6 +40,8 @@ struct Inner {
     errors: VecDeque<(u64, String)>,
     /// Why data/ is not watched, per reindex thread whose watch failed (by [`Unwatched`] id).
     unwatched: BTreeMap<u64, String>,
+    /// Why the last update of the index failed, until one succeeds.
+    index_failure: Option<String>,
 }
 
 static STATUS: LazyLock<Status> = LazyLock::new(Status::new);
@@ -143,17 +145,34 @@ impl Status {
         Unwatched { status: self, id }
     }
 
+    /// The last update of the index failed (`Some(reason)`: a full disk, a read-only index
+    /// folder), or one succeeded since (`None`). `!status` and `/healthz` warn meanwhile.
+    pub fn index_update_failed(&self, reason: Option<String>) {
+        let reason: Option<String> = reason.map(|r| r.chars().take(300).collect());
+        if let Some(reason) = &reason {
+            self.error(format!("index update failed: {reason}"));
+        }
+        self.with(|i| i.index_failure = reason);
+    }
+
     /// What does not stop the bot from answering but needs someone's attention.
     pub fn warnings(&self) -> Vec<String> {
         self.with(|i| {
-            i.unwatched
+            let mut out: Vec<String> = i
+                .unwatched
                 .values()
                 .map(|reason| {
                     format!(
                         "data/ is not watched ({reason}): changes are picked up on restart or with !reindex"
                     )
                 })
-                .collect()
+                .collect();
+            if let Some(reason) = &i.index_failure {
+                out.push(format!(
+                    "the index cannot be updated ({reason}): answers come from it as it was"
+                ));
+            }
+            out
         })
     }
 

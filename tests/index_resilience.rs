@@ -316,6 +316,11 @@ fn changes_in_data_are_picked_up_while_running() {
     });
     std::fs::remove_file(&file).unwrap();
     wait_for("the removed article", || !search_finds(&engine, "platypus"));
+    // Applied in place: the generation built at the start is still the one in use.
+    assert_eq!(
+        clippings::index::store::Store::current_in(&ws.index()),
+        Some(engine.live().get().dir.clone())
+    );
     let topics = ws.data().join("topics.toml");
     let mut t = std::fs::read_to_string(&topics).unwrap();
     t.push_str("\n[[topic]]\nname = \"kunlun\"\ndescription = \"Baidu's chips\"\nquery = \"Kunlun P800\"\n");
@@ -461,4 +466,156 @@ fn a_full_disk_fails_the_rebuild_clearly_and_the_old_index_keeps_serving() {
         .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
         .collect();
     assert_eq!(leftovers.len(), 1, "the failed generation is removed");
+}
+
+/// The passages of each article the generation's last commit lists: never missing, never
+/// twice, whatever moment a writer was killed at.
+fn assert_whole(ws: &Workspace, moment: &str) {
+    let dir = clippings::index::store::Store::current_in(&ws.index()).expect("a generation");
+    let snapshot = clippings::index::Snapshot::open(&dir)
+        .unwrap_or_else(|e| panic!("the index opens after a kill at {moment}: {e}"));
+    let searcher = snapshot.reader.searcher();
+    for article in &snapshot.manifest.articles {
+        let term = tantivy::Term::from_field_text(snapshot.fields.article, &article.slug);
+        let held = searcher.doc_freq(&term).unwrap();
+        let alive = searcher
+            .search(
+                &tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic),
+                &tantivy::collector::Count,
+            )
+            .unwrap();
+        assert_eq!(
+            alive as u64,
+            u64::from(article.passages),
+            "{} after a kill at {moment}: {held} passages held",
+            article.slug
+        );
+    }
+}
+
+#[test]
+fn killing_an_incremental_update_at_any_moment_loses_and_doubles_nothing() {
+    let ws = Workspace::new();
+    grow(&ws, 20);
+    assert!(ws.run(&["index"], "").status.success());
+    let articles = ws.data().join("articles");
+    let seeds: Vec<String> = [
+        "abmedia-ai-budget",
+        "invezz-shares-surge",
+        "unnamed-53-billion-bet",
+    ]
+    .iter()
+    .map(|s| std::fs::read_to_string(articles.join(format!("{s}.md"))).unwrap())
+    .collect();
+    // kill -9 at 20 moments of an update adding 30 articles, editing 10 and removing 5 (the
+    // edits and removals make merges), from at once to after it would have ended.
+    for round in 0..20u64 {
+        for k in 0..30 {
+            let text = seeds[k % seeds.len()].replace("Alibaba", &format!("Wombat{round}x{k}"));
+            std::fs::write(articles.join(format!("burst{round}-{k}.md")), text).unwrap();
+        }
+        for k in 0..10 {
+            let name = format!(
+                "copy{}-abmedia-ai-budget.md",
+                (round as usize * 10 + k) % 20
+            );
+            let path = articles.join(name);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                std::fs::write(&path, format!("{text}\nEdited in round {round}.\n")).unwrap();
+            }
+        }
+        for k in 0..5 {
+            let _ =
+                std::fs::remove_file(articles.join(format!("burst{}-{k}.md", round.max(1) - 1)));
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clippings"))
+            .args(["--quiet", "--data"])
+            .arg(ws.data())
+            .arg("--index")
+            .arg(ws.index())
+            .arg("index")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = round * 40;
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_whole(&ws, &format!("{delay} ms"));
+        let out = ws.run(&["search", "--json", "Zhenwu"], "");
+        assert!(
+            out.status.success(),
+            "after a kill at {delay} ms: {}",
+            stderr(&out)
+        );
+    }
+    // What was not committed is picked up by the next update: every file, once.
+    let files = std::fs::read_dir(&articles).unwrap().count();
+    let out = ws.run(&["index"], "");
+    assert!(
+        stdout(&out).contains(&format!(": {files} articles,")),
+        "{}",
+        stdout(&out)
+    );
+    assert_whole(&ws, "the end");
+    let out = ws.run(&["search", "--json", "-n", "30", "Wombat19x29"], "");
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let hits = value["hits"].as_array().unwrap();
+    let from: std::collections::BTreeSet<&str> = hits
+        .iter()
+        .map(|h| h["article"].as_str().unwrap())
+        .collect();
+    assert_eq!(from.into_iter().collect::<Vec<_>>(), ["burst19-29"]);
+}
+
+#[test]
+fn an_update_the_index_folder_refuses_fails_clearly_and_the_index_keeps_serving() {
+    let ws = Workspace::new();
+    clippings::logging::init(true);
+    let engine = clippings::lifecycle::engine(&ws.data(), &ws.index(), "!", false).unwrap();
+    let generation = clippings::index::store::Store::current_in(&ws.index()).unwrap();
+    let mut updater = None;
+    let guard = Immutable::new(&generation);
+    std::fs::write(
+        ws.data().join("articles/quokkabank-results.md"),
+        "+++\ntitle = \"Quokkabank\"\npublisher = \"Test Wire\"\n+++\n\
+         Quokkabank said on Tuesday that its cloud revenue grew strongly in the third quarter.\n",
+    )
+    .unwrap();
+    clippings::lifecycle::keep_up(&engine, &ws.index(), &mut updater);
+    assert!(
+        search_finds(&engine, "Zhenwu"),
+        "the index in use keeps serving"
+    );
+    assert!(!search_finds(&engine, "Quokkabank"));
+    let report = clippings::ops::status().report(&engine);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("the index cannot be updated")),
+        "!status warns: {:?}",
+        report.warnings
+    );
+    drop(guard);
+    clippings::lifecycle::keep_up(&engine, &ws.index(), &mut updater);
+    assert!(
+        search_finds(&engine, "Quokkabank"),
+        "the next update goes through"
+    );
+    let report = clippings::ops::status().report(&engine);
+    assert!(
+        !report
+            .warnings
+            .iter()
+            .any(|w| w.contains("the index cannot be updated")),
+        "{:?}",
+        report.warnings
+    );
+    // In place: the same generation, no rebuild.
+    assert_eq!(
+        clippings::index::store::Store::current_in(&ws.index()),
+        Some(generation)
+    );
 }

@@ -319,8 +319,8 @@ impl Updater {
         Snapshot::open_index(self.index.clone(), &self.dir)
     }
 
-    /// Removes numbered derived files other than those of the last two commits (leftovers
-    /// of a crash before a commit included).
+    /// Removes derived files other than those of the last two commits (leftovers of a crash
+    /// before a commit included).
     fn remove_old_derived(&self) {
         let keep: Vec<&str> = [Some(&self.current), self.previous.as_ref()]
             .into_iter()
@@ -333,8 +333,13 @@ impl Updater {
         for entry in entries.filter_map(Result::ok) {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            let numbered = name.starts_with(MANIFEST_PREFIX) || name.starts_with(WORDS_PREFIX);
-            if numbered && !keep.contains(&name) {
+            // The fresh build's files too, once two commits name others (at a million
+            // passages its manifest alone is 8.6 MB).
+            let derived = name.starts_with(MANIFEST_PREFIX)
+                || name.starts_with(WORDS_PREFIX)
+                || name == build::MANIFEST
+                || name == words::FILE;
+            if derived && !keep.contains(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

@@ -188,6 +188,12 @@ pub fn ensure_current(
             Ok(None) => return Ok((Snapshot::open(&dir)?, Freshness::UpToDate)),
             Err(e @ IndexError::NoArticles(_)) => return Err(e),
             Err(e @ IndexError::Corpus(_)) => return Err(e),
+            // Another process (the bot, `clippings index --watch`) writes this generation and
+            // applies the same changes: its last commit is served meanwhile.
+            Err(IndexError::Tantivy(tantivy::TantivyError::LockFailure(..))) => {
+                tracing::warn!(dir = %dir.display(), "another process is updating the index; answering from its last commit");
+                return Ok((Snapshot::open(&dir)?, Freshness::UpToDate));
+            }
             Err(e) => {
                 tracing::warn!(dir = %dir.display(), error = %e, "cannot update the index in place; rebuilding it");
             }
