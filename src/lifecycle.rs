@@ -362,8 +362,8 @@ pub fn follow_once(engine: &Engine, index_dir: &Path) -> bool {
     };
     let live = engine.live().get();
     let opened = if live.dir == dir {
-        // The same generation: a new commit of the writer updating it in place?
-        if index::incremental::committed_opstamp(&dir) == Some(live.opstamp) {
+        // The same generation: a commit or a merge of the writer updating it in place?
+        if index::incremental::committed_version(&dir).as_ref() == Some(&live.version) {
             return false;
         }
         Snapshot::open_index(live.index.clone(), &dir)
@@ -423,6 +423,80 @@ pub fn refresh(engine: &Engine, index_dir: &Path) {
 /// passages before it swaps in their result (answers are served meanwhile).
 const SETTLE: Duration = Duration::from_secs(30);
 
+/// What one step of keeping the index current did.
+enum Step {
+    /// Nothing changed.
+    Nothing,
+    /// Changes were committed in place; `deleted` when passages went (merges follow).
+    Updated(Snapshot, Freshness, bool),
+    /// A new generation was built (there was no usable one), or the index was current.
+    Opened(Snapshot, Freshness),
+}
+
+/// Applies what changed in `data_dir` to the current generation in place with the writer
+/// kept in `updater` (opened on the current generation when missing or stale); builds a new
+/// generation only when there is no usable one.
+fn step(
+    data_dir: &Path,
+    index_dir: &Path,
+    updater: &mut Option<index::incremental::Updater>,
+) -> anyhow::Result<Step> {
+    let current = Store::current_in(index_dir);
+    if updater.as_ref().map(|u| u.dir()) != current.as_deref() {
+        // A new generation (a rebuild, `!reindex`) or none: the writer follows it.
+        *updater = None;
+    }
+    if updater.is_none() {
+        let opened = current.map(|dir| (index::incremental::Updater::open(&dir), dir));
+        match opened {
+            Some((Ok(opened), _)) => *updater = Some(opened),
+            Some((Err(e), dir)) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot update the index in place");
+                let (snapshot, freshness) = open_index(data_dir, index_dir, false, false)?;
+                return Ok(Step::Opened(snapshot, freshness));
+            }
+            None => {
+                let (snapshot, freshness) = open_index(data_dir, index_dir, false, false)?;
+                return Ok(Step::Opened(snapshot, freshness));
+            }
+        }
+    }
+    let Some(writer) = updater.as_mut() else {
+        return Ok(Step::Nothing);
+    };
+    let started = Instant::now();
+    match writer.apply(data_dir) {
+        Ok(Some((changes, snapshot))) => {
+            index::record_update(&changes, started);
+            crate::ops::status().index_update_failed(None);
+            Ok(Step::Updated(
+                snapshot,
+                Freshness::Updated(changes),
+                changes.deleted_passages,
+            ))
+        }
+        Ok(None) => Ok(Step::Nothing),
+        Err(e) => {
+            crate::ops::status().index_update_failed(Some(e.to_string()));
+            metrics::counter!("clippings_index_update_failures_total").increment(1);
+            *updater = None;
+            Err(e.into())
+        }
+    }
+}
+
+/// Waits for the merges that drop deleted passages, then hands over the merged snapshot.
+fn settle(updater: &mut Option<index::incremental::Updater>, then: impl FnOnce(Snapshot)) {
+    let Some(writer) = updater.as_mut() else {
+        return;
+    };
+    match writer.settle(SETTLE) {
+        Ok(Some(settled)) => then(settled),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot reopen the index after merging"),
+    }
+}
+
 /// Applies what changed in data/ to the current generation in place with the writer this
 /// thread keeps open (`updater`), and swaps each commit in; builds a new generation only
 /// when there is no usable one. Errors keep the index in use.
@@ -431,48 +505,21 @@ pub fn keep_up(
     index_dir: &Path,
     updater: &mut Option<index::incremental::Updater>,
 ) {
-    let current = Store::current_in(index_dir);
-    if updater.as_ref().map(|u| u.dir()) != current.as_deref() {
-        // A new generation (a rebuild, `!reindex`) or none: the writer follows it.
-        *updater = None;
-    }
-    if updater.is_none() {
-        let Some(dir) = current else {
-            refresh(engine, index_dir);
-            return;
-        };
-        match index::incremental::Updater::open(&dir) {
-            Ok(opened) => *updater = Some(opened),
-            Err(e) => {
-                tracing::warn!(dir = %dir.display(), error = %e, "cannot update the index in place");
-                refresh(engine, index_dir);
-                return;
-            }
-        }
-    }
-    let Some(writer) = updater.as_mut() else {
-        return;
-    };
-    let started = Instant::now();
-    match writer.apply(engine.data_dir()) {
-        Ok(Some((changes, snapshot))) => {
-            index::record_update(&changes, started);
+    match step(engine.data_dir(), index_dir, updater) {
+        Ok(Step::Nothing) => {}
+        Ok(Step::Updated(snapshot, _, deleted)) => {
             install(engine, snapshot);
-            crate::ops::status().index_update_failed(None);
-            if changes.deleted_passages {
-                match writer.settle(SETTLE) {
-                    Ok(Some(settled)) => install(engine, settled),
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!(error = %e, "cannot reopen the index after merging"),
-                }
+            if deleted {
+                settle(updater, |settled| install(engine, settled));
             }
         }
-        Ok(None) => {}
+        Ok(Step::Opened(snapshot, freshness)) => {
+            if freshness != Freshness::UpToDate || snapshot.dir != engine.live().get().dir {
+                install(engine, snapshot);
+            }
+        }
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "index update failed; the index in use keeps serving");
-            crate::ops::status().index_update_failed(Some(e.to_string()));
-            metrics::counter!("clippings_index_update_failures_total").increment(1);
-            *updater = None;
         }
     }
 }
@@ -489,14 +536,24 @@ pub fn rebuild_on_change(
         let _ = tx.send(Signal::Changed);
     })
     .with_context(|| format!("cannot watch {}", data_dir.display()))?;
+    let mut updater = None;
     debounced(&rx, None, || {
-        match open_index(data_dir, index_dir, false, false) {
-            Ok((snapshot, freshness @ (Freshness::Rebuilt | Freshness::Updated(_)))) => {
-                built(&snapshot, freshness)
+        match step(data_dir, index_dir, &mut updater) {
+            Ok(Step::Nothing) => {}
+            Ok(Step::Updated(snapshot, freshness, deleted)) => {
+                built(&snapshot, freshness);
+                if deleted {
+                    // Followers see the merged segments as a new version of the same commit.
+                    settle(&mut updater, |_| {});
+                }
             }
-            Ok(_) => {}
+            Ok(Step::Opened(snapshot, freshness)) => {
+                if freshness != Freshness::UpToDate {
+                    built(&snapshot, freshness)
+                }
+            }
             Err(e) => {
-                tracing::error!(error = %format!("{e:#}"), "rebuild failed; the previous index stays published")
+                tracing::error!(error = %format!("{e:#}"), "index update failed; the index published keeps serving")
             }
         }
     });

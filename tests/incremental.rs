@@ -451,3 +451,61 @@ fn a_rebuild_is_made_only_when_asked_or_when_the_index_is_unusable() {
     assert_ne!(store.current().unwrap(), second);
     assert!(differences(&desk).is_empty());
 }
+
+/// A reader opening the index while a writer keeps committing gets one commit whole: the
+/// passages and the manifest that goes with them, never a mix.
+#[test]
+fn readers_opening_during_commits_never_see_a_half_applied_commit() {
+    let desk = Desk::new();
+    let dir = Store::open(&desk.index).unwrap().current().unwrap();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let dir = dir.clone();
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut opened = 0;
+            let mut versions = std::collections::BTreeSet::new();
+            while !done.load(std::sync::atomic::Ordering::Acquire) || opened < 20 {
+                let snapshot = Snapshot::open(&dir).expect("opens whole");
+                let searcher = snapshot.reader.searcher();
+                for article in &snapshot.manifest.articles {
+                    let term =
+                        tantivy::Term::from_field_text(snapshot.fields.article, &article.slug);
+                    let alive = searcher
+                        .search(
+                            &tantivy::query::TermQuery::new(
+                                term,
+                                tantivy::schema::IndexRecordOption::Basic,
+                            ),
+                            &tantivy::collector::Count,
+                        )
+                        .unwrap();
+                    assert_eq!(
+                        alive as u64,
+                        u64::from(article.passages),
+                        "{}",
+                        article.slug
+                    );
+                }
+                versions.insert(snapshot.version.clone());
+                opened += 1;
+            }
+            versions.len()
+        })
+    };
+    let mut updater = index::incremental::Updater::open(&dir).unwrap();
+    for round in 0..40 {
+        desk.write(&format!("round-{round}.md"), &POOL[round * 7 % POOL.len()]);
+        if round >= 3 {
+            let _ =
+                std::fs::remove_file(desk.data.join(format!("articles/round-{}.md", round - 3)));
+        }
+        updater.apply(&desk.data).unwrap().expect("a change");
+    }
+    done.store(true, std::sync::atomic::Ordering::Release);
+    let versions = reader.join().unwrap();
+    assert!(
+        versions > 1,
+        "the reader saw the commits land ({versions} versions)"
+    );
+}

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
+use tantivy::directory::Directory;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
@@ -373,14 +374,19 @@ impl Updater {
     }
 }
 
-/// The opstamp of the last commit of the generation in `dir`, read from tantivy's
-/// `meta.json` without opening the index (a follower polls it).
-pub fn committed_opstamp(dir: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(dir.join("meta.json")).ok()?;
-    serde_json::from_str::<serde_json::Value>(&text)
-        .ok()?
-        .get("opstamp")?
-        .as_u64()
+/// tantivy's `meta.json` of an opened index, as stored.
+pub(crate) fn read_meta(index: &Index) -> tantivy::Result<Vec<u8>> {
+    index
+        .directory()
+        .atomic_read(Path::new("meta.json"))
+        .map_err(|e| tantivy::TantivyError::InternalError(format!("cannot read meta.json: {e}")))
+}
+
+/// The version of the generation in `dir` as [`Snapshot::version`] names it, read without
+/// opening the index (a follower polls it).
+pub fn committed_version(dir: &Path) -> Option<String> {
+    let raw = std::fs::read(dir.join("meta.json")).ok()?;
+    Some(blake3::hash(&raw).to_hex().to_string())
 }
 
 /// The content hash of each article file of a fingerprint, by relative path.

@@ -54,6 +54,9 @@ pub struct Snapshot {
     pub words: Words,
     /// The tantivy commit this snapshot reads (0 for an index in memory).
     pub opstamp: u64,
+    /// A hash of the `meta.json` it was opened at: changes with every commit and merge
+    /// (followers compare it; empty for an index in memory).
+    pub version: String,
 }
 
 /// How many times opening retries when a commit lands while it reads.
@@ -73,13 +76,15 @@ impl Snapshot {
         let corrupt = |e: tantivy::TantivyError| IndexError::Corrupt(e.to_string());
         let mut last_error = None;
         for _ in 0..OPEN_ATTEMPTS {
+            let raw = incremental::read_meta(&index).map_err(corrupt)?;
             let before = index.load_metas().map_err(corrupt)?;
             let derived = incremental::Derived::of(before.payload.as_deref());
             let read = derived.read(dir).and_then(|(manifest, words)| {
                 Snapshot::from_index(index.clone(), manifest, words, dir.to_path_buf())
             });
-            let after = index.load_metas().map_err(corrupt)?;
-            if after.opstamp != before.opstamp || after.payload != before.payload {
+            // meta.json is replaced whole (written aside and renamed): the same bytes after
+            // the reader opened mean the reader, the metas and the files are one commit's.
+            if incremental::read_meta(&index).map_err(corrupt)? != raw {
                 std::thread::sleep(std::time::Duration::from_millis(5));
                 continue;
             }
@@ -94,6 +99,7 @@ impl Snapshot {
                 }
                 Err(e) => return Err(e),
             };
+            snapshot.version = blake3::hash(&raw).to_hex().to_string();
             snapshot.opstamp = before.opstamp;
             let docs = snapshot.reader.searcher().num_docs();
             if docs != snapshot.manifest.passages {
@@ -144,6 +150,7 @@ impl Snapshot {
             manifest,
             words,
             opstamp: 0,
+            version: String::new(),
         })
     }
 }
