@@ -7,12 +7,16 @@
 //! cargo run --release --example bench_scale -- 10000 100000 1000000      # table
 //! cargo run --release --example bench_scale -- --json 10000               # JSON
 //! cargo run --release --example bench_scale -- --reps 5 1000000           # fewer timed runs
+//! cargo run --release --example bench_scale -- --freshness 1000000         # index updated in place
 //! ```
 //! Corpora are generated once under $CLIPPINGS_BENCH_DIR (default /var/tmp/clippings-bench).
 #![allow(dead_code)]
 
 #[path = "support/synth.rs"]
 pub mod synth;
+
+#[path = "support/freshness.rs"]
+mod freshness;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -695,6 +699,13 @@ struct Args {
     /// Internal: start on an existing index and report the time to the first answer.
     #[arg(long, num_args = 2, value_names = ["DATA", "INDEX"])]
     serve_probe: Option<Vec<PathBuf>>,
+    /// Measure freshness instead: articles arriving while the bot runs, ingest rate, and the
+    /// index after `--updates` incremental updates against a fresh rebuild.
+    #[arg(long)]
+    freshness: bool,
+    /// Adds, edits and removes applied for `--freshness`.
+    #[arg(long, default_value_t = 10_000)]
+    updates: usize,
     /// Corpus sizes in passages.
     #[arg(default_values_t = [10_000])]
     sizes: Vec<usize>,
@@ -709,6 +720,21 @@ fn main() {
     let work = std::env::var_os("CLIPPINGS_BENCH_DIR")
         .map_or_else(|| PathBuf::from("/var/tmp/clippings-bench"), PathBuf::from);
     std::fs::create_dir_all(&work).expect("work dir");
+    if args.freshness {
+        let commands: Vec<String> = queries()
+            .into_iter()
+            .filter(|q| q.class != "hostile")
+            .map(|q| q.command)
+            .collect();
+        for &n in &args.sizes {
+            let report = freshness::run(n, &work, &commands, args.updates);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        }
+        return;
+    }
     let reports: Vec<SizeReport> = args
         .sizes
         .iter()

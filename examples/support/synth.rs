@@ -433,7 +433,7 @@ fn sentence(rng: &mut Rng) -> String {
     }
 }
 
-fn paragraph(rng: &mut Rng) -> String {
+pub fn paragraph(rng: &mut Rng) -> String {
     let n = 1 + rng.below(4);
     (0..n).map(|_| sentence(rng)).collect::<Vec<_>>().join(" ")
 }

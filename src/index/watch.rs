@@ -12,7 +12,7 @@ use std::time::Duration;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 /// How long data/ must be quiet before a batch of changes is reported.
-const QUIET: Duration = Duration::from_millis(500);
+const QUIET: Duration = Duration::from_millis(200);
 
 /// Keeps watching while alive.
 pub struct DataWatcher {
