@@ -25,6 +25,9 @@ pub struct FreshnessReport {
     /// The same for each of 50 articles landing at once.
     pub burst_p50_ms: f64,
     pub burst_p99_ms: f64,
+    /// From the file landing to a read-only follower process finding it, ms.
+    pub follower_p50_ms: f64,
+    pub follower_p99_ms: f64,
     /// Query latency, ms, idle and while an article arrives every second.
     pub idle_p50_ms: f64,
     pub idle_p99_ms: f64,
@@ -46,9 +49,8 @@ pub struct FreshnessReport {
 
 /// An article of `paragraphs` generated paragraphs naming `token`.
 fn article(rng: &mut synth::Rng, token: &str, paragraphs: usize) -> String {
-    let mut text = format!(
-        "+++\ntitle = \"{token} results lift shares\"\npublisher = \"Bench Wire\"\n+++\n"
-    );
+    let mut text =
+        format!("+++\ntitle = \"{token} results lift shares\"\npublisher = \"Bench Wire\"\n+++\n");
     for i in 0..paragraphs {
         let prose = synth::paragraph(rng);
         if i == 0 {
@@ -97,8 +99,11 @@ fn link_copy(from: &Path, to: &Path) {
     std::fs::create_dir_all(to.join("articles")).expect("data copy");
     for entry in std::fs::read_dir(from.join("articles")).expect("articles") {
         let path = entry.expect("entry").path();
-        std::fs::hard_link(&path, to.join("articles").join(path.file_name().expect("name")))
-            .expect("link");
+        std::fs::hard_link(
+            &path,
+            to.join("articles").join(path.file_name().expect("name")),
+        )
+        .expect("link");
     }
     for name in ["topics.toml", "synonyms.toml"] {
         let _ = std::fs::copy(from.join(name), to.join(name));
@@ -121,26 +126,46 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
     let engine = clippings::lifecycle::engine(&data, &index_dir, "!", false).expect("engine");
     let bot = Pipeline::new(engine.clone());
     engine.reuse_topic_answers(false);
-    let reloader = clippings::lifecycle::keep_current(engine.clone(), &index_dir, false)
-        .expect("watch data/");
+    let reloader =
+        clippings::lifecycle::keep_current(engine.clone(), &index_dir, false).expect("watch data/");
+    let follower_engine =
+        clippings::lifecycle::follower_engine(&data, &index_dir, "!").expect("follower");
+    let follower = Pipeline::new(follower_engine.clone());
+    let following = clippings::lifecycle::keep_current(follower_engine.clone(), &index_dir, true)
+        .expect("follow");
     std::thread::sleep(Duration::from_secs(2));
     let mut rng = synth::Rng::new(7);
     let articles = data.join("articles");
 
     eprintln!("100 arrivals one at a time…");
     let mut arrivals = Vec::new();
+    let mut followed = Vec::new();
     for i in 0..100 {
         let token = format!("freshtoken{i}x");
         let text = article(&mut rng, &token, 20);
         let started = Instant::now();
         std::fs::write(articles.join(format!("fresh-{i}.md")), text).expect("write");
         while !found(&bot, &token) {
-            assert!(started.elapsed() < Duration::from_secs(120), "{token} never found");
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "{token} never found"
+            );
             std::thread::sleep(Duration::from_millis(2));
         }
         arrivals.push(started.elapsed().as_secs_f64() * 1e3);
+        while !found(&follower, &token) {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "{token} never followed"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        followed.push(started.elapsed().as_secs_f64() * 1e3);
     }
     let (arrival_p50_ms, arrival_p99_ms) = p50_p99(arrivals);
+    let (follower_p50_ms, follower_p99_ms) = p50_p99(followed);
+    drop(following);
+    drop(follower);
 
     eprintln!("a burst of 50…");
     let texts: Vec<(String, String)> = (0..50)
@@ -157,7 +182,10 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
     let mut waiting: Vec<&str> = texts.iter().map(|(t, _)| t.as_str()).collect();
     let mut burst = Vec::new();
     while !waiting.is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(300), "burst never found");
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "burst never found"
+        );
         waiting.retain(|token| {
             if found(&bot, token) {
                 burst.push(started.elapsed().as_secs_f64() * 1e3);
@@ -196,7 +224,10 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
     std::thread::sleep(Duration::from_secs(1));
 
     eprintln!("ingest rate of the index alone…");
-    let generation = Store::open(&index_dir).expect("store").current().expect("current");
+    let generation = Store::open(&index_dir)
+        .expect("store")
+        .current()
+        .expect("current");
     let mut updater = Updater::open(&generation).expect("writer");
     let batched = 500;
     let mut spent = Duration::ZERO;
@@ -294,6 +325,8 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
         arrival_p99_ms,
         burst_p50_ms,
         burst_p99_ms,
+        follower_p50_ms,
+        follower_p99_ms,
         idle_p50_ms,
         idle_p99_ms,
         busy_p50_ms,
