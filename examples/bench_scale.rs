@@ -703,6 +703,9 @@ struct Args {
     /// index after `--updates` incremental updates against a fresh rebuild.
     #[arg(long)]
     freshness: bool,
+    /// Compare query latency on two index generations of the same data (DATA A B), interleaved.
+    #[arg(long, num_args = 3, value_names = ["DATA", "A", "B"])]
+    compare: Option<Vec<PathBuf>>,
     /// Adds, edits and removes applied for `--freshness`.
     #[arg(long, default_value_t = 10_000)]
     updates: usize,
@@ -720,6 +723,16 @@ fn main() {
     let work = std::env::var_os("CLIPPINGS_BENCH_DIR")
         .map_or_else(|| PathBuf::from("/var/tmp/clippings-bench"), PathBuf::from);
     std::fs::create_dir_all(&work).expect("work dir");
+    if let Some([data, a, b]) = args.compare.as_deref() {
+        let commands: Vec<String> = queries()
+            .into_iter()
+            .filter(|q| q.class != "hostile")
+            .map(|q| q.command)
+            .collect();
+        let [a50, a99, b50, b99] = freshness::compare(a, b, data, &commands, args.reps);
+        println!("A p50 {a50:.2} ms p99 {a99:.2} ms; B p50 {b50:.2} ms p99 {b99:.2} ms");
+        return;
+    }
     if args.freshness {
         let commands: Vec<String> = queries()
             .into_iter()

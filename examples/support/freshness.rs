@@ -299,26 +299,15 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
     drop(settled);
     drop(updater);
     let updated_mb = super::dir_mb(&generation);
-    let updated = Snapshot::open(&generation).expect("open");
-    let passages_now = updated.manifest.passages;
-    let updated_bot = Pipeline::new(Arc::new(clippings::engine::Engine::in_ram_from(
-        updated, &data,
-    )));
-    updated_bot.engine().reuse_topic_answers(false);
-    let (updated_p50_ms, updated_p99_ms) = p50_p99(query_latencies(&updated_bot, commands, 5));
-    drop(updated_bot);
     eprintln!("a fresh rebuild of the same data…");
     let rebuilt_dir = work.join(format!("fresh-rebuilt-{passages}"));
     let _ = std::fs::remove_dir_all(&rebuilt_dir);
     let rebuilt_store = Store::open(&rebuilt_dir).expect("store");
     let rebuilt = index::rebuild(&rebuilt_store, &data, BuildOptions::default()).expect("build");
     let rebuilt_mb = super::dir_mb(&rebuilt);
-    let rebuilt_bot = Pipeline::new(Arc::new(clippings::engine::Engine::in_ram_from(
-        Snapshot::open(&rebuilt).expect("open"),
-        &data,
-    )));
-    rebuilt_bot.engine().reuse_topic_answers(false);
-    let (rebuilt_p50_ms, rebuilt_p99_ms) = p50_p99(query_latencies(&rebuilt_bot, commands, 5));
+    let passages_now = Snapshot::open(&generation).expect("open").manifest.passages;
+    let [updated_p50_ms, updated_p99_ms, rebuilt_p50_ms, rebuilt_p99_ms] =
+        compare(&generation, &rebuilt, &data, commands, 10);
     FreshnessReport {
         passages: passages_now,
         arrival_p50_ms,
@@ -341,4 +330,34 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
         rebuilt_p50_ms,
         rebuilt_p99_ms,
     }
+}
+
+/// Query latency p50 and p99 (ms) on two generations of the same data, the same commands
+/// interleaved command by command so that both see the same machine: `[a50, a99, b50, b99]`.
+pub fn compare(a: &Path, b: &Path, data: &Path, commands: &[String], reps: usize) -> [f64; 4] {
+    let bot = |dir: &Path| {
+        let engine = clippings::engine::Engine::in_ram_from(Snapshot::open(dir).expect("open"), data);
+        engine.reuse_topic_answers(false);
+        Pipeline::new(Arc::new(engine))
+    };
+    let (first, second) = (bot(a), bot(b));
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for rep in 0..reps {
+        for c in commands {
+            // Alternate which goes first, so neither always finds the caches warm.
+            let order: [(&Pipeline, &mut Vec<f64>); 2] = if rep % 2 == 0 {
+                [(&first, &mut ta), (&second, &mut tb)]
+            } else {
+                [(&second, &mut tb), (&first, &mut ta)]
+            };
+            for (bot, times) in order {
+                let started = Instant::now();
+                std::hint::black_box(bot.handle("bench", c));
+                times.push(started.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+    }
+    let (a50, a99) = p50_p99(ta);
+    let (b50, b99) = p50_p99(tb);
+    [a50, a99, b50, b99]
 }

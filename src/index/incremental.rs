@@ -21,7 +21,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::Directory;
-use tantivy::indexer::LogMergePolicy;
+use tantivy::index::SegmentMeta;
+use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
@@ -131,9 +132,7 @@ impl Updater {
         let metas = snapshot.index.load_metas()?;
         let current = Derived::of(metas.payload.as_deref());
         let writer: IndexWriter = snapshot.index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        let mut policy = LogMergePolicy::default();
-        policy.set_del_docs_ratio_before_merge(DELETES_BEFORE_MERGE);
-        writer.set_merge_policy(Box::new(policy));
+        writer.set_merge_policy(Box::new(BalancedMerges::default()));
         let reader = snapshot
             .index
             .reader_builder()
@@ -387,6 +386,44 @@ pub(crate) fn read_meta(index: &Index) -> tantivy::Result<Vec<u8>> {
 pub fn committed_version(dir: &Path) -> Option<String> {
     let raw = std::fs::read(dir.join("meta.json")).ok()?;
     Some(blake3::hash(&raw).to_hex().to_string())
+}
+
+/// How segments are merged while the index is updated in place. A fresh build leaves one
+/// large segment per indexing thread, which searches spread over the cores; merging those
+/// together (as a size-tiered policy does once one of them holds a deletion) would leave one
+/// segment doing most of every search. So a large segment (an eighth of the passages or
+/// more) is never merged with another: it is rewritten alone when it holds deletions. The
+/// small segments that updates add are merged among themselves by tantivy's log policy, any
+/// of them holding a deletion included, so deleted passages never linger.
+#[derive(Debug)]
+struct BalancedMerges {
+    small: LogMergePolicy,
+}
+
+/// The share of the passages from which a segment is large.
+const LARGE_SHARE: u32 = 8;
+
+impl Default for BalancedMerges {
+    fn default() -> BalancedMerges {
+        let mut small = LogMergePolicy::default();
+        small.set_del_docs_ratio_before_merge(DELETES_BEFORE_MERGE);
+        BalancedMerges { small }
+    }
+}
+
+impl MergePolicy for BalancedMerges {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let total: u32 = segments.iter().map(SegmentMeta::max_doc).sum();
+        let large = |m: &SegmentMeta| m.max_doc() >= (total / LARGE_SHARE).max(1) && segments.len() > 1;
+        let mut out: Vec<MergeCandidate> = segments
+            .iter()
+            .filter(|m| large(m) && m.has_deletes())
+            .map(|m| MergeCandidate(vec![m.id()]))
+            .collect();
+        let small: Vec<SegmentMeta> = segments.iter().filter(|m| !large(m)).cloned().collect();
+        out.extend(self.small.compute_merge_candidates(&small));
+        out
+    }
 }
 
 /// The content hash of each article file of a fingerprint, by relative path.
