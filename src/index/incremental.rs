@@ -346,8 +346,9 @@ impl Updater {
     }
 
     /// Waits (at most `limit`) until no segment holds deleted passages, so that term
-    /// statistics are those of a fresh build; then the snapshot of the merged segments, or
-    /// `None` when nothing needed merging or the merges did not end in time.
+    /// statistics are those of a fresh build, and folds the small segments into one; then the
+    /// snapshot of the merged segments, or `None` when nothing needed merging or the merges
+    /// did not end in time.
     pub fn settle(&mut self, limit: Duration) -> Result<Option<Snapshot>, IndexError> {
         let started = Instant::now();
         let mut waited = false;
@@ -365,6 +366,21 @@ impl Updater {
             }
             waited = true;
             std::thread::sleep(Duration::from_millis(10));
+        }
+        // Once quiet, the small segments updates left are folded into one: fewer segments
+        // for every search to visit.
+        let metas = self.index.searchable_segment_metas()?;
+        let total: u32 = metas.iter().map(SegmentMeta::max_doc).sum();
+        let small: Vec<tantivy::index::SegmentId> = metas
+            .iter()
+            .filter(|m| m.max_doc() < (total / LARGE_SHARE).max(1))
+            .map(SegmentMeta::id)
+            .collect();
+        if small.len() > 1 {
+            // A segment already being merged refuses; the merge under way folds it anyway.
+            if self.writer.merge(&small).wait().is_ok() {
+                waited = true;
+            }
         }
         if !waited {
             return Ok(None);
@@ -402,11 +418,16 @@ struct BalancedMerges {
 
 /// The share of the passages from which a segment is large.
 const LARGE_SHARE: u32 = 8;
+/// How many small segments of a size are merged together.
+const SMALL_MERGE_FANOUT: usize = 3;
 
 impl Default for BalancedMerges {
     fn default() -> BalancedMerges {
         let mut small = LogMergePolicy::default();
         small.set_del_docs_ratio_before_merge(DELETES_BEFORE_MERGE);
+        // Each segment costs every search a look-up: small ones are merged three at a time
+        // (tantivy's default waits for eight).
+        small.set_min_num_segments(SMALL_MERGE_FANOUT);
         BalancedMerges { small }
     }
 }
