@@ -306,8 +306,12 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
     let rebuilt = index::rebuild(&rebuilt_store, &data, BuildOptions::default()).expect("build");
     let rebuilt_mb = super::dir_mb(&rebuilt);
     let passages_now = Snapshot::open(&generation).expect("open").manifest.passages;
-    let [updated_p50_ms, updated_p99_ms, rebuilt_p50_ms, rebuilt_p99_ms] =
-        compare(&generation, &rebuilt, &data, commands, 10);
+    let [
+        updated_p50_ms,
+        updated_p99_ms,
+        rebuilt_p50_ms,
+        rebuilt_p99_ms,
+    ] = compare(&generation, &rebuilt, &data, commands, 10);
     FreshnessReport {
         passages: passages_now,
         arrival_p50_ms,
@@ -336,7 +340,8 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
 /// interleaved command by command so that both see the same machine: `[a50, a99, b50, b99]`.
 pub fn compare(a: &Path, b: &Path, data: &Path, commands: &[String], reps: usize) -> [f64; 4] {
     let bot = |dir: &Path| {
-        let engine = clippings::engine::Engine::in_ram_from(Snapshot::open(dir).expect("open"), data);
+        let engine =
+            clippings::engine::Engine::in_ram_from(Snapshot::open(dir).expect("open"), data);
         engine.reuse_topic_answers(false);
         Pipeline::new(Arc::new(engine))
     };

@@ -435,7 +435,8 @@ impl Default for BalancedMerges {
 impl MergePolicy for BalancedMerges {
     fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
         let total: u32 = segments.iter().map(SegmentMeta::max_doc).sum();
-        let large = |m: &SegmentMeta| m.max_doc() >= (total / LARGE_SHARE).max(1) && segments.len() > 1;
+        let large =
+            |m: &SegmentMeta| m.max_doc() >= (total / LARGE_SHARE).max(1) && segments.len() > 1;
         let mut out: Vec<MergeCandidate> = segments
             .iter()
             .filter(|m| large(m) && m.has_deletes())
