@@ -384,41 +384,6 @@ pub fn follow_once(engine: &Engine, index_dir: &Path) -> bool {
     }
 }
 
-/// Whether the engine already serves the published generation and data/ (topics included)
-/// is what it was built from: then nothing is opened, read or reloaded. Opening the
-/// generation again only to compare would hold a second copy of its manifest (at 1M passages,
-/// 8.6 MB of JSON) next to the one in use.
-fn serves_current_data(engine: &Engine, index_dir: &Path) -> bool {
-    let live = engine.live().get();
-    if Store::current_in(index_dir).as_deref() != Some(live.dir.as_path()) {
-        return false;
-    }
-    let known = &live.manifest.fingerprint;
-    index::store::Fingerprint::of_data_dir(engine.data_dir(), Some(known))
-        .is_ok_and(|now| now.same_content(known))
-}
-
-/// Rebuilds if data/ changed and swaps the new index and topics in; errors keep the old ones.
-pub fn refresh(engine: &Engine, index_dir: &Path) {
-    let data_dir = engine.data_dir();
-    if serves_current_data(engine, index_dir) {
-        return;
-    }
-    match open_index(data_dir, index_dir, false, false) {
-        Ok((snapshot, Freshness::Rebuilt | Freshness::Updated(_))) => {
-            tracing::info!(
-                passages = snapshot.manifest.passages,
-                "data changed: new index in use"
-            );
-            install(engine, snapshot);
-            return;
-        }
-        Ok((_, Freshness::UpToDate)) => {}
-        Err(e) => tracing::error!(error = %e, "rebuild failed; the previous index keeps serving"),
-    }
-    reload_knowledge(engine);
-}
-
 /// How long the bot waits for the merges that drop an edited or removed article's old
 /// passages before it swaps in their result (answers are served meanwhile).
 const SETTLE: Duration = Duration::from_secs(30);

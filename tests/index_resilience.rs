@@ -25,6 +25,23 @@ fn grow(ws: &Workspace, copies: usize) {
     }
 }
 
+/// Runs `clippings ARGS` on the workspace and kills it (-9) after `delay`.
+fn kill_after(ws: &Workspace, args: &[&str], delay: Duration) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clippings"))
+        .args(["--quiet", "--data"])
+        .arg(ws.data())
+        .arg("--index")
+        .arg(ws.index())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn killing_a_rebuild_at_any_moment_leaves_a_working_index() {
     let ws = Workspace::new();
@@ -35,19 +52,11 @@ fn killing_a_rebuild_at_any_moment_leaves_a_working_index() {
         .count();
     // kill -9 at 20 moments through the rebuild (from at once to after it would have ended).
     for delay_ms in (0..20u64).map(|i| i * 45) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clippings"))
-            .args(["--quiet", "--data"])
-            .arg(ws.data())
-            .arg("--index")
-            .arg(ws.index())
-            .args(["index", "--rebuild"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(
+            &ws,
+            &["index", "--rebuild"],
+            Duration::from_millis(delay_ms),
+        );
         let out = ws.run(&["search", "--json", "Zhenwu"], "");
         assert!(
             out.status.success(),
@@ -179,19 +188,7 @@ fn an_unwritable_index_directory_fails_the_rebuild_clearly_and_the_old_index_kee
 fn a_first_build_killed_midway_is_redone_on_the_next_start() {
     let ws = Workspace::new();
     grow(&ws, 100);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clippings"))
-        .args(["--quiet", "--data"])
-        .arg(ws.data())
-        .arg("--index")
-        .arg(ws.index())
-        .arg("index")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(100));
-    let _ = child.kill();
-    let _ = child.wait();
+    kill_after(&ws, &["index"], Duration::from_millis(100));
     let out = ws.run(&["search", "--json", "Kunlun"], "");
     assert!(out.status.success(), "{}", stderr(&out));
 }
@@ -528,20 +525,8 @@ fn killing_an_incremental_update_at_any_moment_loses_and_doubles_nothing() {
             let _ =
                 std::fs::remove_file(articles.join(format!("burst{}-{k}.md", round.max(1) - 1)));
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clippings"))
-            .args(["--quiet", "--data"])
-            .arg(ws.data())
-            .arg("--index")
-            .arg(ws.index())
-            .arg("index")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
         let delay = round * 40;
-        std::thread::sleep(Duration::from_millis(delay));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(&ws, &["index"], Duration::from_millis(delay));
         assert_whole(&ws, &format!("{delay} ms"));
         let out = ws.run(&["search", "--json", "Zhenwu"], "");
         assert!(

@@ -101,12 +101,6 @@ pub struct Changes {
     pub deleted_passages: bool,
 }
 
-impl Changes {
-    pub fn articles(&self) -> usize {
-        self.added + self.updated + self.removed
-    }
-}
-
 /// The single writer of a generation: applies the differences between data/ and what the
 /// generation holds, and commits them.
 pub struct Updater {
@@ -128,7 +122,12 @@ impl Updater {
     /// Opens the writer of the generation in `dir`. Fails with tantivy's lock error when
     /// another process writes it.
     pub fn open(dir: &Path) -> Result<Updater, IndexError> {
-        let snapshot = Snapshot::open(dir)?;
+        Updater::from_snapshot(Snapshot::open(dir)?)
+    }
+
+    /// The writer of an opened generation (its manifest and dictionary are not read again).
+    pub fn from_snapshot(snapshot: Snapshot) -> Result<Updater, IndexError> {
+        let dir = snapshot.dir.clone();
         let metas = snapshot.index.load_metas()?;
         let current = Derived::of(metas.payload.as_deref());
         let writer: IndexWriter = snapshot.index.writer_with_num_threads(1, WRITER_MEMORY)?;
@@ -139,7 +138,7 @@ impl Updater {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Updater {
-            dir: dir.to_path_buf(),
+            dir,
             reader,
             counts: snapshot.words.counts(),
             fields: snapshot.fields,
@@ -153,10 +152,6 @@ impl Updater {
 
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    pub fn manifest(&self) -> &Manifest {
-        &self.manifest
     }
 
     /// Applies what changed in `data_dir` since the last commit and commits it; `None` when

@@ -189,8 +189,7 @@ pub fn ensure_current(
             return Ok((snapshot, Freshness::UpToDate));
         }
         let dir = snapshot.dir.clone();
-        drop(snapshot);
-        match update_in_place(&dir, data_dir) {
+        match update_in_place(snapshot, data_dir) {
             Ok(Some((changes, snapshot))) => return Ok((snapshot, Freshness::Updated(changes))),
             Ok(None) => return Ok((Snapshot::open(&dir)?, Freshness::UpToDate)),
             Err(e @ IndexError::NoArticles(_)) => return Err(e),
@@ -210,14 +209,14 @@ pub fn ensure_current(
     Ok((Snapshot::open(&dir)?, Freshness::Rebuilt))
 }
 
-/// Applies the changes of `data_dir` to the generation in `dir` with a writer of its own,
+/// Applies the changes of `data_dir` to the opened generation with a writer of its own,
 /// waiting for the merges that drop deleted passages before the writer goes.
 fn update_in_place(
-    dir: &Path,
+    snapshot: Snapshot,
     data_dir: &Path,
 ) -> Result<Option<(incremental::Changes, Snapshot)>, IndexError> {
     let started = std::time::Instant::now();
-    let mut updater = incremental::Updater::open(dir)?;
+    let mut updater = incremental::Updater::from_snapshot(snapshot)?;
     let Some((changes, snapshot)) = updater.apply(data_dir)? else {
         return Ok(None);
     };
