@@ -41,12 +41,33 @@ pub enum Command {
     Status,
     /// `!reindex` (admins): rebuild the index from data/ now.
     Reindex,
+    /// `!latest [n]`: the newest articles.
+    Latest(usize),
+    /// `!feeds`: the feeds followed and when each last brought something.
+    Feeds,
+    /// `!feed add <url>` / `!feed remove <name>` (admins); anything else gets the usage.
+    Feed(FeedAction),
+    /// `!add <url>` (admins): fetch, extract, store and index one article page.
+    AddUrl(String),
     /// `!<name>` that is neither a command nor a topic, with the closest name when one is close.
     Unknown {
         name: String,
         suggestion: Option<String>,
     },
 }
+
+/// What `!feed` is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedAction {
+    Add(String),
+    Remove(String),
+    /// Neither: the reply is the command's usage.
+    Usage,
+}
+
+/// How many articles `!latest` lists without a number, and at most.
+pub const LATEST_DEFAULT: usize = 10;
+pub const LATEST_MAX: usize = 25;
 
 /// What the parser needs to know: the prefix and the topic words (names and aliases).
 #[derive(Debug, Clone)]
@@ -67,7 +88,13 @@ impl Grammar {
 impl Command {
     /// Whether only admins may run it.
     pub fn is_admin_only(&self) -> bool {
-        matches!(self, Command::Status | Command::Reindex)
+        matches!(
+            self,
+            Command::Status
+                | Command::Reindex
+                | Command::Feed(FeedAction::Add(_) | FeedAction::Remove(_))
+                | Command::AddUrl(_)
+        )
     }
 
     /// The command's name, for metrics (topics are one name: `topic`).
@@ -86,6 +113,10 @@ impl Command {
             Command::Figures(_) => "figures",
             Command::Status => "status",
             Command::Reindex => "reindex",
+            Command::Latest(_) => "latest",
+            Command::Feeds => "feeds",
+            Command::Feed(_) => "feed",
+            Command::AddUrl(_) => "add",
             Command::Unknown { .. } => "unknown",
         }
     }
@@ -175,6 +206,22 @@ pub const COMMANDS: &[CommandHelp] = &[
                   Example: !topics",
     },
     CommandHelp {
+        name: "latest",
+        aliases: &["new", "recent"],
+        usage: "latest [n]",
+        summary: "The newest articles, with their attribution",
+        details: "Newest first, 10 unless you say how many (at most 25).\n\
+                  Examples: !latest  !latest 5",
+    },
+    CommandHelp {
+        name: "feeds",
+        aliases: &[],
+        usage: "feeds",
+        summary: "The news feeds followed, and when each last brought an article",
+        details: "Admins add and remove feeds with !feed add <url> and !feed remove <name>.\n\
+                  Example: !feeds",
+    },
+    CommandHelp {
         name: "help",
         aliases: &["h", "commands"],
         usage: "help [command]",
@@ -201,6 +248,22 @@ pub const COMMANDS: &[CommandHelp] = &[
         usage: "reindex",
         summary: "(admins) Rebuild the index from the articles now",
         details: "Only the users in ADMIN_USERS may run it; the old index serves until the new one is ready.\nExample: !reindex",
+    },
+    CommandHelp {
+        name: "feed",
+        aliases: &[],
+        usage: "feed add|remove <url|name>",
+        summary: "(admins) Follow a news feed, or stop following one",
+        details: "New articles from followed feeds are fetched every few minutes and indexed.\n\
+                  Examples: !feed add https://example.com/rss.xml  !feed remove example.com",
+    },
+    CommandHelp {
+        name: "add",
+        aliases: &[],
+        usage: "add <url>",
+        summary: "(admins) Fetch one article page and add it to the coverage",
+        details: "The page is fetched, its article extracted with its attribution, stored and indexed.\n\
+                  Example: !add https://example.com/2025/09/chips-rally",
     },
 ];
 
@@ -254,6 +317,10 @@ fn command_for(name: String, argument: String, grammar: &Grammar, prefix: &str) 
         Some("about") => Command::About,
         Some("status") => Command::Status,
         Some("reindex") => Command::Reindex,
+        Some("latest") => Command::Latest(latest_count(&argument)),
+        Some("feeds") => Command::Feeds,
+        Some("feed") => Command::Feed(feed_action(&argument)),
+        Some("add") => Command::AddUrl(argument),
         _ if grammar.topics.contains(&name) => Command::Topic {
             name,
             extra: argument,
@@ -262,6 +329,27 @@ fn command_for(name: String, argument: String, grammar: &Grammar, prefix: &str) 
             let suggestion = closest(&name, grammar);
             Command::Unknown { name, suggestion }
         }
+    }
+}
+
+/// `!latest 5`: how many; anything else is the default, and at most [`LATEST_MAX`].
+fn latest_count(argument: &str) -> usize {
+    argument
+        .split(' ')
+        .next()
+        .and_then(|w| w.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .map_or(LATEST_DEFAULT, |n| n.min(LATEST_MAX))
+}
+
+/// `add <url>`, `remove <name>` (also `rm`, `delete`), or the usage.
+fn feed_action(argument: &str) -> FeedAction {
+    let (verb, rest) = argument.split_once(' ').unwrap_or((argument, ""));
+    let rest = rest.trim().to_string();
+    match verb.to_lowercase().as_str() {
+        "add" | "follow" if !rest.is_empty() => FeedAction::Add(rest),
+        "remove" | "rm" | "delete" | "unfollow" if !rest.is_empty() => FeedAction::Remove(rest),
+        _ => FeedAction::Usage,
     }
 }
 

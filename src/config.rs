@@ -48,6 +48,14 @@ pub struct Config {
     pub cooldown_channel_per_minute: u32,
     /// The Matrix bot's settings, when MATRIX_HOMESERVER is set.
     pub matrix: Option<MatrixConfig>,
+    /// Minutes between feed polls (`FEED_POLL_MINUTES`, default 15); `None`: feeds are not polled.
+    pub feed_poll_minutes: Option<u32>,
+    /// A contact address for the User-Agent (`CLIPPINGS_USER_AGENT`).
+    pub user_agent_contact: Option<String>,
+    /// Fetch from loopback and private addresses too (`CLIPPINGS_ALLOW_PRIVATE_HOSTS`).
+    pub allow_private_hosts: bool,
+    /// Milliseconds between two requests to one host (`CLIPPINGS_HOST_INTERVAL_MS`, default 1000).
+    pub host_interval_ms: u64,
 }
 
 /// Shards `first..=last` of `total`, for splitting a bot across processes.
@@ -248,7 +256,32 @@ impl Config {
         let matrix = matrix_config(&var)?;
         let discord_shards = shard_plan(&var)?;
         let index_read_only = flag(&var, "CLIPPINGS_INDEX_READ_ONLY")?;
+        let feed_poll_minutes = match var("FEED_POLL_MINUTES") {
+            None => Some(15),
+            Some(v) => match v.parse::<u32>() {
+                Ok(0) => None,
+                Ok(n) if n <= 24 * 60 => Some(n),
+                _ => {
+                    return Err(invalid(
+                        "FEED_POLL_MINUTES",
+                        "expected minutes from 1 to 1440, or 0 to stop polling",
+                    ));
+                }
+            },
+        };
+        let host_interval_ms = match var("CLIPPINGS_HOST_INTERVAL_MS") {
+            None => 1000,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 60_000)
+                .ok_or_else(|| invalid("CLIPPINGS_HOST_INTERVAL_MS", "expected 0 to 60000"))?,
+        };
         Ok(Config {
+            feed_poll_minutes,
+            user_agent_contact: var("CLIPPINGS_USER_AGENT"),
+            allow_private_hosts: flag(&var, "CLIPPINGS_ALLOW_PRIVATE_HOSTS")?,
+            host_interval_ms,
             discord_guild_id,
             discord_public_key,
             discord_proxy_url: var("DISCORD_PROXY_URL"),

@@ -13,7 +13,7 @@ use clippings::conversation::{Origin, Pipeline, Platform};
 use clippings::corpus::{self, ArticleMeta, frontmatter};
 use clippings::engine::Answer;
 use clippings::render;
-use clippings::{eval, lifecycle, supervisor, terminal};
+use clippings::{eval, ingest, lifecycle, supervisor, terminal, web};
 
 #[derive(Parser)]
 #[command(
@@ -81,12 +81,14 @@ enum Cmd {
     },
     /// List the topic commands.
     Topics,
-    /// Add an article file to data/articles with its front matter.
+    /// Add an article: a web page by its URL (fetched, extracted, stored, indexed), or a text
+    /// file with the attribution given as options.
     Add {
-        /// The raw article text (as scraped); `-` reads stdin.
+        /// An article's URL, or the raw article text (as scraped; `-` reads stdin).
         file: PathBuf,
+        /// The title (required for a file; a page's comes from the page).
         #[arg(long)]
-        title: String,
+        title: Option<String>,
         /// The outlet, when the article names one (leave it out when it doesn't).
         #[arg(long)]
         publisher: Option<String>,
@@ -103,9 +105,47 @@ enum Cmd {
         #[arg(long)]
         slug: Option<String>,
     },
+    /// What would be stored for a page (its article text and attribution), without storing it.
+    Extract {
+        /// A saved page (HTML file) or a URL to fetch.
+        page: String,
+        /// The address of a saved page (for its canonical URL and relative links).
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The news feeds followed (data/feeds.toml).
+    Feed {
+        #[command(subcommand)]
+        action: FeedCmd,
+    },
     /// Score retrieval on a question file (hit@1, hit@3, MRR over the top 5).
     Eval {
         file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeedCmd {
+    /// Follow a feed (RSS, Atom or JSON Feed).
+    Add {
+        url: String,
+        /// How commands name it (default: its host).
+        #[arg(long)]
+        name: Option<String>,
+        /// The outlet, for a feed whose pages don't name one.
+        #[arg(long)]
+        publisher: Option<String>,
+    },
+    /// The feeds followed, with their last success and error.
+    List,
+    /// Stop following a feed (its articles stay).
+    Remove { name_or_url: String },
+    /// One pass over every feed, then exit (for cron and scripts).
+    Poll {
         #[arg(long)]
         json: bool,
     },
@@ -217,6 +257,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             notes,
             slug,
         }) => {
+            let text = file.to_string_lossy();
+            if text.starts_with("http://") || text.starts_with("https://") {
+                return add_url(&config, &text, progress);
+            }
+            let Some(title) = title else {
+                anyhow::bail!(
+                    "--title is required when adding a file (a URL's comes from its page)"
+                );
+            };
             let meta = ArticleMeta {
                 title,
                 publisher,
@@ -224,11 +273,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 url,
                 via,
                 notes,
+                ..ArticleMeta::default()
             };
             let path = add(&config.data_dir, &file, meta, slug)?;
             println!("added {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
+        Some(Cmd::Extract { page, url, json }) => extract(&config, &page, url.as_deref(), json),
+        Some(Cmd::Feed { action }) => feed_command(&config, action, progress),
         Some(Cmd::Eval { file, json }) => {
             let pipeline = engine()?;
             let report = eval::run_file(pipeline.engine(), &file)?;
@@ -262,7 +314,13 @@ fn serve(config: &Config, progress: bool) -> anyhow::Result<(Pipeline, lifecycle
     )?;
     let reloader =
         lifecycle::keep_current(engine.clone(), &config.index_dir, config.index_read_only)?;
-    Ok((supervisor::pipeline(config, engine), reloader))
+    let mut pipeline = supervisor::pipeline(config, engine);
+    // Feeds are polled by the process that writes the index; any may answer !feeds and !add.
+    match ingest::chat::Desk::start(config, !config.index_read_only) {
+        Ok(desk) => pipeline = pipeline.with_coverage(desk),
+        Err(e) => tracing::warn!(error = %format!("{e:#}"), "coverage from the web is off"),
+    }
+    Ok((pipeline, reloader))
 }
 
 /// The main job: every configured chat platform, or the terminal chat when none is.
@@ -328,33 +386,214 @@ fn add(
         let publisher = meta.publisher.as_deref().unwrap_or_default();
         corpus::slugify(&format!("{publisher} {}", meta.title))
     });
-    let dir = corpus::articles_dir(data_dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join(format!("{slug}.md"));
-    let text = frontmatter::render(&meta, &body);
-    // Written aside and moved in place only if no article has the name (atomically: a running
-    // bot never reads half a file, and an existing article is never replaced).
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".clippings-add-")
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes())
-        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
-    // Readable like any other article (the temporary file starts owner-only).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    match tmp.persist_noclobber(&path) {
-        Ok(_) => Ok(path),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+    match ingest::store::write_new(data_dir, &slug, meta, &body) {
+        Ok(path) => Ok(path),
+        Err(ingest::store::StoreError::Exists(path)) => {
             anyhow::bail!("{} already exists; choose another --slug", path.display())
         }
-        Err(e) => Err(e.error).with_context(|| format!("cannot write {}", path.display())),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// A runtime for one CLI command that fetches.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// A spinner on a terminal that names the page being fetched; nothing otherwise.
+fn spinner(progress: bool) -> indicatif::ProgressBar {
+    if !progress {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Brings the index up to date with what was just stored (in place), when this process may
+/// write it; a running bot that holds the index picks the files up itself.
+fn index_new_articles(config: &Config, json: bool) {
+    let say = |text: String| {
+        if json {
+            eprintln!("{text}")
+        } else {
+            println!("{text}")
+        }
+    };
+    if config.index_read_only {
+        say("the index is read-only here: the process that writes it picks the articles up".into());
+        return;
+    }
+    match lifecycle::open_index(&config.data_dir, &config.index_dir, false, false) {
+        Ok((_, freshness)) => say(format!("index {}", freshness_text(freshness))),
+        Err(e) => say(format!(
+            "not indexed yet ({e:#}): the next `clippings index` or the running bot will"
+        )),
+    }
+}
+
+/// `clippings add URL`.
+fn add_url(config: &Config, url: &str, progress: bool) -> anyhow::Result<ExitCode> {
+    let rt = runtime()?;
+    let settings = ingest::chat::fetch_settings(config);
+    let ingester = rt.block_on(async {
+        ingest::Ingester::open(
+            &config.data_dir,
+            settings,
+            std::time::Duration::from_secs(900),
+        )
+    })?;
+    let bar = spinner(progress);
+    bar.set_message(format!("fetching {url}"));
+    let outcome = rt.block_on(ingester.add_url(url));
+    bar.finish_and_clear();
+    match outcome {
+        Ok(outcome) => {
+            println!("{}", ingest::chat::added_text(&outcome, &ingester));
+            if !matches!(outcome, ingest::Outcome::Duplicate(_)) {
+                index_new_articles(config, false);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => anyhow::bail!("{url}: {e}"),
+    }
+}
+
+/// `clippings extract`.
+fn extract(config: &Config, page: &str, url: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+    let (html, page_url) = if page.starts_with("http://") || page.starts_with("https://") {
+        let page_url = web::address::parse(page).map_err(|e| anyhow::anyhow!("{page}: {e}"))?;
+        let fetcher = web::Fetcher::new(ingest::chat::fetch_settings(config))?;
+        let rt = runtime()?;
+        let fetched = rt
+            .block_on(fetcher.get(&page_url, web::Kind::Article, &web::Validators::default()))
+            .map_err(|e| anyhow::anyhow!("{page}: {e}"))?;
+        match fetched {
+            web::Fetched::Page(p) => (p.text(), p.url),
+            web::Fetched::NotModified => anyhow::bail!("{page}: the server sent no page"),
+        }
+    } else {
+        let bytes = std::fs::read(page).with_context(|| format!("cannot read {page}"))?;
+        let page_url = match url {
+            Some(u) => web::address::parse(u).map_err(|e| anyhow::anyhow!("--url {u}: {e}"))?,
+            None => url::Url::parse("file:///saved-page").expect("a valid address"),
+        };
+        (web::charset::decode(&bytes, None), page_url)
+    };
+    let mut extracted = web::extract::extract(&html, &page_url);
+    if extracted.url.is_none() {
+        if page_url.scheme() == "file" {
+            extracted
+                .notes
+                .push("the page names no address of its own: give it with --url".into());
+        } else {
+            // The address it was fetched from (or given with --url), without tracking parameters.
+            extracted.url = Some(web::address::normalize(&page_url));
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&extracted.to_json())?);
+    } else {
+        print!("{}", extracted.to_text());
+    }
+    Ok(if extracted.text.trim().is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `clippings feed ...`.
+fn feed_command(config: &Config, action: FeedCmd, progress: bool) -> anyhow::Result<ExitCode> {
+    use ingest::feeds;
+    match action {
+        FeedCmd::Add {
+            url,
+            name,
+            publisher,
+        } => {
+            let entry = feeds::add(
+                &config.data_dir,
+                &url,
+                name.as_deref(),
+                publisher.as_deref(),
+            )?;
+            println!("following {} ({})", entry.label(), entry.url);
+        }
+        FeedCmd::Remove { name_or_url } => {
+            let entry = feeds::remove(&config.data_dir, &name_or_url)?;
+            println!("no longer following {} ({})", entry.label(), entry.url);
+        }
+        FeedCmd::List => {
+            let list = feeds::load(&config.data_dir)?;
+            if list.is_empty() {
+                println!("no feeds followed: `clippings feed add URL` adds one");
+            }
+            let rt = runtime()?;
+            let ingester = rt.block_on(async {
+                ingest::Ingester::open(
+                    &config.data_dir,
+                    ingest::chat::fetch_settings(config),
+                    std::time::Duration::from_secs(900),
+                )
+            })?;
+            for (feed, health) in list.iter().zip(ingester.health(&list)) {
+                println!(
+                    "{}\t{}\t{}",
+                    health.name,
+                    feed.url,
+                    clippings::ops::feed_line(&health)
+                );
+            }
+        }
+        FeedCmd::Poll { json } => {
+            let rt = runtime()?;
+            let interval = std::time::Duration::from_secs(
+                60 * u64::from(config.feed_poll_minutes.unwrap_or(15)),
+            );
+            let ingester = rt.block_on(async {
+                ingest::Ingester::open(
+                    &config.data_dir,
+                    ingest::chat::fetch_settings(config),
+                    interval,
+                )
+            })?;
+            let bar = spinner(progress);
+            let report =
+                rt.block_on(ingester.poll(false, &|url| bar.set_message(url.to_string())))?;
+            bar.finish_and_clear();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for f in &report.feeds {
+                    println!(
+                        "{}: {} new, {} updated, {} duplicate, {} refused, {} failed{}",
+                        f.feed,
+                        f.new,
+                        f.updated,
+                        f.duplicate,
+                        f.refused,
+                        f.failed,
+                        match (&f.error, f.not_modified) {
+                            (Some(e), _) => format!(" (feed not read: {e})"),
+                            (None, true) => " (not modified)".to_string(),
+                            _ => String::new(),
+                        }
+                    );
+                    for p in &f.problems {
+                        println!("  {p}");
+                    }
+                }
+                println!("{}", report.summary());
+            }
+            if report.changed() {
+                index_new_articles(config, json);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What `clippings index` did, in a few words.

@@ -42,6 +42,22 @@ struct Inner {
     unwatched: BTreeMap<u64, String>,
     /// Why the last update of the index failed, until one succeeds.
     index_failure: Option<String>,
+    /// The feeds followed, as the last poll left them.
+    feeds: Vec<FeedHealth>,
+}
+
+/// One feed's health: when it was last read, when it last brought something, its error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeedHealth {
+    pub name: String,
+    pub url: String,
+    /// Unix times.
+    pub last_success: Option<i64>,
+    pub last_new: Option<i64>,
+    /// The last error, while the feed keeps failing.
+    pub last_error: Option<String>,
+    /// Failed polls in a row.
+    pub failures: u32,
 }
 
 static STATUS: LazyLock<Status> = LazyLock::new(Status::new);
@@ -155,6 +171,11 @@ impl Status {
         self.with(|i| i.index_failure = reason);
     }
 
+    /// The feeds and how their last polls went (after each poll).
+    pub fn feeds(&self, feeds: Vec<FeedHealth>) {
+        self.with(|i| i.feeds = feeds);
+    }
+
     /// What does not stop the bot from answering but needs someone's attention.
     pub fn warnings(&self) -> Vec<String> {
         self.with(|i| {
@@ -170,6 +191,14 @@ impl Status {
             if let Some(reason) = &i.index_failure {
                 out.push(format!(
                     "the index cannot be updated ({reason}): answers come from it as it was"
+                ));
+            }
+            for feed in i.feeds.iter().filter(|f| f.failures > 0) {
+                out.push(format!(
+                    "feed {} failing ({} in a row): {}",
+                    feed.name,
+                    feed.failures,
+                    feed.last_error.as_deref().unwrap_or("unknown error")
                 ));
             }
             out
@@ -219,7 +248,7 @@ impl Status {
     pub fn report(&self, engine: &Engine) -> Report {
         let snapshot = engine.live().get();
         let manifest = &snapshot.manifest;
-        let (discord, matrix, errors) = self.with(|i| {
+        let (discord, matrix, errors, feeds) = self.with(|i| {
             (
                 i.discord.clone().map(|shards| {
                     shards
@@ -232,6 +261,7 @@ impl Status {
                     .iter()
                     .map(|(at, text)| format!("{at}: {text}"))
                     .collect(),
+                i.feeds.clone(),
             )
         });
         let problems = self.problems();
@@ -253,6 +283,7 @@ impl Status {
                 last_sync_seconds_ago,
             }),
             warnings: self.warnings(),
+            feeds,
             last_errors: errors,
         }
     }
@@ -283,6 +314,9 @@ pub struct Report {
     /// What needs attention but does not make the bot unhealthy (no 503).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Each feed's last success and error.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub feeds: Vec<FeedHealth>,
     pub last_errors: Vec<String>,
 }
 
@@ -332,6 +366,9 @@ impl Report {
         for w in &self.warnings {
             lines.push(format!("Warning: {w}"));
         }
+        for feed in &self.feeds {
+            lines.push(format!("Feed {}: {}", feed.name, feed_line(feed)));
+        }
         if self.last_errors.is_empty() {
             lines.push("No recent errors.".to_string());
         } else {
@@ -340,6 +377,26 @@ impl Report {
         }
         lines.join("\n")
     }
+}
+
+/// When a feed was last read and last brought something, in words.
+pub fn feed_line(feed: &FeedHealth) -> String {
+    let ago = |t: Option<i64>| match t {
+        Some(t) => format!("{} ago", human(now_unix().saturating_sub(t.max(0) as u64))),
+        None => "never".to_string(),
+    };
+    let mut line = format!(
+        "last read {}, last new article {}",
+        ago(feed.last_success),
+        ago(feed.last_new)
+    );
+    if feed.failures > 0 {
+        line.push_str(&format!(
+            "; failing: {}",
+            feed.last_error.as_deref().unwrap_or("unknown error")
+        ));
+    }
+    line
 }
 
 fn human(seconds: u64) -> String {

@@ -47,6 +47,16 @@ pub const NOT_UTF8: &str = "That line is not UTF-8 text; please type it again.";
 pub const NO_OPERATIONS: &str =
     "This bot runs without an index of its own to report on or rebuild.";
 
+/// `!feeds`, `!feed` and `!add <url>` in a process that does not fetch coverage.
+pub const NO_COVERAGE: &str = "This bot does not fetch coverage from the web.";
+
+/// `!feed` without `add <url>` or `remove <name>`.
+pub fn feed_usage(prefix: &str) -> String {
+    format!(
+        "Usage: {prefix}feed add <url> to follow a news feed, {prefix}feed remove <name> to stop; {prefix}feeds lists them."
+    )
+}
+
 /// `!reindex` where the index lives in memory.
 pub const REINDEX_IN_MEMORY: &str =
     "This index lives in memory; there is nothing on disk to rebuild.";

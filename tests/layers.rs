@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 /// The layers, bottom to top (src/lib.rs says what each is for).
 const LAYERS: &[&[&str]] = &[
-    &["texts", "corpus", "command", "config"],
+    &["texts", "corpus", "command", "config", "web"],
     &["index"],
     &["engine"],
     &["render", "eval"],
     &["conversation"],
     &["ops"],
-    &["lifecycle", "logging"],
+    &["lifecycle", "logging", "ingest"],
     &["discord", "matrix", "terminal"],
     &["supervisor"],
     &["main"],

@@ -339,3 +339,41 @@ fn every_command_has_help_that_parses_back_to_it() {
         }
     }
 }
+
+#[test]
+fn coverage_commands_parse_with_their_arguments() {
+    use crate::command::{FeedAction, LATEST_DEFAULT, LATEST_MAX};
+    assert_eq!(cmd("!latest"), Some(Command::Latest(LATEST_DEFAULT)));
+    assert_eq!(cmd("!latest 5"), Some(Command::Latest(5)));
+    assert_eq!(cmd("!new 500"), Some(Command::Latest(LATEST_MAX)));
+    assert_eq!(cmd("!latest zero"), Some(Command::Latest(LATEST_DEFAULT)));
+    assert_eq!(cmd("!latest 0"), Some(Command::Latest(LATEST_DEFAULT)));
+    assert_eq!(cmd("!feeds"), Some(Command::Feeds));
+    assert_eq!(
+        cmd("!feed add https://example.com/rss"),
+        Some(Command::Feed(FeedAction::Add(
+            "https://example.com/rss".into()
+        )))
+    );
+    assert_eq!(
+        cmd("!FEED Remove example.com"),
+        Some(Command::Feed(FeedAction::Remove("example.com".into())))
+    );
+    assert_eq!(cmd("!feed add"), Some(Command::Feed(FeedAction::Usage)));
+    assert_eq!(cmd("!feed"), Some(Command::Feed(FeedAction::Usage)));
+    assert_eq!(
+        cmd("!add https://example.com/a"),
+        Some(Command::AddUrl("https://example.com/a".into()))
+    );
+}
+
+#[test]
+fn changing_feeds_and_adding_pages_are_for_admins_and_reading_them_is_not() {
+    use crate::command::FeedAction;
+    assert!(Command::Feed(FeedAction::Add("u".into())).is_admin_only());
+    assert!(Command::Feed(FeedAction::Remove("n".into())).is_admin_only());
+    assert!(Command::AddUrl("u".into()).is_admin_only());
+    assert!(!Command::Feeds.is_admin_only());
+    assert!(!Command::Latest(3).is_admin_only());
+    assert!(!Command::Feed(FeedAction::Usage).is_admin_only());
+}

@@ -221,10 +221,23 @@ pub trait Operations: Send + Sync {
     fn reindex(&self) -> Answer;
 }
 
+/// `!feeds`, `!feed add|remove` and `!add <url>`: coverage from the web, handed in by whoever
+/// fetches it. Each call may take a while (a page is fetched); the pipeline runs it off the
+/// async executor like any command.
+pub trait Coverage: Send + Sync {
+    /// The feeds followed, each with when it last brought an article and its error.
+    fn feeds(&self) -> Answer;
+    fn add_feed(&self, url: &str) -> Answer;
+    fn remove_feed(&self, name: &str) -> Answer;
+    /// Fetches, extracts and stores one page; the notice says what became of it.
+    fn add_url(&self, url: &str) -> Answer;
+}
+
 /// The conversation pipeline.
 pub struct Pipeline {
     engine: Arc<Engine>,
     operations: Option<Arc<dyn Operations>>,
+    coverage: Option<Arc<dyn Coverage>>,
     budgets: budgets::Budgets,
     admins: Vec<String>,
     memory: memory::Memory,
@@ -238,6 +251,7 @@ impl Pipeline {
         Pipeline {
             engine,
             operations: None,
+            coverage: None,
             budgets: budgets::Budgets::new(Cooldowns::default()),
             admins: Vec::new(),
             memory: memory::Memory::new(),
@@ -261,6 +275,12 @@ impl Pipeline {
     /// Where `!status` and `!reindex` go.
     pub fn with_operations(mut self, operations: Arc<dyn Operations>) -> Pipeline {
         self.operations = Some(operations);
+        self
+    }
+
+    /// Where `!feeds`, `!feed` and `!add <url>` go.
+    pub fn with_coverage(mut self, coverage: Arc<dyn Coverage>) -> Pipeline {
+        self.coverage = Some(coverage);
         self
     }
 
@@ -424,6 +444,17 @@ impl Pipeline {
             Command::More => Ok(self.more(&key, page_size)),
             Command::Status => Ok(self.status()),
             Command::Reindex => Ok(self.reindex()),
+            Command::Feeds => Ok(self.coverage(|c| c.feeds())),
+            Command::Feed(command::FeedAction::Add(url)) => Ok(self.coverage(|c| c.add_feed(&url))),
+            Command::Feed(command::FeedAction::Remove(name)) => {
+                Ok(self.coverage(|c| c.remove_feed(&name)))
+            }
+            Command::Feed(command::FeedAction::Usage) => Ok(Answer::notice(
+                NoticeKind::Info,
+                texts::feed_usage(self.prefix()),
+                Vec::new(),
+            )),
+            Command::AddUrl(url) => Ok(self.coverage(|c| c.add_url(&url))),
             command => self
                 .engine
                 .answer(knowledge, command, limit.unwrap_or(page_size))
@@ -490,6 +521,13 @@ impl Pipeline {
             None => texts::NO_OPERATIONS.to_string(),
         };
         Answer::notice(NoticeKind::Info, text, Vec::new())
+    }
+
+    fn coverage(&self, f: impl FnOnce(&dyn Coverage) -> Answer) -> Answer {
+        match &self.coverage {
+            Some(coverage) => f(coverage.as_ref()),
+            None => Answer::notice(NoticeKind::Info, texts::NO_COVERAGE, Vec::new()),
+        }
     }
 
     fn reindex(&self) -> Answer {

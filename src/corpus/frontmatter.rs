@@ -33,6 +33,15 @@ pub struct ArticleMeta {
     pub via: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// The byline, when the page gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The feed the article came through (its address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed: Option<String>,
+    /// When the bot fetched the page, YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +53,9 @@ struct RawMeta {
     url: Option<String>,
     via: Option<String>,
     notes: Option<String>,
+    author: Option<String>,
+    feed: Option<String>,
+    fetched: Option<toml::Value>,
 }
 
 /// Splits a file into its front matter and its body, and validates the front matter.
@@ -99,6 +111,9 @@ fn validate(raw: RawMeta) -> Result<ArticleMeta, FrontMatterError> {
         url: non_empty(raw.url),
         via: non_empty(raw.via),
         notes: non_empty(raw.notes),
+        author: non_empty(raw.author),
+        feed: non_empty(raw.feed),
+        fetched: raw.fetched.map(parse_date).transpose()?,
     })
 }
 
@@ -111,6 +126,9 @@ pub fn check(meta: ArticleMeta) -> Result<ArticleMeta, FrontMatterError> {
         url: meta.url,
         via: meta.via,
         notes: meta.notes,
+        author: meta.author,
+        feed: meta.feed,
+        fetched: meta.fetched.map(toml::Value::String),
     })
 }
 

@@ -73,6 +73,21 @@ pub fn definitions() -> Value {
         ),
         command("sources", "The articles and their attribution", vec![]),
         command(
+            "latest",
+            "The newest articles, with their attribution",
+            vec![text(
+                "count",
+                "How many (1 to 25; 10 when left out)",
+                false,
+                false,
+            )],
+        ),
+        command(
+            "feeds",
+            "The news feeds followed, and when each last brought an article",
+            vec![],
+        ),
+        command(
             "help",
             "What Clippings can do",
             vec![text("command", "One command in detail", false, false)],
@@ -120,6 +135,16 @@ pub fn to_command(data: &CommandData) -> Option<Command> {
         "compare" => Command::Compare(string(data, "what")),
         "figures" => Command::Figures(optional(data, "topic")),
         "sources" => Command::Sources,
+        "latest" => Command::Latest(
+            string(data, "count")
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map_or(crate::command::LATEST_DEFAULT, |n| {
+                    n.min(crate::command::LATEST_MAX)
+                }),
+        ),
+        "feeds" => Command::Feeds,
         "help" => Command::Help(optional(data, "command")),
         _ => return None,
     })

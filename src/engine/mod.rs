@@ -306,11 +306,17 @@ impl Engine {
             Command::Figures(topic) => commands::figures(&ctx, topic.as_deref())?,
             Command::Quote(reference) => commands::quote(&ctx, &reference)?,
             Command::Sources => commands::sources(&snapshot),
+            Command::Latest(n) => commands::latest(&snapshot, n),
             Command::Topics => commands::topic_list(&ctx),
             Command::Help(name) => commands::help(&ctx, name.as_deref()),
             Command::About => commands::about(&ctx),
             Command::Unknown { name, suggestion } => commands::unknown(&ctx, &name, suggestion),
-            Command::More | Command::Status | Command::Reindex => Found::Done(Answer::notice(
+            Command::More
+            | Command::Status
+            | Command::Reindex
+            | Command::Feeds
+            | Command::Feed(_)
+            | Command::AddUrl(_) => Found::Done(Answer::notice(
                 NoticeKind::Info,
                 crate::texts::NOT_A_SEARCH,
                 Vec::new(),

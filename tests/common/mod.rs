@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod discord_peer;
+pub mod site;
 pub mod synapse;
 
 use std::path::{Path, PathBuf};

@@ -39,7 +39,7 @@ pub use figures::figures;
 pub use help::help;
 pub use quote::quote;
 pub use search::search;
-pub use sources::sources;
+pub use sources::{latest, sources};
 pub use topic::topic;
 pub use topics::topic_list;
 
