@@ -490,6 +490,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_failing_feed_is_a_warning_with_its_error_and_each_feed_says_when_it_was_read() {
+        let s = Status::new();
+        let now = now_unix() as i64;
+        s.feeds(vec![
+            FeedHealth {
+                name: "good".into(),
+                url: "https://a.example/rss".into(),
+                last_success: Some(now - 300),
+                last_new: Some(now - 7200),
+                last_error: None,
+                failures: 0,
+            },
+            FeedHealth {
+                name: "bad".into(),
+                url: "https://b.example/rss".into(),
+                last_success: None,
+                last_new: None,
+                last_error: Some("HTTP 503".into()),
+                failures: 3,
+            },
+        ]);
+        assert!(
+            s.problems().is_empty(),
+            "a feed never makes the bot unhealthy"
+        );
+        assert_eq!(
+            s.warnings(),
+            vec!["feed bad failing (3 in a row): HTTP 503".to_string()]
+        );
+        let feeds = s.with(|i| i.feeds.clone());
+        assert_eq!(
+            feed_line(&feeds[0]),
+            "last read 5 min ago, last new article 2 h ago"
+        );
+        assert_eq!(
+            feed_line(&feeds[1]),
+            "last read never, last new article never; failing: HTTP 503"
+        );
+    }
+
+    #[test]
     fn problems_name_what_is_wrong() {
         let s = Status::new();
         assert!(s.problems().is_empty(), "nothing configured, nothing wrong");

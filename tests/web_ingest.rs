@@ -254,6 +254,11 @@ async fn one_article_in_two_feeds_and_under_tracking_variants_is_stored_once() {
     assert_eq!(report.total(|f| f.new), 1, "{report:?}");
     assert_eq!(report.total(|f| f.duplicate), 1, "{report:?}");
     assert_eq!(stored(data.path()).len(), 1);
+    assert_eq!(
+        site.hits_any_query("/news/jsonld-chips"),
+        1,
+        "a known address is not fetched again under another tracking variant"
+    );
     // After a restart too.
     drop(ingester);
     let reopened = self::ingester(data.path());

@@ -733,6 +733,48 @@ mod tests {
     }
 
     #[test]
+    fn a_page_that_names_no_outlet_gets_its_host_name_with_a_note_saying_so() {
+        let text = "A paragraph of article text that is long enough to count. ".repeat(8);
+        let extracted = Extracted {
+            title: Some("T".into()),
+            text: text.clone(),
+            ..Extracted::default()
+        };
+        let page = Url::parse("https://www.example.com/a?utm_source=x").unwrap();
+        let prepared = Prepared::new(extracted.clone(), &page, None, None).unwrap();
+        assert_eq!(prepared.meta.publisher.as_deref(), Some("example.com"));
+        assert!(
+            prepared
+                .meta
+                .notes
+                .as_deref()
+                .unwrap()
+                .contains("names no outlet")
+        );
+        assert_eq!(
+            prepared.meta.url.as_deref(),
+            Some("https://www.example.com/a")
+        );
+        let feed = FeedEntry {
+            url: "https://www.example.com/rss".into(),
+            name: None,
+            publisher: Some("Example Daily".into()),
+        };
+        let prepared = Prepared::new(extracted, &page, Some(&feed), None).unwrap();
+        assert_eq!(prepared.meta.publisher.as_deref(), Some("Example Daily"));
+        assert_eq!(prepared.meta.notes, None);
+        let short = Extracted {
+            title: Some("T".into()),
+            text: "Subscribe to read.".into(),
+            ..Extracted::default()
+        };
+        assert!(matches!(
+            Prepared::new(short, &page, None, None),
+            Err(IngestError::NoArticle)
+        ));
+    }
+
+    #[test]
     fn titles_match_whatever_their_punctuation() {
         assert_eq!(
             title_key("Alibaba’s $53B bet: AI!"),

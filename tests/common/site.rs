@@ -96,6 +96,17 @@ impl Site {
             .insert(path.to_string(), resource);
     }
 
+    /// How many requests reached `path`, whatever their query.
+    pub fn hits_any_query(&self, path: &str) -> usize {
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p.split('?').next() == Some(path))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     /// How many requests reached `path` (its query included).
     pub fn hits(&self, path: &str) -> usize {
         self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
