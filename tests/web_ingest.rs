@@ -378,11 +378,13 @@ async fn every_bad_case_is_reported_by_address_and_the_rest_goes_on() {
         "/private/memo",
         Resource::html(site::amp_page("Memo", "M", "memo")),
     );
+    // Items are read oldest first, the feed's last first: the host's 429 with Retry-After comes
+    // last, since nothing more is asked of the host after it.
     let items: Vec<(String, String)> = [
+        "/busy",
         "/bomb",
         "/huge",
         "/gone",
-        "/busy",
         "/down",
         "/slow",
         "/loop1",
@@ -416,17 +418,20 @@ async fn every_bad_case_is_reported_by_address_and_the_rest_goes_on() {
     );
 
     let data = tempfile::tempdir().unwrap();
-    for (name, path) in [
-        ("bad", "/bad.xml"),
-        ("broken", "/broken.xml"),
-        ("busy", "/feed-busy.xml"),
-        ("missing", "/nowhere.xml"),
+    // A 429 with Retry-After holds off its whole host: the busy feed is on a host of its own
+    // (the same server by name), and the feed whose last item is a 429 page is polled last.
+    let busy_url = site.url("/feed-busy.xml").replace("127.0.0.1", "localhost");
+    for (name, url) in [
+        ("broken", site.url("/broken.xml")),
+        ("busy", busy_url),
+        ("missing", site.url("/nowhere.xml")),
+        ("bad", site.url("/bad.xml")),
     ] {
-        feeds::add(data.path(), &site.url(path), Some(name), None).unwrap();
+        feeds::add(data.path(), &url, Some(name), None).unwrap();
     }
     let ingester = ingester(data.path());
     let report = ingester.poll(false, &|_| {}).await.unwrap();
-    let bad = &report.feeds[0];
+    let bad = &report.feeds[3];
     assert_eq!(bad.new, 1, "only the good page: {bad:?}");
     assert_eq!(bad.refused, 1, "robots.txt: {bad:?}");
     assert_eq!(bad.failed, 11, "{bad:#?}");
@@ -466,7 +471,7 @@ async fn every_bad_case_is_reported_by_address_and_the_rest_goes_on() {
         "a page robots.txt refuses is not fetched"
     );
 
-    let broken = &report.feeds[1];
+    let broken = &report.feeds[0];
     assert!(
         broken
             .error
@@ -474,12 +479,12 @@ async fn every_bad_case_is_reported_by_address_and_the_rest_goes_on() {
             .is_some_and(|e| e.contains("not a feed")),
         "{broken:?}"
     );
-    let busy = &report.feeds[2];
+    let busy = &report.feeds[1];
     assert!(
         busy.error.as_deref().is_some_and(|e| e.contains("429")),
         "{busy:?}"
     );
-    let missing = &report.feeds[3];
+    let missing = &report.feeds[2];
     assert!(
         missing.error.as_deref().is_some_and(|e| e.contains("404")),
         "{missing:?}"
@@ -542,6 +547,33 @@ async fn private_addresses_are_refused_unless_allowed() {
         open.get(&by_address, Kind::Article, &Validators::default())
             .await
             .is_ok()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_asks_to_wait_is_not_asked_again_before_then() {
+    let site = news_site();
+    site.put("/busy", Resource::status(429).header("retry-after", "120"));
+    let fetcher = Fetcher::new(settings()).unwrap();
+    let get = |path: &str| {
+        let url = url::Url::parse(&site.url(path)).unwrap();
+        let fetcher = &fetcher;
+        async move { fetcher.get(&url, Kind::Feed, &Validators::default()).await }
+    };
+    let first = get("/busy").await.unwrap_err();
+    assert!(
+        matches!(first.retry_after(), Some(d) if d.as_secs() == 120),
+        "{first:?}"
+    );
+    let next = get("/rss.xml").await.unwrap_err();
+    assert!(
+        matches!(next, FetchError::Status { status: 429, retry_after: Some(d) } if d.as_secs() > 100),
+        "{next:?}"
+    );
+    assert_eq!(
+        site.hits("/rss.xml"),
+        0,
+        "nothing sent to the host meanwhile"
     );
 }
 

@@ -176,6 +176,8 @@ pub struct Fetcher {
     settings: FetchSettings,
     hosts: DefaultKeyedRateLimiter<String>,
     robots: Mutex<HashMap<String, (Instant, Arc<Robots>)>>,
+    /// Hosts that answered 429 or 503 with a Retry-After: not asked again before then.
+    waits: Mutex<HashMap<String, Instant>>,
 }
 
 impl Fetcher {
@@ -220,6 +222,7 @@ impl Fetcher {
             settings,
             hosts: RateLimiter::keyed(quota),
             robots: Mutex::new(HashMap::new()),
+            waits: Mutex::new(HashMap::new()),
         })
     }
 
@@ -248,7 +251,21 @@ impl Fetcher {
         kind: Kind,
         validators: &Validators,
     ) -> Result<Fetched, FetchError> {
-        self.hosts.until_key_ready(&address::host(url)).await;
+        let host = address::host(url);
+        let asked_to_wait = self
+            .waits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&host)
+            .and_then(|until| until.checked_duration_since(Instant::now()));
+        if let Some(left) = asked_to_wait {
+            // The host said when to come back (Retry-After): nothing is sent before then.
+            return Err(FetchError::Status {
+                status: 429,
+                retry_after: Some(left),
+            });
+        }
+        self.hosts.until_key_ready(&host).await;
         let accept = match kind {
             Kind::Feed => {
                 "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -268,9 +285,16 @@ impl Fetcher {
             return Ok(Fetched::NotModified);
         }
         if !status.is_success() {
+            let retry_after = retry_after(response.headers());
+            if let Some(wait) = retry_after.filter(|_| matches!(status.as_u16(), 429 | 503)) {
+                self.waits
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(host, Instant::now() + wait);
+            }
             return Err(FetchError::Status {
                 status: status.as_u16(),
-                retry_after: retry_after(response.headers()),
+                retry_after,
             });
         }
         let headers = response.headers();
