@@ -909,3 +909,45 @@ async fn atom_and_json_feeds_bring_their_articles_too() {
         "{titles:?}"
     );
 }
+
+#[test]
+fn the_same_story_from_two_outlets_is_kept_twice_and_shows_as_also_reported_by() {
+    let site = news_site();
+    site.put(
+        "/wire/chips",
+        Resource::html(site::json_ld_page(
+            "Chip stocks climb as exports resume",
+            "Other Wire",
+            "2025-09-24",
+            "Ann Lee",
+            &site.url("/wire/chips"),
+            "chips",
+        )),
+    );
+    let ws = common::Workspace::new();
+    for path in ["/news/jsonld-chips", "/wire/chips"] {
+        let (ok, out, err) = run(clippings(&ws.data(), &ws.index()).args(["add", &site.url(path)]));
+        assert!(ok && out.contains("Added"), "{out}{err}");
+    }
+    let (ok, out, err) = run(clippings(&ws.data(), &ws.index()).args([
+        "search",
+        "\"funded from operating cash flow and a new bond issue\" chips",
+        "--json",
+    ]));
+    assert!(ok, "{out}{err}");
+    let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let hit = &answer["hits"][0];
+    let first = hit["publisher"].as_str().unwrap().to_string();
+    let also: Vec<&str> = hit["also_reported_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["publisher"].as_str())
+        .collect();
+    let other = if first == "Asia Wire" {
+        "Other Wire"
+    } else {
+        "Asia Wire"
+    };
+    assert_eq!(also, vec![other], "{answer}");
+}
