@@ -84,12 +84,16 @@ impl Drop for Desk {
 /// Polls the feeds that are due, then sleeps until the next is (or until woken by a new feed).
 async fn poll_loop(ingester: Arc<Ingester>, wake: Arc<tokio::sync::Notify>) {
     loop {
-        match ingester.poll(true, &|_| {}).await {
-            Ok(report) if report.changed() => {
+        // Each pass in a task of its own: a panic in one (hostile input that got through)
+        // is logged, and the next pass comes as usual.
+        let pass = ingester.clone();
+        match tokio::spawn(async move { pass.poll(true, &|_| {}).await }).await {
+            Ok(Ok(report)) if report.changed() => {
                 tracing::info!(summary = %report.summary(), "feeds polled")
             }
-            Ok(report) => tracing::debug!(summary = %report.summary(), "feeds polled"),
-            Err(e) => tracing::warn!(error = %e, "feeds not polled"),
+            Ok(Ok(report)) => tracing::debug!(summary = %report.summary(), "feeds polled"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "feeds not polled"),
+            Err(e) => tracing::error!(error = %e, "a feed poll failed"),
         }
         let wait = ingester.next_due().unwrap_or(Duration::from_secs(60));
         tokio::select! {

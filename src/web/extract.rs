@@ -113,7 +113,16 @@ pub fn extract(html: &str, page_url: &Url) -> Extracted {
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .map(|u| u.to_string());
     let mut notes = Vec::new();
-    let text = body_text(html, page_url, title.as_deref());
+    let depth = nesting_depth(&document);
+    let text = if depth > MAX_DEPTH {
+        // Hostile or broken: reading it would recurse that deep (and overflow the stack).
+        notes.push(format!(
+            "the page is nested {depth} elements deep: not read"
+        ));
+        String::new()
+    } else {
+        body_text(html, page_url, title.as_deref())
+    };
     if text.is_empty() {
         notes.push("no article text found on the page".to_string());
     }
@@ -128,6 +137,24 @@ pub fn extract(html: &str, page_url: &Url) -> Extracted {
     }
 }
 
+/// The deepest nesting of elements a page may have to be read (real pages stay under 100).
+const MAX_DEPTH: usize = 256;
+
+/// How deep the page's elements nest, counted without recursion.
+fn nesting_depth(document: &Html) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for edge in document.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ego_tree::iter::Edge::Close(_) => depth = depth.saturating_sub(1),
+        }
+    }
+    deepest
+}
+
 /// The article body, as paragraphs separated by blank lines.
 fn body_text(html: &str, page_url: &Url, title: Option<&str>) -> String {
     let mut options = trafilatura::Options::default()
@@ -136,7 +163,11 @@ fn body_text(html: &str, page_url: &Url, title: Option<&str>) -> String {
     if matches!(page_url.scheme(), "http" | "https") {
         options = options.with_url(page_url.clone());
     }
-    let Ok(result) = trafilatura::extract(html, &options) else {
+    // Third-party code reading hostile input: a panic in it is a page without an article.
+    let extracted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        trafilatura::extract(html, &options)
+    }));
+    let Ok(Ok(result)) = extracted else {
         return String::new();
     };
     let mut paragraphs = html_to_paragraphs(&result.content_html);
@@ -598,6 +629,29 @@ mod tests {
                 "Asset | Move",
                 "SMIC | +7.8%"
             ]
+        );
+    }
+
+    #[test]
+    fn a_deeply_nested_page_does_not_overflow_the_stack() {
+        let depth = 20_000;
+        let html = format!(
+            "<html><body>{}<p>{}</p>{}</body></html>",
+            "<div>".repeat(depth),
+            "Deep text. ".repeat(40),
+            "</div>".repeat(depth)
+        );
+        // The stack of a blocking-pool thread, where pages are extracted.
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || extract(&html, &page_url()))
+            .unwrap();
+        let extracted = handle.join().unwrap();
+        assert!(extracted.text.is_empty());
+        assert!(
+            extracted.notes[0].contains("elements deep: not read"),
+            "{:?}",
+            extracted.notes
         );
     }
 

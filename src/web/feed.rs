@@ -30,12 +30,17 @@ pub struct FeedError(String);
 
 /// Reads a feed fetched from `base` (relative links resolve against it).
 pub fn parse(bytes: &[u8], base: &Url) -> Result<Feed, FeedError> {
+    let depth = tag_depth(bytes);
+    if depth > MAX_DEPTH {
+        return Err(FeedError(format!("elements nested {depth} deep")));
+    }
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(base.as_str()))
         .build();
-    let feed = parser
-        .parse(bytes)
-        .map_err(|e| FeedError(first_line(&e.to_string())))?;
+    // The parser is third-party code reading hostile input: a panic in it is a bad feed.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
+        .map_err(|_| FeedError("the feed parser gave up on it".into()))?;
+    let feed = parsed.map_err(|e| FeedError(first_line(&e.to_string())))?;
     let mut out = Feed {
         title: feed
             .title
@@ -87,6 +92,31 @@ pub fn parse(bytes: &[u8], base: &Url) -> Result<Feed, FeedError> {
         });
     }
     Ok(out)
+}
+
+/// The deepest nesting a feed may have (real feeds stay under 10).
+const MAX_DEPTH: usize = 256;
+
+/// How deep the tags of an XML document nest, roughly (a scan, not a parse): enough to turn
+/// away documents built to exhaust a parser.
+fn tag_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for (i, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'<' => match bytes.get(i + 1) {
+                Some(b'/') => depth = depth.saturating_sub(1),
+                Some(c) if c.is_ascii_alphabetic() => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                _ => {}
+            },
+            // The end of a self-closing tag (`<br/>`).
+            b'>' if i > 0 && bytes[i - 1] == b'/' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn first_line(text: &str) -> String {
@@ -162,6 +192,24 @@ mod tests {
         assert!(parse(b"<html><body>hello</body></html>", &base()).is_err());
         assert!(parse(b"\x00\x01\x02", &base()).is_err());
         assert!(parse(b"", &base()).is_err());
+    }
+
+    #[test]
+    fn a_deeply_nested_feed_does_not_overflow_the_stack() {
+        let depth = 200_000;
+        let rss = format!(
+            "<rss version=\"2.0\"><channel><title>T</title><item><title>x</title><link>https://a.example/</link>{}{}</item></channel></rss>",
+            "<x>".repeat(depth),
+            "</x>".repeat(depth)
+        );
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || parse(rss.as_bytes(), &base()).map(|f| f.items.len()))
+            .unwrap();
+        let err = handle.join().unwrap().unwrap_err();
+        assert!(err.to_string().contains("nested"), "{err}");
+        let normal = r#"<rss version="2.0"><channel><title>T</title><item><title>x</title><link>https://a.example/</link><br/></item></channel></rss>"#;
+        assert_eq!(tag_depth(normal.as_bytes()), 4);
     }
 
     #[test]
