@@ -127,14 +127,32 @@ pub fn extract(html: &str, page_url: &Url) -> Extracted {
         notes.push("no article text found on the page".to_string());
     }
     Extracted {
-        title,
-        publisher,
+        title: title.map(|t| capped(t, MAX_TITLE_CHARS)),
+        publisher: publisher.map(|p| capped(p, MAX_NAME_CHARS)),
         date,
-        author,
-        url,
+        author: author.map(|a| capped(a, MAX_NAME_CHARS)),
+        url: url.filter(|u| u.len() <= MAX_URL_BYTES),
         text,
         notes,
     }
+}
+
+/// The longest title, outlet and author names and address kept from a page (longer ones are
+/// cut at a word: a page can say anything).
+pub(crate) const MAX_TITLE_CHARS: usize = 300;
+pub(crate) const MAX_NAME_CHARS: usize = 120;
+const MAX_URL_BYTES: usize = 2048;
+
+pub(crate) fn capped(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > max / 2 => cut[..space].to_string(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end())
 }
 
 /// The deepest nesting of elements a page may have to be read (real pages stay under 100).
@@ -653,6 +671,24 @@ mod tests {
             "{:?}",
             extracted.notes
         );
+    }
+
+    #[test]
+    fn absurdly_long_attribution_is_cut_at_a_word() {
+        let long = "word ".repeat(500);
+        let html = format!(
+            r#"<html><head><meta property="og:title" content="{long}"><meta property="og:site_name" content="{long}">
+            <link rel="canonical" href="https://a.example/{}"></head><body></body></html>"#,
+            "x".repeat(5000)
+        );
+        let e = extract(&html, &page_url());
+        let title = e.title.unwrap();
+        assert!(
+            title.chars().count() <= MAX_TITLE_CHARS + 1 && title.ends_with("word…"),
+            "{title}"
+        );
+        assert!(e.publisher.unwrap().chars().count() <= MAX_NAME_CHARS + 1);
+        assert_eq!(e.url, None);
     }
 
     #[test]

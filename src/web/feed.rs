@@ -2,6 +2,8 @@
 
 use url::Url;
 
+use super::extract::{MAX_NAME_CHARS, MAX_TITLE_CHARS, capped};
+
 /// One item of a feed: where its article is, and what the feed says of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -52,7 +54,8 @@ pub fn parse(bytes: &[u8], base: &Url) -> Result<Feed, FeedError> {
         let title = entry
             .title
             .map(|t| clean_line(&t.content))
-            .filter(|t| !t.is_empty());
+            .filter(|t| !t.is_empty())
+            .map(|t| capped(t, MAX_TITLE_CHARS));
         let href = entry
             .links
             .iter()
@@ -88,7 +91,8 @@ pub fn parse(bytes: &[u8], base: &Url) -> Result<Feed, FeedError> {
                 .authors
                 .iter()
                 .map(|p| clean_line(&p.name))
-                .find(|n| !n.is_empty() && !n.contains('@')),
+                .find(|n| !n.is_empty() && !n.contains('@'))
+                .map(|n| capped(n, MAX_NAME_CHARS)),
         });
     }
     Ok(out)
