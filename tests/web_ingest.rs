@@ -639,10 +639,20 @@ fn feed_add_then_poll_then_search_finds_the_new_article_with_its_source() {
         "daily",
     ]));
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = run(clippings(&ws.data(), &ws.index()).args(["feed", "poll", "--json"]));
+    let (ok, out, err) = run(clippings(&ws.data(), &ws.index())
+        .env("CLIPPINGS_USER_AGENT", "mailto:desk@example.com")
+        .args(["feed", "poll", "--json"]));
     assert!(ok, "{out}{err}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["feeds"][0]["new"], 5, "{report}");
+    let agents = site.user_agents();
+    assert!(
+        !agents.is_empty()
+            && agents
+                .iter()
+                .all(|a| a.starts_with("Clippings/") && a.ends_with("mailto:desk@example.com)")),
+        "the bot names itself and its contact: {agents:?}"
+    );
     let (ok, out, err) = run(clippings(&ws.data(), &ws.index()).args([
         "search",
         "\"funded from operating cash flow and a new bond issue\" capex",

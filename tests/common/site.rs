@@ -57,6 +57,7 @@ impl Resource {
 pub struct Site {
     resources: Arc<Mutex<HashMap<String, Resource>>>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    agents: Arc<Mutex<Vec<String>>>,
     pub base: String,
 }
 
@@ -96,6 +97,11 @@ impl Site {
             .insert(path.to_string(), resource);
     }
 
+    /// The User-Agent of every request so far.
+    pub fn user_agents(&self) -> Vec<String> {
+        self.agents.lock().unwrap().clone()
+    }
+
     /// How many requests reached `path`, whatever their query.
     pub fn hits_any_query(&self, path: &str) -> usize {
         self.hits
@@ -120,6 +126,13 @@ async fn serve(State(site): State<Site>, request: Request<Body>) -> Response {
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
     *site.hits.lock().unwrap().entry(path.clone()).or_default() += 1;
+    let agent = request
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    site.agents.lock().unwrap().push(agent);
     let bare = request.uri().path().to_string();
     let resource = {
         let resources = site.resources.lock().unwrap();
