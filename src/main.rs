@@ -437,14 +437,10 @@ fn index_new_articles(config: &Config, json: bool) {
 /// `clippings add URL`.
 fn add_url(config: &Config, url: &str, progress: bool) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
-    let settings = ingest::chat::fetch_settings(config);
-    let ingester = rt.block_on(async {
-        ingest::Ingester::open(
-            &config.data_dir,
-            settings,
-            std::time::Duration::from_secs(900),
-        )
-    })?;
+    let ingester = {
+        let _guard = rt.enter();
+        ingest::chat::open_ingester(config)?
+    };
     let bar = spinner(progress);
     bar.set_message(format!("fetching {url}"));
     let outcome = rt.block_on(ingester.add_url(url));
@@ -532,13 +528,10 @@ fn feed_command(config: &Config, action: FeedCmd, progress: bool) -> anyhow::Res
                 println!("no feeds followed: `clippings feed add URL` adds one");
             }
             let rt = runtime()?;
-            let ingester = rt.block_on(async {
-                ingest::Ingester::open(
-                    &config.data_dir,
-                    ingest::chat::fetch_settings(config),
-                    std::time::Duration::from_secs(900),
-                )
-            })?;
+            let ingester = {
+                let _guard = rt.enter();
+                ingest::chat::open_ingester(config)?
+            };
             for (feed, health) in list.iter().zip(ingester.health(&list)) {
                 println!(
                     "{}\t{}\t{}",
@@ -550,16 +543,10 @@ fn feed_command(config: &Config, action: FeedCmd, progress: bool) -> anyhow::Res
         }
         FeedCmd::Poll { json } => {
             let rt = runtime()?;
-            let interval = std::time::Duration::from_secs(
-                60 * u64::from(config.feed_poll_minutes.unwrap_or(15)),
-            );
-            let ingester = rt.block_on(async {
-                ingest::Ingester::open(
-                    &config.data_dir,
-                    ingest::chat::fetch_settings(config),
-                    interval,
-                )
-            })?;
+            let ingester = {
+                let _guard = rt.enter();
+                ingest::chat::open_ingester(config)?
+            };
             let bar = spinner(progress);
             let report =
                 rt.block_on(ingester.poll(false, &|url| bar.set_message(url.to_string())))?;

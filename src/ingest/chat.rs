@@ -24,6 +24,17 @@ pub fn fetch_settings(config: &Config) -> web::FetchSettings {
     }
 }
 
+/// The ingester of `config.data_dir`, polling every `FEED_POLL_MINUTES` (call it within a
+/// tokio runtime).
+pub fn open_ingester(config: &Config) -> Result<Ingester, IngestError> {
+    let minutes = u64::from(config.feed_poll_minutes.unwrap_or(15));
+    Ingester::open(
+        &config.data_dir,
+        fetch_settings(config),
+        Duration::from_secs(60 * minutes),
+    )
+}
+
 /// The ingester and the runtime its fetches run on (one worker: fetching waits on the
 /// network, and the cores are for answering).
 pub struct Desk {
@@ -41,14 +52,9 @@ impl Desk {
             .thread_name("clippings-ingest")
             .enable_all()
             .build()?;
-        let interval = Duration::from_secs(60 * u64::from(config.feed_poll_minutes.unwrap_or(15)));
         let ingester = {
             let _guard = runtime.enter();
-            Arc::new(Ingester::open(
-                &config.data_dir,
-                fetch_settings(config),
-                interval,
-            )?)
+            Arc::new(open_ingester(config)?)
         };
         let wake = Arc::new(tokio::sync::Notify::new());
         if poll && config.feed_poll_minutes.is_some() {

@@ -502,10 +502,6 @@ impl Ingester {
             }
         }
         let hash = body_hash(&article.body);
-        let known = self.state().known_at(&urls)?;
-        if let Some(known) = known {
-            return self.refresh(known, &article, &urls, &hash, item_updated);
-        }
         let slug_base = corpus::slugify(&format!(
             "{} {}",
             article.meta.publisher.as_deref().unwrap_or_default(),
