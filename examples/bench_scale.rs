@@ -313,6 +313,7 @@ fn adapter_latencies(
                     author_id: id,
                     author_is_bot: false,
                     content: &command,
+                    manager: false,
                 })
                 .is_some()
             })

@@ -49,6 +49,19 @@ pub enum Command {
     Feed(FeedAction),
     /// `!add <url>` (admins): fetch, extract, store and index one article page.
     AddUrl(String),
+    /// `!watch <topic or search>`: this place follows it (place managers).
+    Watch(String),
+    /// `!watches`: what this place follows.
+    Watches,
+    /// `!unwatch <n|topic|all>` (place managers).
+    Unwatch(String),
+    /// `!digest [24h|7d|since DATE] [topic]`: what is new since then.
+    Digest {
+        window: Window,
+        topic: Option<String>,
+    },
+    /// `!trend <topic or search> [30d|12w]`: coverage volume over time.
+    Trend { what: String, span: Span },
     /// `!<name>` that is neither a command nor a topic, with the closest name when one is close.
     Unknown {
         name: String,
@@ -64,6 +77,38 @@ pub enum FeedAction {
     /// Neither: the reply is the command's usage.
     Usage,
 }
+
+/// How far back `!digest` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The last so many hours (`24h`, `7d` is 168).
+    Hours(u32),
+    /// Since the start of this day (`since 2025-09-24`).
+    Since(chrono::NaiveDate),
+    /// Something the grammar cannot read (`since yesterday`): the usage is shown.
+    Unreadable,
+}
+
+/// `!digest` without a window: the last day.
+pub const DIGEST_DEFAULT: Window = Window::Hours(24);
+/// The longest window `!digest` takes: a year.
+pub const DIGEST_MAX_HOURS: u32 = 366 * 24;
+
+/// How long a `!trend` chart runs, and its bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// So many days, a bar a day (`30d`).
+    Days(u32),
+    /// So many weeks, a bar a week (`12w`).
+    Weeks(u32),
+}
+
+/// `!trend` without a span: 30 days.
+pub const TREND_DEFAULT: Span = Span::Days(30);
+/// At most this many bars (days or weeks) in a chart.
+pub const TREND_MAX_BARS: u32 = 120;
+/// The longest `!watch` text kept.
+pub const MAX_WATCH_CHARS: usize = 200;
 
 /// How many articles `!latest` lists without a number, and at most.
 pub const LATEST_DEFAULT: usize = 10;
@@ -97,6 +142,12 @@ impl Command {
         )
     }
 
+    /// Whether only those who may manage the place (or admins) may run it: changing what a
+    /// channel or room watches.
+    pub fn needs_place_manager(&self) -> bool {
+        matches!(self, Command::Watch(_) | Command::Unwatch(_))
+    }
+
     /// The command's name, for metrics (topics are one name: `topic`).
     pub fn name(&self) -> &'static str {
         match self {
@@ -117,6 +168,11 @@ impl Command {
             Command::Feeds => "feeds",
             Command::Feed(_) => "feed",
             Command::AddUrl(_) => "add",
+            Command::Watch(_) => "watch",
+            Command::Watches => "watches",
+            Command::Unwatch(_) => "unwatch",
+            Command::Digest { .. } => "digest",
+            Command::Trend { .. } => "trend",
             Command::Unknown { .. } => "unknown",
         }
     }
@@ -222,6 +278,48 @@ pub const COMMANDS: &[CommandHelp] = &[
                   Example: !feeds",
     },
     CommandHelp {
+        name: "watch",
+        aliases: &["follow", "alert"],
+        usage: "watch <topic or search>",
+        summary: "Post new coverage on a topic or search here as it lands",
+        details: "Each new article that matches is posted here with the passage that matched; \
+                  several at once come as one message. Members who can manage the channel or \
+                  room may change what it watches.\n\
+                  Examples: !watch capex  !watch \"Hang Seng\" -Tencent",
+    },
+    CommandHelp {
+        name: "watches",
+        aliases: &["watching"],
+        usage: "watches",
+        summary: "What this channel or room watches",
+        details: "Numbered, for !unwatch.\nExample: !watches",
+    },
+    CommandHelp {
+        name: "unwatch",
+        aliases: &["unfollow"],
+        usage: "unwatch <n|topic|all>",
+        summary: "Stop watching something here",
+        details: "By its number in !watches, its words, or all of them.\n\
+                  Examples: !unwatch 2  !unwatch capex  !unwatch all",
+    },
+    CommandHelp {
+        name: "digest",
+        aliases: &["summary"],
+        usage: "digest [24h|7d|since DATE] [topic]",
+        summary: "What is new since then, by topic, each story once",
+        details: "The articles that arrived in the window (the last 24 hours unless you say), \
+                  grouped by topic, a story carried by several outlets once.\n\
+                  Examples: !digest  !digest 7d capex  !digest since 2025-09-24",
+    },
+    CommandHelp {
+        name: "trend",
+        aliases: &["chart"],
+        usage: "trend <topic or search> [30d|12w]",
+        summary: "A chart of how much is written about it, day by day or week by week",
+        details: "Articles per day (30d) or per week (12w), stacked by outlet; 30 days unless you say.\n\
+                  Examples: !trend capex  !trend \"data centers\" 12w",
+    },
+    CommandHelp {
         name: "help",
         aliases: &["h", "commands"],
         usage: "help [command]",
@@ -321,6 +419,11 @@ fn command_for(name: String, argument: String, grammar: &Grammar, prefix: &str) 
         Some("feeds") => Command::Feeds,
         Some("feed") => Command::Feed(feed_action(&argument)),
         Some("add") => Command::AddUrl(argument),
+        Some("watch") => Command::Watch(cut_at_word(argument, MAX_WATCH_CHARS).0),
+        Some("watches") => Command::Watches,
+        Some("unwatch") => Command::Unwatch(argument),
+        Some("digest") => digest_of(&argument),
+        Some("trend") => trend_of(argument),
         _ if grammar.topics.contains(&name) => Command::Topic {
             name,
             extra: argument,
@@ -340,6 +443,68 @@ fn latest_count(argument: &str) -> usize {
         .and_then(|w| w.parse::<usize>().ok())
         .filter(|n| *n > 0)
         .map_or(LATEST_DEFAULT, |n| n.min(LATEST_MAX))
+}
+
+/// `[24h|7d|2w|since DATE] [topic]`, in either order (also the slash command's options).
+pub fn digest_of(argument: &str) -> Command {
+    let mut window = DIGEST_DEFAULT;
+    let mut rest = Vec::new();
+    let mut words = argument.split(' ').filter(|w| !w.is_empty()).peekable();
+    while let Some(word) = words.next() {
+        let lower = word.to_lowercase();
+        if let Some(hours) = hours_of(&lower) {
+            window = Window::Hours(hours.min(DIGEST_MAX_HOURS));
+        } else if lower == "since" {
+            window = words
+                .next()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .map_or(Window::Unreadable, Window::Since);
+        } else {
+            rest.push(word);
+        }
+    }
+    let topic = (!rest.is_empty()).then(|| rest.join(" "));
+    Command::Digest { window, topic }
+}
+
+/// `24h`, `7d`, `2w` in hours (at least one).
+fn hours_of(word: &str) -> Option<u32> {
+    let (number, unit) = word.split_at(word.len().checked_sub(1)?);
+    let n: u32 = number.parse().ok().filter(|n| *n > 0)?;
+    let per = match unit {
+        "h" => 1,
+        "d" => 24,
+        "w" => 24 * 7,
+        _ => return None,
+    };
+    Some(n.saturating_mul(per))
+}
+
+/// `<topic or search> [30d|12w]`: the span is the last word when it is one.
+pub fn trend_of(argument: String) -> Command {
+    let argument = argument.trim().to_string();
+    let (head, last) = argument.rsplit_once(' ').unwrap_or(("", &argument));
+    let lower = last.to_lowercase();
+    let span = lower
+        .split_at_checked(lower.len().saturating_sub(1))
+        .and_then(|(n, unit)| {
+            let n: u32 = n.parse().ok().filter(|n| *n > 0)?;
+            match unit {
+                "d" => Some(Span::Days(n.min(TREND_MAX_BARS))),
+                "w" => Some(Span::Weeks(n.min(TREND_MAX_BARS))),
+                _ => None,
+            }
+        });
+    match span {
+        Some(span) => Command::Trend {
+            what: head.trim().to_string(),
+            span,
+        },
+        None => Command::Trend {
+            what: argument,
+            span: TREND_DEFAULT,
+        },
+    }
 }
 
 /// `add <url>`, `remove <name>` (also `rm`, `delete`), or the usage.

@@ -50,6 +50,9 @@ pub struct Config {
     pub matrix: Option<MatrixConfig>,
     /// Minutes between feed polls (`FEED_POLL_MINUTES`, default 15); `None`: feeds are not polled.
     pub feed_poll_minutes: Option<u32>,
+    /// At most one alert message per place within this long (`ALERT_MIN_INTERVAL`: seconds,
+    /// or with s, m or h; default 5 minutes).
+    pub alert_min_interval: std::time::Duration,
     /// A contact address for the User-Agent (`CLIPPINGS_USER_AGENT`).
     pub user_agent_contact: Option<String>,
     /// Fetch from loopback and private addresses too (`CLIPPINGS_ALLOW_PRIVATE_HOSTS`).
@@ -269,6 +272,15 @@ impl Config {
                 }
             },
         };
+        let alert_min_interval = match var("ALERT_MIN_INTERVAL") {
+            None => std::time::Duration::from_secs(300),
+            Some(v) => duration(&v).ok_or_else(|| {
+                invalid(
+                    "ALERT_MIN_INTERVAL",
+                    "expected a duration like 300, 90s, 5m or 1h (at most a day)",
+                )
+            })?,
+        };
         let host_interval_ms = match var("CLIPPINGS_HOST_INTERVAL_MS") {
             None => 1000,
             Some(v) => v
@@ -279,6 +291,7 @@ impl Config {
         };
         Ok(Config {
             feed_poll_minutes,
+            alert_min_interval,
             user_agent_contact: var("CLIPPINGS_USER_AGENT"),
             allow_private_hosts: flag(&var, "CLIPPINGS_ALLOW_PRIVATE_HOSTS")?,
             host_interval_ms,
@@ -515,5 +528,41 @@ mod tests {
         let s = Secret("hunter2".to_string());
         assert_eq!(format!("{s:?}"), "Secret(***)");
         assert_eq!(s.expose(), "hunter2");
+    }
+}
+
+/// `300`, `90s`, `5m`, `1h`: at most a day.
+fn duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&text[..i], c.to_ascii_lowercase()),
+        _ => (text, 's'),
+    };
+    let n: u64 = number.trim().parse().ok()?;
+    let seconds = match unit {
+        's' => n,
+        'm' => n.checked_mul(60)?,
+        'h' => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    (seconds <= 24 * 3600).then(|| std::time::Duration::from_secs(seconds))
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::duration;
+    use std::time::Duration;
+
+    #[test]
+    fn alert_intervals_read_seconds_minutes_and_hours() {
+        assert_eq!(duration("300"), Some(Duration::from_secs(300)));
+        assert_eq!(duration("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(duration("5m"), Some(Duration::from_secs(300)));
+        assert_eq!(duration("1H"), Some(Duration::from_secs(3600)));
+        assert_eq!(duration("0"), Some(Duration::ZERO));
+        assert_eq!(duration("25h"), None);
+        assert_eq!(duration("five"), None);
+        assert_eq!(duration("5d"), None);
+        assert_eq!(duration(""), None);
     }
 }

@@ -10,10 +10,12 @@
 //!    checks, execute, paging, follow-ups, metrics) and the push path.
 //! 5. [`ops`] (health and metrics), [`lifecycle`] (opening the index and keeping it current,
 //!    `!status` and `!reindex`), [`ingest`] (feeds and article pages fetched, extracted and
-//!    stored once each, `!feeds`, `!add <url>`), [`logging`], [`config`].
+//!    stored once each, `!feeds`, `!add <url>`), [`alerts`] (watches matched against new
+//!    articles, alerts posted through the push path once each), [`logging`], [`config`].
 //! 6. Platforms, which only translate: [`discord`], [`matrix`], [`terminal`].
 //! 7. [`supervisor`]: runs the configured platforms together; then the binary (`main.rs`).
 
+pub mod alerts;
 pub mod command;
 pub mod config;
 pub mod conversation;

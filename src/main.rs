@@ -13,7 +13,7 @@ use clippings::conversation::{Origin, Pipeline, Platform};
 use clippings::corpus::{self, ArticleMeta, frontmatter};
 use clippings::engine::Answer;
 use clippings::render;
-use clippings::{eval, ingest, lifecycle, supervisor, terminal, web};
+use clippings::{alerts, eval, ingest, lifecycle, supervisor, terminal, web};
 
 #[derive(Parser)]
 #[command(
@@ -195,7 +195,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => main_job(&config, progress),
         Some(Cmd::Chat { format }) => {
-            let (pipeline, _reloader) = serve(&config, progress)?;
+            let (pipeline, _reloader, _alerts) = serve(&config, progress)?;
             terminal::run(&pipeline, &|q, a| format.render(q, a), true)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -304,7 +304,14 @@ fn invocation(command: Command, truncated: bool) -> Invocation {
 }
 
 /// The pipeline of a long-running bot, its index kept current while the reloader lives.
-fn serve(config: &Config, progress: bool) -> anyhow::Result<(Pipeline, lifecycle::Reloader)> {
+fn serve(
+    config: &Config,
+    progress: bool,
+) -> anyhow::Result<(
+    Pipeline,
+    lifecycle::Reloader,
+    Option<std::sync::Arc<alerts::Alerts>>,
+)> {
     let engine = lifecycle::serving_engine(
         &config.data_dir,
         &config.index_dir,
@@ -320,12 +327,27 @@ fn serve(config: &Config, progress: bool) -> anyhow::Result<(Pipeline, lifecycle
         Ok(desk) => pipeline = pipeline.with_coverage(desk),
         Err(e) => tracing::warn!(error = %format!("{e:#}"), "coverage from the web is off"),
     }
-    Ok((pipeline, reloader))
+    // Watches are kept by any process; the one that writes the index sends the alerts.
+    let settings = alerts::Settings {
+        interval: config.alert_min_interval,
+    };
+    let alerts = match alerts::Alerts::open(pipeline.engine().clone(), settings) {
+        Ok(alerts) => {
+            let alerts = std::sync::Arc::new(alerts);
+            pipeline = pipeline.with_watching(alerts.clone());
+            (!config.index_read_only).then_some(alerts)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "alerts are off");
+            None
+        }
+    };
+    Ok((pipeline, reloader, alerts))
 }
 
 /// The main job: every configured chat platform, or the terminal chat when none is.
 fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
-    let (pipeline, _reloader) = serve(config, progress)?;
+    let (pipeline, _reloader, alerts) = serve(config, progress)?;
     let endpoint = config.discord_public_key.as_ref().zip(config.http_listen);
     if config.discord_token.is_none() && endpoint.is_none() && config.matrix.is_none() {
         terminal::run(&pipeline, &|q, a| Format::Text.render(q, a), true)?;
@@ -334,7 +356,11 @@ fn main_job(config: &Config, progress: bool) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(supervisor::run(config, std::sync::Arc::new(pipeline)))?;
+    runtime.block_on(supervisor::run(
+        config,
+        std::sync::Arc::new(pipeline),
+        alerts,
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -44,6 +44,7 @@ struct Inner {
     index_failure: Option<String>,
     /// The feeds followed, as the last poll left them.
     feeds: Vec<FeedHealth>,
+    alerts_paused: Vec<String>,
 }
 
 /// One feed's health: when it was last read, when it last brought something, its error.
@@ -171,6 +172,11 @@ impl Status {
         self.with(|i| i.index_failure = reason);
     }
 
+    /// Places whose alerts are paused (the bot cannot post there any more), with why.
+    pub fn alerts_paused(&self, places: Vec<String>) {
+        self.with(|i| i.alerts_paused = places);
+    }
+
     /// The feeds and how their last polls went (after each poll).
     pub fn feeds(&self, feeds: Vec<FeedHealth>) {
         self.with(|i| i.feeds = feeds);
@@ -192,6 +198,9 @@ impl Status {
                 out.push(format!(
                     "the index cannot be updated ({reason}): answers come from it as it was"
                 ));
+            }
+            for place in &i.alerts_paused {
+                out.push(format!("alerts paused for {place}"));
             }
             for feed in i.feeds.iter().filter(|f| f.failures > 0) {
                 out.push(format!(

@@ -34,7 +34,12 @@ async fn stop_signal() {
 }
 
 /// Starts every configured platform and waits for them; a stop signal shuts them all down.
-pub async fn run(config: &Config, pipeline: Arc<Pipeline>) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    pipeline: Arc<Pipeline>,
+    alerts: Option<Arc<crate::alerts::Alerts>>,
+) -> anyhow::Result<()> {
+    let mut pushes: Vec<Arc<dyn crate::conversation::Push>> = Vec::new();
     let engine = pipeline.engine().clone();
     let discord = Arc::new(Discord::new(pipeline.clone()));
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -53,12 +58,17 @@ pub async fn run(config: &Config, pipeline: Arc<Pipeline>) -> anyhow::Result<()>
             shards: config.discord_shards,
             ..discord::gateway::GatewayConfig::new(token.clone())
         };
+        pushes.push(Arc::new(discord::push::DiscordPush::new(
+            token,
+            config.discord_proxy_url.as_deref(),
+        )));
         let discord = discord.clone();
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move { discord::gateway::run(discord, gateway, stop).await });
     }
     if let Some(matrix_config) = &config.matrix {
         let matrix = Arc::new(crate::matrix::Matrix::new(pipeline.clone()));
+        pushes.push(matrix.clone());
         let matrix_config = matrix_config.clone();
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move { crate::matrix::bot::run(matrix, matrix_config, stop).await });
@@ -81,6 +91,13 @@ pub async fn run(config: &Config, pipeline: Arc<Pipeline>) -> anyhow::Result<()>
             discord::endpoint::serve(listener, router, stop)
                 .await
                 .context("HTTP server failed")
+        });
+    }
+    if let Some(alerts) = alerts.filter(|_| !pushes.is_empty()) {
+        let stop = stopped(stop_rx.clone());
+        tasks.spawn(async move {
+            alerts.run(pushes, stop).await;
+            Ok(())
         });
     }
     // A platform that stops by itself (a refused password, a revoked token) stops the process

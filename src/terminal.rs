@@ -100,7 +100,12 @@ impl<W: Write + Send> Push for TerminalPush<W> {
         Platform::Terminal
     }
 
-    fn push<'a>(&'a self, _place: &'a str, answer: &'a Answer) -> Pushing<'a> {
+    fn push<'a>(
+        &'a self,
+        _place: &'a str,
+        answer: &'a Answer,
+        _key: Option<&'a str>,
+    ) -> Pushing<'a> {
         let rendered = text::render(answer, self.style);
         let written = self
             .out
@@ -125,7 +130,7 @@ mod tests {
         let pipeline = crate::lifecycle::pipeline_in_ram(&data).unwrap();
         let answer = pipeline.handle("t", "!capex").unwrap();
         let push = TerminalPush::new(Vec::new(), TextStyle::default());
-        push.push("terminal", &answer).await.unwrap();
+        push.push("terminal", &answer, None).await.unwrap();
         let printed = String::from_utf8(push.into_inner()).unwrap();
         assert_eq!(
             printed,

@@ -159,3 +159,72 @@ pub fn reindexed(millis: u128, articles: usize, passages: u64, skipped: usize) -
         "Index rebuilt in {millis} ms: {articles} articles, {passages} passages, {skipped} files skipped."
     )
 }
+
+/// `!watch` or `!unwatch` from someone who may not change what the place watches.
+pub const MANAGERS_ONLY: &str = "Only members who can manage this channel or room (or the bot's admins) can change what it watches.";
+
+/// The pipeline was built without alerts (the CLI's one-shot commands).
+pub const NO_ALERTS: &str = "Watches and alerts work where the bot runs in a channel or room.";
+
+/// `!trend` without anything to chart.
+pub const TREND_WHAT: &str =
+    "Chart what? Name a topic or a few words, and optionally a span like 30d or 12w.";
+
+/// `!digest` with a window it cannot read.
+pub const DIGEST_USAGE: &str =
+    "Give the window as 24h, 7d or since YYYY-MM-DD, and optionally a topic.";
+
+/// The digest's group of articles that match no topic.
+pub const DIGEST_OTHER: &str = "other";
+
+/// A window of hours in words.
+pub fn digest_window_hours(hours: u32) -> String {
+    match hours {
+        h if h % (24 * 7) == 0 && h > 24 * 7 => format!("the last {} weeks", h / (24 * 7)),
+        h if h == 24 * 7 => "the last week".to_string(),
+        h if h % 24 == 0 && h > 24 => format!("the last {} days", h / 24),
+        24 => "the last 24 hours".to_string(),
+        1 => "the last hour".to_string(),
+        h => format!("the last {h} hours"),
+    }
+}
+
+pub fn nothing_new(what: &str, window: &str) -> String {
+    format!("Nothing new{what} in {window}.")
+}
+
+pub fn trend_heading(label: &str, per: &str, count: u32) -> String {
+    let plural = if count == 1 { "" } else { "s" };
+    format!("Coverage of {label}: articles per {per}, last {count} {per}{plural}")
+}
+
+/// `!watch` without anything to watch.
+pub const WATCH_WHAT: &str = "Watch what? Name a topic or give search words.";
+
+pub fn watching(what: &str, prefix: &str) -> String {
+    format!(
+        "Watching {what} here: new articles that match will be posted in this channel or room. {prefix}unwatch stops it."
+    )
+}
+
+pub fn already_watching(what: &str) -> String {
+    format!("This place already watches {what}.")
+}
+
+/// `!watches` where nothing is watched.
+pub const NO_WATCHES: &str = "Nothing is watched here yet.";
+
+/// The heading of `!watches`.
+pub const WATCHES_HERE: &str = "Watched here:";
+
+pub fn watches_paused(why: &str, prefix: &str) -> String {
+    format!("Alerts here are paused ({why}); {prefix}watch something again to resume them.")
+}
+
+/// `!unwatch` naming nothing watched.
+pub const NOT_WATCHED: &str = "That is not watched here; see the numbered list.";
+
+pub fn unwatched(n: usize) -> String {
+    let plural = if n == 1 { "" } else { "es" };
+    format!("Removed {n} watch{plural}.")
+}

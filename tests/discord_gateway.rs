@@ -407,7 +407,7 @@ async fn the_push_path_posts_an_answer_into_a_channel_unasked() {
     let answer = pipeline.handle("t", "!capex").unwrap();
     let push = DiscordPush::new(&Secret::new("test-token"), Some(&peer.base));
     assert_eq!(push.platform(), Platform::Discord);
-    push.push(CHANNEL_ID, &answer).await.unwrap();
+    push.push(CHANNEL_ID, &answer, None).await.unwrap();
     let posted = peer
         .wait_call("the pushed message", |c| {
             c.method == "POST" && c.path == format!("/api/v10/channels/{CHANNEL_ID}/messages")
@@ -431,7 +431,7 @@ async fn the_push_path_posts_an_answer_into_a_channel_unasked() {
     for place in ["general", "0", ""] {
         assert!(
             matches!(
-                push.push(place, &answer).await,
+                push.push(place, &answer, None).await,
                 Err(PushError::UnknownPlace(_))
             ),
             "{place}"

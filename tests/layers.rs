@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["render", "eval"],
     &["conversation"],
     &["ops"],
-    &["lifecycle", "logging", "ingest"],
+    &["lifecycle", "logging", "ingest", "alerts"],
     &["discord", "matrix", "terminal"],
     &["supervisor"],
     &["main"],

@@ -623,7 +623,7 @@ async fn the_push_path_posts_into_plain_and_encrypted_rooms() {
     assert_eq!(matrix.platform(), Platform::Matrix);
     let answer = pipeline.handle("t", "!capex").unwrap();
     assert!(matches!(
-        matrix.push("!room:localhost", &answer).await,
+        matrix.push("!room:localhost", &answer, None).await,
         Err(PushError::NotConnected)
     ));
     let config = MatrixConfig {
@@ -648,7 +648,7 @@ async fn the_push_path_posts_into_plain_and_encrypted_rooms() {
         // Once the bot's own sync has the room joined, the push goes through.
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            match matrix.push(id.as_str(), &answer).await {
+            match matrix.push(id.as_str(), &answer, None).await {
                 Ok(()) => break,
                 Err(PushError::UnknownPlace(_) | PushError::NotConnected) => {
                     assert!(tokio::time::Instant::now() < deadline, "never pushed");
@@ -682,11 +682,11 @@ async fn the_push_path_posts_into_plain_and_encrypted_rooms() {
         );
     }
     assert!(matches!(
-        matrix.push("!nowhere:localhost", &answer).await,
-        Err(PushError::UnknownPlace(_))
+        matrix.push("!nowhere:localhost", &answer, None).await,
+        Err(PushError::Gone(_))
     ));
     assert!(matches!(
-        matrix.push("not a room", &answer).await,
+        matrix.push("not a room", &answer, None).await,
         Err(PushError::UnknownPlace(_))
     ));
     let _ = stop.send(());

@@ -377,3 +377,79 @@ fn changing_feeds_and_adding_pages_are_for_admins_and_reading_them_is_not() {
     assert!(!Command::Latest(3).is_admin_only());
     assert!(!Command::Feed(FeedAction::Usage).is_admin_only());
 }
+
+#[test]
+fn watch_commands_parse_and_only_changing_watches_needs_a_place_manager() {
+    assert_eq!(cmd("!watch capex"), Some(Command::Watch("capex".into())));
+    assert_eq!(
+        cmd("!watch “Hang Seng” -Tencent"),
+        Some(Command::Watch("“Hang Seng” -Tencent".into()))
+    );
+    assert_eq!(cmd("!watches"), Some(Command::Watches));
+    assert_eq!(cmd("!unwatch 2"), Some(Command::Unwatch("2".into())));
+    assert_eq!(cmd("!unwatch all"), Some(Command::Unwatch("all".into())));
+    let long = format!("!watch {}", "word ".repeat(100));
+    let Some(Command::Watch(text)) = cmd(&long) else {
+        panic!("not a watch");
+    };
+    assert!(text.chars().count() <= crate::command::MAX_WATCH_CHARS);
+    assert!(Command::Watch("x".into()).needs_place_manager());
+    assert!(Command::Unwatch("1".into()).needs_place_manager());
+    assert!(!Command::Watches.needs_place_manager());
+    assert!(!Command::Watch("x".into()).is_admin_only());
+}
+
+#[test]
+fn digest_reads_its_window_and_topic_in_either_order() {
+    use crate::command::{DIGEST_DEFAULT, DIGEST_MAX_HOURS, Window};
+    let digest = |window, topic: Option<&str>| {
+        Some(Command::Digest {
+            window,
+            topic: topic.map(str::to_string),
+        })
+    };
+    assert_eq!(cmd("!digest"), digest(DIGEST_DEFAULT, None));
+    assert_eq!(cmd("!digest 7d"), digest(Window::Hours(168), None));
+    assert_eq!(
+        cmd("!digest capex 48h"),
+        digest(Window::Hours(48), Some("capex"))
+    );
+    assert_eq!(cmd("!digest 2w"), digest(Window::Hours(336), None));
+    let date = chrono::NaiveDate::from_ymd_opt(2025, 9, 24).unwrap();
+    assert_eq!(
+        cmd("!digest since 2025-09-24 chips"),
+        digest(Window::Since(date), Some("chips"))
+    );
+    assert_eq!(
+        cmd("!digest since yesterday"),
+        digest(Window::Unreadable, None)
+    );
+    assert_eq!(
+        cmd("!digest 99999d"),
+        digest(Window::Hours(DIGEST_MAX_HOURS), None)
+    );
+    assert_eq!(cmd("!digest 0h"), digest(DIGEST_DEFAULT, Some("0h")));
+}
+
+#[test]
+fn trend_takes_its_span_from_the_last_word() {
+    use crate::command::{Span, TREND_DEFAULT, TREND_MAX_BARS};
+    let trend = |what: &str, span| {
+        Some(Command::Trend {
+            what: what.into(),
+            span,
+        })
+    };
+    assert_eq!(cmd("!trend capex"), trend("capex", TREND_DEFAULT));
+    assert_eq!(cmd("!trend capex 12w"), trend("capex", Span::Weeks(12)));
+    assert_eq!(
+        cmd("!trend \"data centers\" 7D"),
+        trend("\"data centers\"", Span::Days(7))
+    );
+    assert_eq!(
+        cmd("!trend chips 5000d"),
+        trend("chips", Span::Days(TREND_MAX_BARS))
+    );
+    assert_eq!(cmd("!trend 12w"), trend("", Span::Weeks(12)));
+    assert_eq!(cmd("!trend"), trend("", TREND_DEFAULT));
+}

@@ -60,6 +60,9 @@ pub struct Origin {
     pub admin: bool,
     /// Whether the platform shows follow-up buttons under answers.
     pub follow_ups: bool,
+    /// Whether the platform says the user may manage the place (Discord's Manage Channels
+    /// there, a Matrix power level of at least 50): they may change what it watches.
+    pub manager: bool,
 }
 
 impl Origin {
@@ -71,7 +74,13 @@ impl Origin {
             thread: None,
             admin: false,
             follow_ups: false,
+            manager: false,
         }
+    }
+
+    pub fn managing(mut self, manager: bool) -> Origin {
+        self.manager = manager;
+        self
     }
 
     /// The operator at the terminal, in a conversation of their own naming.
@@ -128,6 +137,8 @@ pub enum Refusal {
     NotYourFollowUp,
     /// A paragraph follow-up of an answer without passages.
     NoParagraph,
+    /// Changing what a place watches, by someone who may not manage the place.
+    ManagersOnly,
 }
 
 impl Refusal {
@@ -141,13 +152,16 @@ impl Refusal {
             Refusal::FollowUpExpired => texts::FOLLOW_UP_EXPIRED,
             Refusal::NotYourFollowUp => texts::NOT_YOUR_FOLLOW_UP,
             Refusal::NoParagraph => texts::NO_PARAGRAPH,
+            Refusal::ManagersOnly => texts::MANAGERS_ONLY,
         }
     }
 
     /// The refusal as a notice, for platforms that render every reply as an answer.
     pub fn to_answer(self) -> Answer {
         let kind = match self {
-            Refusal::AdminOnly | Refusal::NotYourFollowUp => NoticeKind::Refused,
+            Refusal::AdminOnly | Refusal::NotYourFollowUp | Refusal::ManagersOnly => {
+                NoticeKind::Refused
+            }
             Refusal::FollowUpExpired | Refusal::NoParagraph => NoticeKind::NotFound,
             Refusal::Cooldown | Refusal::Busy | Refusal::TimedOut | Refusal::Failed => {
                 NoticeKind::Busy
@@ -233,11 +247,20 @@ pub trait Coverage: Send + Sync {
     fn add_url(&self, url: &str) -> Answer;
 }
 
+/// `!watch`, `!watches` and `!unwatch`: what a place follows, handed in by whoever sends the
+/// alerts.
+pub trait Watching: Send + Sync {
+    fn watch(&self, origin: &Origin, text: &str) -> Answer;
+    fn watches(&self, origin: &Origin) -> Answer;
+    fn unwatch(&self, origin: &Origin, which: &str) -> Answer;
+}
+
 /// The conversation pipeline.
 pub struct Pipeline {
     engine: Arc<Engine>,
     operations: Option<Arc<dyn Operations>>,
     coverage: Option<Arc<dyn Coverage>>,
+    watching: Option<Arc<dyn Watching>>,
     budgets: budgets::Budgets,
     admins: Vec<String>,
     memory: memory::Memory,
@@ -252,6 +275,7 @@ impl Pipeline {
             engine,
             operations: None,
             coverage: None,
+            watching: None,
             budgets: budgets::Budgets::new(Cooldowns::default()),
             admins: Vec::new(),
             memory: memory::Memory::new(),
@@ -281,6 +305,12 @@ impl Pipeline {
     /// Where `!feeds`, `!feed` and `!add <url>` go.
     pub fn with_coverage(mut self, coverage: Arc<dyn Coverage>) -> Pipeline {
         self.coverage = Some(coverage);
+        self
+    }
+
+    /// Where `!watch`, `!watches` and `!unwatch` go.
+    pub fn with_watching(mut self, watching: Arc<dyn Watching>) -> Pipeline {
+        self.watching = Some(watching);
         self
     }
 
@@ -341,6 +371,9 @@ impl Pipeline {
         if parsed.invocation.command.is_admin_only() && !admin {
             return Reply::Refused(Refusal::AdminOnly);
         }
+        if parsed.invocation.command.needs_place_manager() && !admin && !origin.manager {
+            return Reply::Refused(Refusal::ManagersOnly);
+        }
         self.execute(origin, &parsed.knowledge, parsed.invocation, limit)
     }
 
@@ -359,6 +392,7 @@ impl Pipeline {
             thread: entry.conversation.thread.clone(),
             admin: origin.admin,
             follow_ups: origin.follow_ups,
+            manager: origin.manager,
         };
         let command = match action {
             FollowUpAction::More => Command::More,
@@ -455,6 +489,9 @@ impl Pipeline {
                 Vec::new(),
             )),
             Command::AddUrl(url) => Ok(self.coverage(|c| c.add_url(&url))),
+            Command::Watch(text) => Ok(self.watching(|w| w.watch(origin, &text))),
+            Command::Watches => Ok(self.watching(|w| w.watches(origin))),
+            Command::Unwatch(which) => Ok(self.watching(|w| w.unwatch(origin, &which))),
             command => self
                 .engine
                 .answer(knowledge, command, limit.unwrap_or(page_size))
@@ -527,6 +564,13 @@ impl Pipeline {
         match &self.coverage {
             Some(coverage) => f(coverage.as_ref()),
             None => Answer::notice(NoticeKind::Info, texts::NO_COVERAGE, Vec::new()),
+        }
+    }
+
+    fn watching(&self, f: impl FnOnce(&dyn Watching) -> Answer) -> Answer {
+        match &self.watching {
+            Some(watching) => f(watching.as_ref()),
+            None => Answer::notice(NoticeKind::Info, texts::NO_ALERTS, Vec::new()),
         }
     }
 

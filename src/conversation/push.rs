@@ -14,6 +14,11 @@ pub enum PushError {
     UnknownPlace(String),
     #[error("not connected")]
     NotConnected,
+    /// The bot can no longer post there (removed, the place deleted, a permission taken
+    /// away): retrying will not help.
+    #[error("cannot post there any more: {0}")]
+    Gone(String),
+    /// It may work later (a network error, a rate limit, a server error).
     #[error("cannot post: {0}")]
     Failed(String),
 }
@@ -27,5 +32,7 @@ pub trait Push: Send + Sync {
     fn platform(&self) -> Platform;
 
     /// Posts `answer` into `place` (a channel id, a room id) as a message of the bot's own.
-    fn push<'a>(&'a self, place: &'a str, answer: &'a Answer) -> Pushing<'a>;
+    /// With `key`, posting again with the same key after a crash does not post twice (a
+    /// Discord nonce with `enforce_nonce`, a Matrix transaction id).
+    fn push<'a>(&'a self, place: &'a str, answer: &'a Answer, key: Option<&'a str>) -> Pushing<'a>;
 }

@@ -88,6 +88,48 @@ pub fn definitions() -> Value {
             vec![],
         ),
         command(
+            "watch",
+            "Post new coverage on a topic or search in this channel as it lands",
+            vec![text("what", "A topic, or search words", true, true)],
+        ),
+        command("watches", "What this channel watches", vec![]),
+        command(
+            "unwatch",
+            "Stop watching something in this channel",
+            vec![text(
+                "which",
+                "Its number in /watches, its words, or all",
+                true,
+                false,
+            )],
+        ),
+        command(
+            "digest",
+            "What is new since then, by topic, each story once",
+            vec![
+                text(
+                    "since",
+                    "24h, 7d or since YYYY-MM-DD (24h when left out)",
+                    false,
+                    false,
+                ),
+                text("topic", "A topic or words (optional)", false, true),
+            ],
+        ),
+        command(
+            "trend",
+            "A chart of how much is written about a topic, over time",
+            vec![
+                text("what", "A topic, or search words", true, true),
+                text(
+                    "span",
+                    "30d (a bar a day) or 12w (a bar a week)",
+                    false,
+                    false,
+                ),
+            ],
+        ),
+        command(
             "help",
             "What Clippings can do",
             vec![text("command", "One command in detail", false, false)],
@@ -145,6 +187,17 @@ pub fn to_command(data: &CommandData) -> Option<Command> {
                 }),
         ),
         "feeds" => Command::Feeds,
+        "watch" => Command::Watch(string(data, "what")),
+        "watches" => Command::Watches,
+        "unwatch" => Command::Unwatch(string(data, "which")),
+        "digest" => crate::command::digest_of(&format!(
+            "{} {}",
+            string(data, "since"),
+            string(data, "topic")
+        )),
+        "trend" => {
+            crate::command::trend_of(format!("{} {}", string(data, "what"), string(data, "span")))
+        }
         "help" => Command::Help(optional(data, "command")),
         _ => return None,
     })

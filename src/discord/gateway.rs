@@ -119,21 +119,30 @@ impl EventHandler for Handler {
         let content = msg.content.clone();
         let (message_id, channel_id, author_id) =
             (msg.id.get(), msg.channel_id.get(), msg.author.id.get());
+        let needs_manager = discord
+            .pipeline()
+            .parse(&content)
+            .is_some_and(|p| p.invocation.command.needs_place_manager());
+        let manager = needs_manager
+            && manages_channel(&ctx.http, msg.guild_id, msg.channel_id, msg.author.id).await;
         let reply = discord
             .blocking(None, move |discord| {
-                discord.on_message(&Incoming {
+                discord.reply_to(&Incoming {
                     message_id,
                     channel_id,
                     author_id,
                     author_is_bot: false,
                     content: &content,
+                    manager,
                 })
             })
             .await;
-        let Ok(Some(reply)) = reply else { return };
+        let Ok(Some((reply, files))) = reply else {
+            return;
+        };
         if let Err(e) = ctx
             .http
-            .send_message(ChannelId::new(channel_id), Vec::new(), &reply)
+            .send_message(ChannelId::new(channel_id), files, &reply)
             .await
         {
             tracing::warn!(channel = channel_id, error = %e, "reply not sent");
@@ -196,6 +205,34 @@ impl EventHandler for Handler {
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "interaction response not sent");
+        }
+    }
+}
+
+/// Whether a member may manage a channel (Manage Channels there, from the guild's roles and
+/// the channel's overwrites); in a DM the conversation is the user's own.
+async fn manages_channel(
+    http: &serenity::http::Http,
+    guild: Option<serenity::all::GuildId>,
+    channel: ChannelId,
+    user: serenity::all::UserId,
+) -> bool {
+    let Some(guild) = guild else {
+        return true;
+    };
+    let (guild, member, channel) = tokio::join!(
+        http.get_guild(guild),
+        http.get_member(guild, user),
+        http.get_channel(channel)
+    );
+    match (guild, member, channel.map(|c| c.guild())) {
+        (Ok(guild), Ok(member), Ok(Some(channel))) => guild
+            .user_permissions_in(&channel, &member)
+            .manage_channels(),
+        (g, m, c) => {
+            let failed = [g.err(), m.err(), c.err()].into_iter().flatten().next();
+            tracing::warn!(error = ?failed.map(|e| e.to_string()), "cannot read channel permissions; refusing");
+            false
         }
     }
 }

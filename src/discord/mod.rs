@@ -37,6 +37,8 @@ pub struct Incoming<'a> {
     pub author_id: u64,
     pub author_is_bot: bool,
     pub content: &'a str,
+    /// Whether the author may manage the channel (Manage Channels there, or a DM).
+    pub manager: bool,
 }
 
 /// The Discord side of the bot, independent of how events arrive (gateway or HTTP).
@@ -77,19 +79,30 @@ impl Discord {
     /// The reply to a channel message, if it is a command for the bot. Bots (this one
     /// included) are never answered.
     pub fn on_message(&self, incoming: &Incoming<'_>) -> Option<Message> {
+        self.reply_to(incoming).map(|(message, _)| message)
+    }
+
+    /// Like [`Discord::on_message`], with the files the reply carries (a `!trend` chart).
+    pub fn reply_to(
+        &self,
+        incoming: &Incoming<'_>,
+    ) -> Option<(Message, Vec<serenity::all::CreateAttachment>)> {
         if incoming.author_is_bot {
             return None;
         }
-        let origin = origin(incoming.channel_id, incoming.author_id);
-        let mut message = match self.pipeline.reply(&origin, incoming.content)? {
-            Reply::Refused(refusal) => plain(refusal),
-            Reply::Answer { answer, follow_up } => render::message(&answer, &controls(follow_up)),
+        let origin = origin(incoming.channel_id, incoming.author_id).managing(incoming.manager);
+        let (mut message, files) = match self.pipeline.reply(&origin, incoming.content)? {
+            Reply::Refused(refusal) => (plain(refusal), Vec::new()),
+            Reply::Answer { answer, follow_up } => (
+                render::message(&answer, &controls(follow_up)),
+                attachments(&answer),
+            ),
         };
         message.message_reference = Some(MessageReference {
             message_id: incoming.message_id.to_string(),
             fail_if_not_exists: false,
         });
-        Some(message)
+        Some((message, files))
     }
 
     /// The interaction response (Discord's JSON) to any interaction.
@@ -111,11 +124,19 @@ impl Discord {
             command,
             truncated: false,
         };
-        let origin = origin(c.channel_id.get(), c.user.id.get());
+        // Discord gives the member's permissions in the channel; a DM is the user's own.
+        let manager = c.guild_id.is_none()
+            || c.member
+                .as_ref()
+                .and_then(|m| m.permissions)
+                .is_some_and(|p| p.manage_channels());
+        let origin = origin(c.channel_id.get(), c.user.id.get()).managing(manager);
         match self.pipeline.run(&origin, invocation) {
             Reply::Refused(refusal) => ephemeral(refusal.text()),
             Reply::Answer { answer, follow_up } => {
                 let mut message = render::message(&answer, &controls(follow_up));
+                // An interaction response carries no file here: the chart's table stays.
+                message.embeds.iter_mut().for_each(|e| e.image = None);
                 if commands::hidden(&c.data) || is_error(&answer) {
                     message.flags = Some(EPHEMERAL);
                 }
@@ -193,6 +214,24 @@ fn is_error(answer: &Answer) -> bool {
     matches!(answer, Answer::Notice(n) if matches!(n.kind, NoticeKind::BadInput | NoticeKind::UnknownCommand | NoticeKind::NotFound | NoticeKind::Busy))
 }
 
+/// The files a message carries: the chart of a `!trend` answer, drawn here (an embed shows
+/// it as `attachment://trend.png`). Without it the embed keeps its text table.
+pub fn attachments(answer: &Answer) -> Vec<serenity::all::CreateAttachment> {
+    let Answer::Trend(trend) = answer else {
+        return Vec::new();
+    };
+    match crate::render::chart::png(trend) {
+        Ok(png) => vec![serenity::all::CreateAttachment::bytes(
+            png,
+            render::CHART_FILE,
+        )],
+        Err(e) => {
+            tracing::warn!(error = %e, "no chart");
+            Vec::new()
+        }
+    }
+}
+
 /// The message payload the bot would send for an answer, as pretty JSON (no buttons: those
 /// need a live conversation).
 pub fn preview(answer: &Answer) -> String {
@@ -236,6 +275,7 @@ mod tests {
             author_id: user,
             author_is_bot: false,
             content: text,
+            manager: false,
         })
     }
 
@@ -269,6 +309,7 @@ mod tests {
             author_id: 9,
             author_is_bot: true,
             content: "!capex",
+            manager: false,
         };
         assert!(d.on_message(&bot).is_none());
         assert!(say(&d, 1, 1, "just talking about capex").is_none());

@@ -30,19 +30,37 @@ impl Push for DiscordPush {
         Platform::Discord
     }
 
-    fn push<'a>(&'a self, place: &'a str, answer: &'a Answer) -> Pushing<'a> {
+    fn push<'a>(&'a self, place: &'a str, answer: &'a Answer, key: Option<&'a str>) -> Pushing<'a> {
         Box::pin(async move {
             let channel = place
                 .parse::<u64>()
                 .ok()
                 .filter(|id| *id != 0)
                 .ok_or_else(|| PushError::UnknownPlace(place.to_string()))?;
-            let message = render::message(answer, &Controls::default());
+            let mut message = render::message(answer, &Controls::default());
+            if let Some(key) = key {
+                message.nonce = Some(key.to_string());
+                message.enforce_nonce = Some(true);
+            }
+            let files = super::attachments(answer);
             self.http
-                .send_message(ChannelId::new(channel), Vec::new(), &message)
+                .send_message(ChannelId::new(channel), files, &message)
                 .await
                 .map(|_| ())
-                .map_err(|e| PushError::Failed(e.to_string()))
+                .map_err(classify)
         })
+    }
+}
+
+/// A refusal that will not change by retrying (no access, no such channel) is `Gone`.
+fn classify(e: serenity::Error) -> PushError {
+    use serenity::http::HttpError;
+    match &e {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(r))
+            if matches!(r.status_code.as_u16(), 403 | 404) =>
+        {
+            PushError::Gone(format!("{} ({})", r.error.message, r.status_code.as_u16()))
+        }
+        _ => PushError::Failed(e.to_string()),
     }
 }

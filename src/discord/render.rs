@@ -35,7 +35,16 @@ pub struct Message {
     pub flags: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_reference: Option<MessageReference>,
+    /// The idempotency key of a post the bot may repeat after a crash (alerts): with
+    /// `enforce_nonce`, Discord answers a repeat with the message already created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enforce_nonce: Option<bool>,
 }
+
+/// The file name of a chart attached to a message (`attachment://trend.png` in its embed).
+pub const CHART_FILE: &str = "trend.png";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AllowedMentions {
@@ -61,7 +70,14 @@ pub struct Embed {
     pub fields: Vec<Field>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<Footer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
     pub color: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Image {
+    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -273,6 +289,85 @@ pub fn message(answer: &Answer, controls: &Controls) -> Message {
                 ..Embed::default()
             })
         }
+        Answer::Alert(a) => {
+            let mut content = escape(&a.heading);
+            if a.more > 0 {
+                content.push_str(&format!("\nand {} more: {}", a.more, escape(&a.see_all)));
+            }
+            let embeds = a
+                .items
+                .iter()
+                .take(EMBEDS_MAX)
+                .map(|item| {
+                    let mut embed = hit_embed(&item.hit, None);
+                    if let Some(footer) = &mut embed.footer {
+                        footer.text = cut(
+                            &format!("{} · watch: {}", footer.text, item.watch),
+                            FOOTER_MAX,
+                        );
+                    }
+                    embed
+                })
+                .collect();
+            Message {
+                content: cut(&content, CONTENT_MAX),
+                embeds,
+                ..Message::default()
+            }
+        }
+        Answer::Digest(d) => {
+            let heading = crate::render::text::render(answer, Default::default());
+            let heading = heading.lines().next().unwrap_or_default().to_string();
+            let fields = d
+                .groups
+                .iter()
+                .take(FIELDS_MAX)
+                .map(|g| {
+                    let lines: Vec<String> = g
+                        .stories
+                        .iter()
+                        .map(|s| {
+                            let mut line = format!("• {}", escape(&attribution_line(&s.source)));
+                            if let Some(url) = &s.source.url {
+                                line.push_str(&format!(" · {url}"));
+                            }
+                            if !s.also_reported_by.is_empty() {
+                                line.push_str(&format!(
+                                    "\n  also reported by {}",
+                                    escape(&publishers(&s.also_reported_by))
+                                ));
+                            }
+                            line
+                        })
+                        .collect();
+                    Field {
+                        name: cut(&escape(&g.topic), FIELD_NAME_MAX),
+                        value: cut(&lines.join("\n"), FIELD_VALUE_MAX),
+                        inline: false,
+                    }
+                })
+                .collect();
+            one_embed(Embed {
+                title: Some(cut(&escape(&heading), TITLE_MAX)),
+                fields,
+                ..Embed::default()
+            })
+        }
+        Answer::Trend(t) => {
+            let table = crate::render::text::render(answer, Default::default());
+            let body: Vec<&str> = table.lines().skip(1).collect();
+            one_embed(Embed {
+                title: Some(cut(&escape(&t.heading), TITLE_MAX)),
+                description: Some(cut(
+                    &format!("```\n{}\n```", body.join("\n").replace('`', "'")),
+                    DESCRIPTION_MAX,
+                )),
+                image: Some(Image {
+                    url: format!("attachment://{CHART_FILE}"),
+                }),
+                ..Embed::default()
+            })
+        }
         other => {
             let text = crate::render::text::render(other, Default::default());
             Message {
@@ -325,7 +420,12 @@ fn passages(p: &Passages) -> Message {
     for notice in &p.notices {
         content.push_str(&format!("\n_{}_", escape(notice)));
     }
-    let embeds = p.hits.iter().take(EMBEDS_MAX).map(hit_embed).collect();
+    let embeds = p
+        .hits
+        .iter()
+        .take(EMBEDS_MAX)
+        .map(|h| hit_embed(h, Some(h.rank)))
+        .collect();
     let mut footer = String::new();
     if p.has_more() {
         footer = format!(
@@ -341,7 +441,7 @@ fn passages(p: &Passages) -> Message {
     }
 }
 
-fn hit_embed(hit: &Hit) -> Embed {
+fn hit_embed(hit: &Hit, rank: Option<usize>) -> Embed {
     let (cut_start, cut_end) = hit.quote_is_partial();
     let quote = quote_markdown(hit.quote_text(), &hit.quote_highlights(), QUOTE_MAX);
     let description = format!(
@@ -358,7 +458,11 @@ fn hit_embed(hit: &Hit) -> Embed {
     }
     Embed {
         title: Some(cut(
-            &format!("{}. {}", hit.rank, escape(&attribution_line(&hit.source))),
+            &format!(
+                "{}{}",
+                rank.map(|r| format!("{r}. ")).unwrap_or_default(),
+                escape(&attribution_line(&hit.source))
+            ),
             TITLE_MAX,
         )),
         url: hit.source.url.clone(),
@@ -367,6 +471,7 @@ fn hit_embed(hit: &Hit) -> Embed {
         footer: Some(Footer {
             text: cut(&footer, FOOTER_MAX),
         }),
+        image: None,
         color: COLOR,
     }
 }

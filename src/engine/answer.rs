@@ -184,6 +184,89 @@ pub struct About {
     pub skipped_files: usize,
 }
 
+/// New coverage posted into a place that watches it: each new article with the passage that
+/// matched (its matched words highlighted) and the watch it matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    /// "New on capex", "3 new on capex, chips".
+    pub heading: String,
+    pub items: Vec<AlertItem>,
+    /// Articles that matched but are not shown in this message.
+    pub more: usize,
+    /// The command that lists everything (`!digest 24h`).
+    pub see_all: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertItem {
+    /// The watch as the place wrote it (`capex`, `"Hang Seng" -Tencent`).
+    pub watch: String,
+    pub hit: Hit,
+}
+
+/// One story in a digest: the first article that carried it and the other outlets that did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Story {
+    pub source: Attribution,
+    pub also_reported_by: Vec<Attribution>,
+}
+
+/// The stories of one topic in a digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DigestGroup {
+    /// A topic name, the words asked about, or "other".
+    pub topic: String,
+    pub stories: Vec<Story>,
+}
+
+/// `!digest`: what arrived in a window, by topic, each story once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Digest {
+    /// The window, in words ("since 2025-09-23").
+    pub window: String,
+    pub groups: Vec<DigestGroup>,
+    /// Articles in the window (a story carried by three outlets is three).
+    pub articles: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendUnit {
+    Day,
+    Week,
+}
+
+/// One bar: the articles of a day or of a week (starting Monday), per outlet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrendBucket {
+    /// The first day of the bucket, YYYY-MM-DD.
+    pub start: String,
+    /// Articles per outlet, in the order of `Trend::outlets`.
+    pub counts: Vec<usize>,
+}
+
+/// `!trend`: coverage volume over time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trend {
+    /// What was asked: a topic name or search words.
+    pub query: String,
+    pub heading: String,
+    pub unit: TrendUnit,
+    /// Every bucket of the span, oldest first, empty ones included.
+    pub buckets: Vec<TrendBucket>,
+    /// The outlets stacked, most articles first.
+    pub outlets: Vec<String>,
+    /// Matching articles that give no date (not charted).
+    pub undated: usize,
+}
+
+impl Trend {
+    /// Articles charted.
+    pub fn total(&self) -> usize {
+        self.buckets.iter().flat_map(|b| &b.counts).sum()
+    }
+}
+
 /// Why there is nothing to quote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -226,6 +309,9 @@ pub enum Answer {
     },
     Help(Help),
     About(About),
+    Alert(Alert),
+    Digest(Digest),
+    Trend(Trend),
     Notice(Notice),
 }
 

@@ -109,6 +109,57 @@ pub fn corroborates(a: &[Sentence], b: &[Sentence]) -> bool {
     a.iter().any(|x| b.iter().any(|y| same_fact(x, y)))
 }
 
+/// Share of an article's passages that must carry a fact of the other article for the two to
+/// be one story (a syndicated or rewritten piece), counted on the shorter of the two.
+const SAME_STORY_SHARE: f32 = 0.5;
+
+/// An article as a story: its title and the facts of each of its passages.
+#[derive(Debug, Clone)]
+pub struct StoryText {
+    title: String,
+    passages: Vec<Vec<Sentence>>,
+}
+
+impl StoryText {
+    pub fn new<'a>(title: &str, passages: impl IntoIterator<Item = &'a str>) -> StoryText {
+        StoryText {
+            title: title
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect(),
+            passages: passages
+                .into_iter()
+                .map(signature)
+                .filter(|s| !s.is_empty())
+                .collect(),
+        }
+    }
+}
+
+/// Whether two articles tell one story: the same title, or most passages of the shorter
+/// carry a fact of the other (syndication, a rewrite of the same wire copy). Sharing one fact
+/// is not enough: two stories may quote the same figure.
+pub fn same_story(a: &StoryText, b: &StoryText) -> bool {
+    if !a.title.is_empty() && a.title == b.title {
+        return true;
+    }
+    let (short, long) = if a.passages.len() <= b.passages.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if short.passages.is_empty() {
+        return false;
+    }
+    let carried = short
+        .passages
+        .iter()
+        .filter(|p| long.passages.iter().any(|q| corroborates(p, q)))
+        .count();
+    carried as f32 / short.passages.len() as f32 >= SAME_STORY_SHARE
+}
+
 /// Collapses hits from different articles that carry the same fact into the best-ranked one,
 /// recording the others in `also_reported_by`; then ranks lines carried by more outlets up.
 pub fn group(mut hits: Vec<Hit>) -> Vec<Hit> {
@@ -178,6 +229,34 @@ mod tests {
             reference: format!("{article}:1"),
             also_reported_by: vec![],
         }
+    }
+
+    #[test]
+    fn a_syndicated_copy_is_the_same_story_and_a_shared_figure_is_not() {
+        let wire = [
+            "Alibaba shares rose 8% in Hong Kong on Wednesday after the company raised its spending plan.",
+            "The company will spend more than 380 billion yuan on artificial intelligence infrastructure.",
+            "Analysts said the plan signals confidence in cloud demand across the region.",
+        ];
+        let copy = StoryText::new("Alibaba jumps on AI plan (syndicated)", wire);
+        let original = StoryText::new("Alibaba jumps on AI plan", wire);
+        assert!(same_story(&original, &copy));
+        let retitled = StoryText::new("Shares up", wire.iter().copied().take(2));
+        assert!(same_story(&original, &retitled));
+        let other = StoryText::new(
+            "Tencent results",
+            [
+                "Tencent reported quarterly revenue growth driven by games and advertising sales.",
+                "The company will spend more than 380 billion yuan on artificial intelligence infrastructure.",
+                "Its shares fell in Hong Kong trading after the results were published on Thursday.",
+                "Executives said cloud margins improved as the company cut costs in several units.",
+            ],
+        );
+        assert!(!same_story(&original, &other));
+        assert!(same_story(
+            &StoryText::new("Same Title!", ["a"]),
+            &StoryText::new("same title", ["b"])
+        ));
     }
 
     /// The comparison as it was before signatures were hashes: sets of stemmed strings.

@@ -6,6 +6,7 @@ pub(crate) mod commands;
 pub mod corroborate;
 pub mod excerpt;
 pub mod figures;
+pub mod percolate;
 pub mod query;
 pub mod rank;
 pub mod scoring;
@@ -26,6 +27,7 @@ use topics::{Synonyms, Topics};
 use crate::command::{Command, Grammar};
 use crate::index::{Live, Snapshot};
 use commands::Found;
+pub use commands::passages_of;
 
 /// Answers per page.
 pub const DEFAULT_PAGE_SIZE: usize = 3;
@@ -41,6 +43,16 @@ pub const CANDIDATES: usize = 16 * MAX_HITS;
 pub struct EngineConfig {
     pub prefix: String,
     pub page_size: usize,
+    /// The day `!digest` and `!trend` count back from (`None`: today, UTC); tests fix it.
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl EngineConfig {
+    /// The day windows and charts end with.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
 }
 
 impl Default for EngineConfig {
@@ -48,6 +60,7 @@ impl Default for EngineConfig {
         EngineConfig {
             prefix: "!".to_string(),
             page_size: DEFAULT_PAGE_SIZE,
+            today: None,
         }
     }
 }
@@ -307,6 +320,8 @@ impl Engine {
             Command::Quote(reference) => commands::quote(&ctx, &reference)?,
             Command::Sources => commands::sources(&snapshot),
             Command::Latest(n) => commands::latest(&snapshot, n),
+            Command::Digest { window, topic } => commands::digest(&ctx, window, topic.as_deref())?,
+            Command::Trend { what, span } => commands::trend(&ctx, &what, span)?,
             Command::Topics => commands::topic_list(&ctx),
             Command::Help(name) => commands::help(&ctx, name.as_deref()),
             Command::About => commands::about(&ctx),
@@ -316,7 +331,10 @@ impl Engine {
             | Command::Reindex
             | Command::Feeds
             | Command::Feed(_)
-            | Command::AddUrl(_) => Found::Done(Answer::notice(
+            | Command::AddUrl(_)
+            | Command::Watch(_)
+            | Command::Watches
+            | Command::Unwatch(_) => Found::Done(Answer::notice(
                 NoticeKind::Info,
                 crate::texts::NOT_A_SEARCH,
                 Vec::new(),

@@ -156,6 +156,16 @@ impl Synonyms {
         Ok(Synonyms { groups })
     }
 
+    /// Synonyms from groups given in code (tests).
+    pub fn from_groups(groups: Vec<Vec<String>>) -> Synonyms {
+        Synonyms {
+            groups: groups
+                .into_iter()
+                .map(|g| g.into_iter().map(|w| w.to_lowercase()).collect())
+                .collect(),
+        }
+    }
+
     /// The other entries of every group containing `entry` (a lower-case word or phrase).
     pub fn of(&self, entry: &str) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

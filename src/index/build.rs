@@ -89,14 +89,18 @@ impl Manifest {
     /// The article called `slug`. A position found in the slug map is checked against the
     /// article there, so a list changed after the map was built is searched instead.
     pub fn article(&self, slug: &str) -> Option<&ArticleEntry> {
+        self.position(slug).and_then(|i| self.articles.get(i))
+    }
+
+    /// Where the article of a slug is in `articles`.
+    pub fn position(&self, slug: &str) -> Option<usize> {
         let slugs = self.slugs.get_or_init(|| {
             let slugs = self.articles.iter().enumerate();
             slugs.map(|(i, a)| (a.slug.clone(), i)).collect()
         });
-        let mapped = slugs.get(slug).and_then(|&i| self.articles.get(i));
-        match mapped {
-            Some(entry) if entry.slug == slug => Some(entry),
-            _ => self.articles.iter().find(|a| a.slug == slug),
+        match slugs.get(slug) {
+            Some(&i) if self.articles.get(i).is_some_and(|a| a.slug == slug) => Some(i),
+            _ => self.articles.iter().position(|a| a.slug == slug),
         }
     }
 }

@@ -57,6 +57,10 @@ pub struct Snapshot {
     /// A hash of the `meta.json` it was opened at: changes with every commit and merge
     /// (followers compare it; empty for an index in memory).
     pub version: String,
+    /// The article of each passage, per segment (positions in `manifest.articles`), made on
+    /// first use: counting articles that match a query (`!trend`, `!digest`) without loading
+    /// every matching passage.
+    doc_articles: std::sync::OnceLock<Vec<Vec<u32>>>,
 }
 
 /// How many times opening retries when a commit lands while it reads.
@@ -151,7 +155,47 @@ impl Snapshot {
             words,
             opstamp: 0,
             version: String::new(),
+            doc_articles: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The position in `manifest.articles` of the article of each passage of the searcher's
+    /// segments (`u32::MAX` for none), by segment ordinal then document id.
+    pub fn doc_articles(&self, searcher: &tantivy::Searcher) -> &[Vec<u32>] {
+        self.doc_articles.get_or_init(|| {
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| self.segment_articles(segment).unwrap_or_default())
+                .collect()
+        })
+    }
+
+    fn segment_articles(&self, segment: &tantivy::SegmentReader) -> tantivy::Result<Vec<u32>> {
+        use tantivy::DocSet;
+        let mut out = vec![u32::MAX; segment.max_doc() as usize];
+        let inverted = segment.inverted_index(self.fields.article)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let Some(position) = std::str::from_utf8(terms.key())
+                .ok()
+                .and_then(|slug| self.manifest.position(slug))
+            else {
+                continue;
+            };
+            let mut postings = inverted.read_postings_from_terminfo(
+                terms.value(),
+                tantivy::schema::IndexRecordOption::Basic,
+            )?;
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                if let Some(slot) = out.get_mut(doc as usize) {
+                    *slot = position as u32;
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(out)
     }
 }
 

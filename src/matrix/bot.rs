@@ -19,6 +19,7 @@ use matrix_sdk::ruma::events::room::message::{
     AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, Relation,
     ReplyWithinThread,
 };
+use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, OwnedEventId, OwnedRoomId, OwnedUserId};
 use matrix_sdk::{Client, Room, RoomState, SessionMeta};
 use serde::{Deserialize, Serialize};
@@ -522,6 +523,17 @@ async fn on_message(
     if state.answered.contains(event.event_id.as_str()) {
         return;
     }
+    let manager = parsed.invocation.command.needs_place_manager()
+        && room
+            .get_member(&event.sender)
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|m| match m.power_level() {
+                UserPowerLevel::Infinite => true,
+                UserPowerLevel::Int(level) => i64::from(level) >= super::MANAGER_POWER_LEVEL,
+                _ => false,
+            });
     let room_id = room.room_id().to_string();
     let sender = event.sender.to_string();
     let body = text.body.clone();
@@ -534,14 +546,24 @@ async fn on_message(
                 sender: &sender,
                 thread: thread.as_deref(),
                 body: &body,
+                manager,
             };
             matrix.answer(&incoming, parsed)
         })
         .await
     {
         Ok(reply) => reply,
-        Err(refusal) => super::render::content(&refusal.to_answer()),
+        Err(refusal) => super::Answered {
+            content: super::render::content(&refusal.to_answer()),
+            chart: None,
+        },
     };
+    if let Some(png) = reply.chart
+        && let Err(e) = super::send_chart(&room, png, None).await
+    {
+        tracing::warn!(room = %room.room_id(), error = %e, "cannot post a chart");
+    }
+    let reply = reply.content;
     let in_thread = matches!(event.content.relates_to, Some(Relation::Thread(_)));
     let mut content = if in_thread {
         reply.make_for_thread(&event, ReplyWithinThread::Yes, AddMentions::No)

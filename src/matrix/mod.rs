@@ -23,13 +23,25 @@ pub struct Incoming<'a> {
     pub thread: Option<&'a str>,
     /// The message text, reply fallback included (it is removed here).
     pub body: &'a str,
+    /// Whether the sender's power level in the room is at least [`MANAGER_POWER_LEVEL`].
+    pub manager: bool,
 }
+
+/// The power level from which a member may change what a room watches (moderators).
+pub const MANAGER_POWER_LEVEL: i64 = 50;
 
 impl Incoming<'_> {
     fn origin(&self) -> Origin {
         Origin::new(Platform::Matrix, self.room_id, self.sender)
             .in_thread(self.thread.map(str::to_string))
+            .managing(self.manager)
     }
+}
+
+/// A reply for a room: the event content, and a chart to post with it (`!trend`).
+pub struct Answered {
+    pub content: RoomMessageEventContentWithoutRelation,
+    pub chart: Option<Vec<u8>>,
 }
 
 /// The Matrix side of the bot, independent of the connection.
@@ -57,20 +69,17 @@ impl Matrix {
     }
 
     /// The reply to a parsed command. Blocking: searches the index.
-    pub fn answer(
-        &self,
-        incoming: &Incoming<'_>,
-        parsed: Parsed,
-    ) -> RoomMessageEventContentWithoutRelation {
+    pub fn answer(&self, incoming: &Incoming<'_>, parsed: Parsed) -> Answered {
         let reply = self.pipeline.run_parsed(&incoming.origin(), parsed, None);
-        render::content(&reply.into_answer())
+        let answer = reply.into_answer();
+        Answered {
+            content: render::content(&answer),
+            chart: chart_of(&answer),
+        }
     }
 
     /// The reply to a room message, if it is a command. Blocking: searches the index.
-    pub fn on_message(
-        &self,
-        incoming: &Incoming<'_>,
-    ) -> Option<RoomMessageEventContentWithoutRelation> {
+    pub fn on_message(&self, incoming: &Incoming<'_>) -> Option<Answered> {
         let parsed = self.command(incoming.body)?;
         Some(self.answer(incoming, parsed))
     }
@@ -89,7 +98,7 @@ impl Push for Matrix {
     }
 
     /// Posts into a room the bot has joined, as an `m.notice` (encrypted in encrypted rooms).
-    fn push<'a>(&'a self, place: &'a str, answer: &'a Answer) -> Pushing<'a> {
+    fn push<'a>(&'a self, place: &'a str, answer: &'a Answer, key: Option<&'a str>) -> Pushing<'a> {
         Box::pin(async move {
             let client = self
                 .client
@@ -101,17 +110,66 @@ impl Push for Matrix {
                 RoomId::parse(place).map_err(|_| PushError::UnknownPlace(place.to_string()))?;
             let room = client
                 .get_room(&room_id)
-                .filter(|r| r.state() == matrix_sdk::RoomState::Joined)
-                .ok_or_else(|| PushError::UnknownPlace(place.to_string()))?;
+                .ok_or_else(|| PushError::Gone(format!("the bot is not in {place}")))?;
+            if room.state() != matrix_sdk::RoomState::Joined {
+                return Err(PushError::Gone(format!("the bot is no longer in {place}")));
+            }
+            if let Some(png) = chart_of(answer) {
+                let chart_key = key.map(|k| format!("{k}-chart"));
+                send_chart(&room, png, chart_key.as_deref())
+                    .await
+                    .map_err(|e| PushError::Failed(e.to_string()))?;
+            }
             let mut content = render::content(answer).with_relation(None);
             content.mentions = Some(Default::default());
-            room.send(content)
-                .await
-                .map(|_| ())
-                .map_err(|e| PushError::Failed(e.to_string()))
+            let mut send = room.send(content);
+            if let Some(key) = key {
+                send = send.with_transaction_id(key.into());
+            }
+            send.await.map(|_| ()).map_err(|e| {
+                let forbidden = matches!(
+                    e.client_api_error_kind(),
+                    Some(matrix_sdk::ruma::api::error::ErrorKind::Forbidden)
+                );
+                if forbidden {
+                    PushError::Gone(e.to_string())
+                } else {
+                    PushError::Failed(e.to_string())
+                }
+            })
         })
     }
 }
+
+/// The chart of a `!trend` answer as a PNG (`None` for other answers, or when it cannot be
+/// drawn: the text table is sent anyway).
+pub fn chart_of(answer: &Answer) -> Option<Vec<u8>> {
+    let Answer::Trend(trend) = answer else {
+        return None;
+    };
+    crate::render::chart::png(trend)
+        .inspect_err(|e| tracing::warn!(error = %e, "no chart"))
+        .ok()
+}
+
+/// Posts a chart as an `m.image` (uploaded encrypted in encrypted rooms), pinging no one.
+pub async fn send_chart(
+    room: &matrix_sdk::Room,
+    png: Vec<u8>,
+    key: Option<&str>,
+) -> Result<(), matrix_sdk::Error> {
+    let mut config = matrix_sdk::attachment::AttachmentConfig::new()
+        .mentions(Some(matrix_sdk::ruma::events::Mentions::new()));
+    if let Some(key) = key {
+        config = config.txn_id(key.into());
+    }
+    room.send_attachment(CHART_FILE, &mime::IMAGE_PNG, png, config)
+        .await
+        .map(|_| ())
+}
+
+/// The file name of a chart.
+pub const CHART_FILE: &str = "trend.png";
 
 /// The message without the quoted reply fallback (`> <@user> ...` lines) older clients put
 /// before the text of a reply.
@@ -157,8 +215,9 @@ mod tests {
             sender,
             thread: None,
             body,
+            manager: false,
         })
-        .map(|c| c.msgtype.body().to_string())
+        .map(|c| c.content.msgtype.body().to_string())
     }
 
     #[test]

@@ -102,6 +102,23 @@ fn limited(answer: &Answer, limits: Limits) -> Answer {
             n.text = truncate_words(&n.text, limits.quote_chars);
             n.suggestions.truncate(limits.items.min(10));
         }
+        Answer::Alert(a) => {
+            a.heading = truncate_words(&a.heading, 300);
+            for item in &mut a.items {
+                cut_quote(&mut item.hit, limits.quote_chars);
+                item.hit.also_reported_by.truncate(limits.items);
+                item.watch = truncate_words(&item.watch, 200);
+            }
+        }
+        Answer::Digest(d) => {
+            for g in &mut d.groups {
+                g.stories.truncate(limits.items);
+                for s in &mut g.stories {
+                    s.also_reported_by.truncate(limits.items);
+                }
+            }
+        }
+        Answer::Trend(_) => {}
         Answer::About(_) => {}
     }
     answer
@@ -241,6 +258,43 @@ fn html(answer: &Answer) -> String {
                 );
             }
         }
+        Answer::Alert(a) => {
+            let _ = write!(out, "<p><strong>{}</strong></p>", esc(&a.heading));
+            for item in &a.items {
+                hit_html(&mut out, &item.hit, None);
+                let _ = write!(out, "<p><em>watch: {}</em></p>", esc(&item.watch));
+            }
+            if a.more > 0 {
+                let _ = write!(
+                    out,
+                    "<p><em>and {} more: <code>{}</code></em></p>",
+                    a.more,
+                    esc(&a.see_all)
+                );
+            }
+        }
+        Answer::Digest(d) => {
+            let lines = text::render(answer, Default::default());
+            let heading = lines.lines().next().unwrap_or_default();
+            let _ = write!(out, "<p><strong>{}</strong></p>", esc(heading));
+            for g in &d.groups {
+                let _ = write!(out, "<p><strong>{}</strong></p><ul>", esc(&g.topic));
+                for s in &g.stories {
+                    let _ = write!(
+                        out,
+                        "<li>{}{}<br><code>ref {}</code></li>",
+                        source(&s.source),
+                        also(&s.also_reported_by),
+                        esc(&s.source.article)
+                    );
+                }
+                out.push_str("</ul>");
+            }
+        }
+        Answer::Trend(_) => {
+            let table = text::render(answer, Default::default());
+            let _ = write!(out, "<pre>{}</pre>", esc(&table));
+        }
         Answer::About(_) | Answer::Notice(_) => {
             let _ = write!(
                 out,
@@ -258,18 +312,7 @@ fn passages(out: &mut String, p: &Passages) {
         let _ = write!(out, "<p><em>{}</em></p>", esc(notice));
     }
     for hit in &p.hits {
-        let (cut_start, cut_end) = hit.quote_is_partial();
-        let _ = write!(
-            out,
-            "<blockquote><p>{}{}{}</p></blockquote><p>{}. — {}{}<br><code>ref {}</code></p>",
-            if cut_start { "…" } else { "" },
-            highlighted(hit.quote_text(), &hit.quote_highlights()),
-            if cut_end { "…" } else { "" },
-            hit.rank,
-            source(&hit.source),
-            also(&hit.also_reported_by),
-            esc(&hit.reference)
-        );
+        hit_html(out, hit, Some(hit.rank));
     }
     if p.has_more() {
         let shown = p.offset + p.hits.len();
@@ -279,6 +322,21 @@ fn passages(out: &mut String, p: &Passages) {
             p.total
         );
     }
+}
+
+fn hit_html(out: &mut String, hit: &Hit, rank: Option<usize>) {
+    let (cut_start, cut_end) = hit.quote_is_partial();
+    let _ = write!(
+        out,
+        "<blockquote><p>{}{}{}</p></blockquote><p>{}— {}{}<br><code>ref {}</code></p>",
+        if cut_start { "…" } else { "" },
+        highlighted(hit.quote_text(), &hit.quote_highlights()),
+        if cut_end { "…" } else { "" },
+        rank.map(|r| format!("{r}. ")).unwrap_or_default(),
+        source(&hit.source),
+        also(&hit.also_reported_by),
+        esc(&hit.reference)
+    );
 }
 
 /// "Publisher · Title · date", linked to the article when its URL is a web address.

@@ -1,6 +1,7 @@
 //! Rendering answers: terminal text and the stable JSON interface. (Discord and Matrix
 //! renderers live with their adapters.)
 
+pub mod chart;
 pub mod json;
 pub mod text;
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::{attribution_line, quote_marks};
-use crate::engine::{Answer, Attribution, Hit, Passages};
+use crate::engine::{Alert, Answer, Attribution, Digest, Hit, Passages, Trend};
 
 /// How to draw text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -168,6 +168,9 @@ pub fn render(answer: &Answer, style: TextStyle) -> String {
                 let _ = writeln!(out, "{} files were skipped (see the log).", a.skipped_files);
             }
         }
+        Answer::Alert(a) => alert(&mut out, a, style),
+        Answer::Digest(d) => digest(&mut out, d, style),
+        Answer::Trend(t) => trend(&mut out, t, style),
         Answer::Notice(n) => {
             let _ = writeln!(out, "{}", n.text);
             if !n.suggestions.is_empty() {
@@ -199,6 +202,104 @@ fn passages(out: &mut String, p: &Passages, style: TextStyle) {
             style.paint(
                 DIM,
                 &format!("{shown} of {} — !more for the next ones", p.total)
+            )
+        );
+    }
+}
+
+fn alert(out: &mut String, a: &Alert, style: TextStyle) {
+    let _ = writeln!(out, "{}", style.paint(HEADING, &a.heading));
+    for item in &a.items {
+        let _ = writeln!(out);
+        passage(out, &item.hit, style);
+        let _ = writeln!(
+            out,
+            "   {}",
+            style.paint(DIM, &format!("watch: {}", item.watch))
+        );
+    }
+    if a.more > 0 {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.paint(DIM, &format!("and {} more: {}", a.more, a.see_all))
+        );
+    }
+}
+
+fn digest(out: &mut String, d: &Digest, style: TextStyle) {
+    let stories: usize = d.groups.iter().map(|g| g.stories.len()).sum();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.paint(
+            HEADING,
+            &format!(
+                "New in {}: {} article{}, {} stor{}",
+                d.window,
+                d.articles,
+                if d.articles == 1 { "" } else { "s" },
+                stories,
+                if stories == 1 { "y" } else { "ies" }
+            )
+        )
+    );
+    for g in &d.groups {
+        let _ = writeln!(out, "\n{}", style.paint(HEADING, &g.topic));
+        for s in &g.stories {
+            let _ = writeln!(out, "• {}", attribution_line(&s.source));
+            if !s.also_reported_by.is_empty() {
+                let others: Vec<String> =
+                    s.also_reported_by.iter().map(Attribution::outlet).collect();
+                let _ = writeln!(out, "  also reported by {}", others.join(", "));
+            }
+            let mut tail = vec![format!("ref {}", s.source.article)];
+            tail.extend(s.source.url.clone());
+            let _ = writeln!(out, "  {}", style.paint(DIM, &tail.join(" · ")));
+        }
+    }
+}
+
+/// A chart as a table: a row per day or week with a bar of `#`, a column per outlet.
+fn trend(out: &mut String, t: &Trend, style: TextStyle) {
+    let _ = writeln!(out, "{}", style.paint(HEADING, &t.heading));
+    let total = t.total();
+    if total == 0 {
+        let _ = writeln!(out, "No dated article in this span.");
+    } else {
+        let widest = t
+            .buckets
+            .iter()
+            .map(|b| b.counts.iter().sum::<usize>())
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        for b in &t.buckets {
+            let n: usize = b.counts.iter().sum();
+            let bar = "#".repeat((n * 40).div_ceil(widest).min(40));
+            let by: Vec<String> = t
+                .outlets
+                .iter()
+                .zip(&b.counts)
+                .filter(|(_, c)| **c > 0)
+                .map(|(o, c)| format!("{o} {c}"))
+                .collect();
+            let detail = if by.is_empty() {
+                String::new()
+            } else {
+                style.paint(DIM, &format!("  ({})", by.join(", ")))
+            };
+            let _ = writeln!(out, "{}  {n:>4} {bar}{detail}", b.start);
+        }
+        let _ = writeln!(out, "{total} articles by {} outlets", t.outlets.len());
+    }
+    if t.undated > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.paint(
+                DIM,
+                &format!("{} matching articles give no date (not charted)", t.undated)
             )
         );
     }

@@ -4,6 +4,7 @@
 mod about;
 mod ask;
 mod compare;
+mod digest;
 mod figures;
 mod help;
 mod quote;
@@ -11,6 +12,7 @@ mod search;
 mod sources;
 mod topic;
 mod topics;
+mod trend;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +24,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use super::answer::*;
 use super::excerpt::{self, Highlighter};
 use super::figures as figure_reading;
+use super::percolate::StoredQuery;
 use super::query::{self, Builder, Item, SearchQuery};
 use super::scoring::parallel_segments::Work;
 use super::scoring::seek_union::seek_union;
@@ -35,6 +38,7 @@ use crate::texts;
 pub use about::about;
 pub use ask::ask;
 pub use compare::compare;
+pub use digest::{digest, passages_of};
 pub use figures::figures;
 pub use help::help;
 pub use quote::quote;
@@ -42,6 +46,7 @@ pub use search::search;
 pub use sources::{latest, sources};
 pub use topic::topic;
 pub use topics::topic_list;
+pub use trend::trend;
 
 pub struct Context<'a> {
     pub snapshot: &'a Snapshot,

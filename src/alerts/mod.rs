@@ -1,0 +1,676 @@
+//! Alerts: the bot speaks first. A place (a Discord channel, a Matrix room) watches topics or
+//! searches (`!watch`); when articles new to the index land (a feed, `!add`, a file dropped
+//! into data/: whatever committed them), each watch is matched against just their passages
+//! (`engine::percolate`), and each place with matches gets one message: the article, the
+//! passage that matched with its words highlighted, its ref and the watch. Matches waiting
+//! for a place within [`Settings::interval`] of its last message are folded into one.
+//!
+//! Exactly once: matches and messages live in SQLite (`state`). A message is recorded as
+//! pending with its idempotency key before it is posted and as sent after; a pending one is
+//! posted again with the same key after a crash (a Discord nonce with `enforce_nonce`, a
+//! Matrix transaction id), so the platform drops the repeat.
+
+pub mod state;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::conversation::{Origin, Platform, Push, PushError, Watching};
+use crate::engine::corroborate::{StoryText, same_story};
+use crate::engine::percolate::{Match, PassageTerms, Percolator, StoredQuery};
+use crate::engine::{Alert, AlertItem, Answer, Attribution, Engine, Hit, NoticeKind, excerpt};
+use crate::index::{Snapshot, StoredPassage};
+use state::{Matched, Outgoing, State};
+
+/// The database file, in data/ (shared with the ingester; tables of their own).
+pub const STATE_FILE: &str = ".clippings-state.sqlite3";
+/// At most this many articles are shown in one alert; the rest are counted.
+pub const SHOWN_PER_MESSAGE: usize = 3;
+/// A story is told once per place within this long: another outlet carrying it later is not
+/// alerted again.
+const STORY_MEMORY_SECS: i64 = 7 * 24 * 3600;
+/// A message that failed this many times is dropped (and said in `!status`).
+const MAX_ATTEMPTS: u32 = 12;
+/// How often the alert loop looks for a new index snapshot and due messages.
+const TICK: Duration = Duration::from_millis(250);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AlertError {
+    #[error(transparent)]
+    State(#[from] state::StateError),
+    #[error("search failed: {0}")]
+    Search(#[from] crate::engine::SearchError),
+}
+
+/// How alerts behave.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// At most one message per place within this long (`ALERT_MIN_INTERVAL`); what matches
+    /// meanwhile waits and is folded into the next one.
+    pub interval: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            interval: Duration::from_secs(300),
+        }
+    }
+}
+
+/// The watches of every place, matched against new articles, and the messages they make.
+pub struct Alerts {
+    engine: Arc<Engine>,
+    state: Mutex<State>,
+    settings: Settings,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Articles already matched (or in the index before alerts started).
+    seen: HashSet<String>,
+    /// The snapshot last matched (its address).
+    snapshot: usize,
+    /// The watches compiled, and the version of watches they were compiled from.
+    compiled: Option<Compiled>,
+    watches_version: u64,
+}
+
+struct Compiled {
+    version: u64,
+    knowledge: usize,
+    percolator: Percolator,
+    /// For each stored query: the watches it stands for.
+    watchers: Vec<Vec<state::Watch>>,
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl Alerts {
+    /// Alerts over the state database in `data_dir`.
+    pub fn open(engine: Arc<Engine>, settings: Settings) -> Result<Alerts, AlertError> {
+        let path = engine.data_dir().join(STATE_FILE);
+        Alerts::with_state(engine, State::open(&path)?, settings)
+    }
+
+    pub fn with_state(
+        engine: Arc<Engine>,
+        state: State,
+        settings: Settings,
+    ) -> Result<Alerts, AlertError> {
+        let seen = state.seen()?.into_iter().collect();
+        let alerts = Alerts {
+            engine,
+            state: Mutex::new(state),
+            settings,
+            inner: Mutex::new(Inner {
+                seen,
+                ..Inner::default()
+            }),
+        };
+        alerts.update_gauge();
+        Ok(alerts)
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn update_gauge(&self) {
+        if let Ok(n) = self.state().watch_count() {
+            metrics::gauge!("clippings_watches").set(n as f64);
+        }
+        if let Ok(paused) = self.state().paused_places() {
+            crate::ops::status().alerts_paused(
+                paused
+                    .into_iter()
+                    .map(|(platform, place, why)| format!("{platform} {place}: {why}"))
+                    .collect(),
+            );
+        }
+    }
+
+    /// Matches the articles of the index that alerts have not seen against every watch, and
+    /// records what matched where. The first time (no baseline yet), the articles already in
+    /// the index are recorded without matching. Blocking: reads the index.
+    pub fn catch_up(&self) -> Result<usize, AlertError> {
+        let snapshot = self.engine.live().get();
+        let mut inner = self.inner();
+        let address = Arc::as_ptr(&snapshot) as usize;
+        if inner.snapshot == address {
+            return Ok(0);
+        }
+        let new: Vec<String> = snapshot
+            .manifest
+            .articles
+            .iter()
+            .filter(|a| !inner.seen.contains(&a.slug))
+            .map(|a| a.slug.clone())
+            .collect();
+        let baseline = self.state().has_baseline()?;
+        let mut matched = Vec::new();
+        if baseline && !new.is_empty() {
+            matched = self.percolate(&mut inner, &snapshot, &new)?;
+        }
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record(&new, &matched, now())?;
+        inner.seen.extend(new);
+        inner.snapshot = address;
+        if !matched.is_empty() {
+            tracing::info!(matches = matched.len(), "new articles matched watches");
+        }
+        Ok(matched.len())
+    }
+
+    /// What the new articles match, place by place.
+    fn percolate(
+        &self,
+        inner: &mut Inner,
+        snapshot: &Snapshot,
+        new: &[String],
+    ) -> Result<Vec<Matched>, AlertError> {
+        self.compile(inner)?;
+        let Some(compiled) = inner.compiled.as_ref().filter(|c| !c.percolator.is_empty()) else {
+            return Ok(Vec::new());
+        };
+        let searcher = snapshot.reader.searcher();
+        let mut out: Vec<Matched> = Vec::new();
+        let mut stories: HashMap<String, StoryText> = HashMap::new();
+        for slug in new {
+            let passages = crate::engine::passages_of(snapshot, &searcher, slug)?;
+            let terms: Vec<PassageTerms> = passages.iter().map(terms_of).collect();
+            let found = compiled.percolator.best_matches(&terms);
+            // Each place once per article: the first watch (oldest) that matched.
+            let mut places: Vec<(&state::Watch, &StoredPassage)> = Vec::new();
+            for (q, passage, _) in &found {
+                for w in &compiled.watchers[*q] {
+                    let seen = places
+                        .iter()
+                        .any(|(p, _)| p.platform == w.platform && p.place == w.place);
+                    if !seen {
+                        places.push((w, &passages[*passage]));
+                    }
+                }
+            }
+            places.sort_by_key(|(w, _)| w.id);
+            if places.is_empty() {
+                continue;
+            }
+            let title = snapshot
+                .manifest
+                .article(slug)
+                .map(|a| a.meta.title.clone())
+                .unwrap_or_default();
+            let story = StoryText::new(&title, passages.iter().map(|p| p.text.as_str()));
+            for (watch, passage) in places {
+                let same =
+                    self.earlier_story(snapshot, &searcher, watch, &story, &out, &mut stories)?;
+                out.push(Matched {
+                    platform: watch.platform.clone(),
+                    place: watch.place.clone(),
+                    slug: slug.clone(),
+                    watch: watch.text.clone(),
+                    reference: passage.reference(),
+                    same_story_as: same,
+                });
+            }
+            stories.insert(slug.clone(), story);
+        }
+        Ok(out)
+    }
+
+    /// An article of the same story alerted in the watch's place lately (or just now), if any.
+    fn earlier_story(
+        &self,
+        snapshot: &Snapshot,
+        searcher: &tantivy::Searcher,
+        watch: &state::Watch,
+        story: &StoryText,
+        batch: &[Matched],
+        stories: &mut HashMap<String, StoryText>,
+    ) -> Result<Option<String>, AlertError> {
+        let mut earlier =
+            self.state()
+                .alerted_in(&watch.platform, &watch.place, now() - STORY_MEMORY_SECS)?;
+        earlier.extend(
+            batch
+                .iter()
+                .filter(|m| {
+                    m.platform == watch.platform
+                        && m.place == watch.place
+                        && m.same_story_as.is_none()
+                })
+                .map(|m| m.slug.clone()),
+        );
+        for slug in earlier {
+            if !stories.contains_key(&slug) {
+                let Some(entry) = snapshot.manifest.article(&slug) else {
+                    continue;
+                };
+                let passages = crate::engine::passages_of(snapshot, searcher, &slug)?;
+                let text =
+                    StoryText::new(&entry.meta.title, passages.iter().map(|p| p.text.as_str()));
+                stories.insert(slug.clone(), text);
+            }
+            if stories.get(&slug).is_some_and(|s| same_story(s, story)) {
+                return Ok(Some(slug));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Compiles the watches when they or the topics changed.
+    fn compile(&self, inner: &mut Inner) -> Result<(), AlertError> {
+        let knowledge = self.engine.knowledge();
+        let knowledge_at = Arc::as_ptr(&knowledge) as usize;
+        if inner
+            .compiled
+            .as_ref()
+            .is_some_and(|c| c.version == inner.watches_version && c.knowledge == knowledge_at)
+        {
+            return Ok(());
+        }
+        let watches = self.state().active_watches()?;
+        let mut by_text: HashMap<String, usize> = HashMap::new();
+        let mut queries = Vec::new();
+        let mut watchers: Vec<Vec<state::Watch>> = Vec::new();
+        for w in watches {
+            let i = match by_text.get(&w.text) {
+                Some(&i) => i,
+                None => {
+                    let Ok(q) = StoredQuery::compile(&w.text, &knowledge) else {
+                        continue;
+                    };
+                    queries.push(q);
+                    watchers.push(Vec::new());
+                    by_text.insert(w.text.clone(), queries.len() - 1);
+                    queries.len() - 1
+                }
+            };
+            watchers[i].push(w);
+        }
+        inner.compiled = Some(Compiled {
+            version: inner.watches_version,
+            knowledge: knowledge_at,
+            percolator: Percolator::new(queries),
+            watchers,
+        });
+        Ok(())
+    }
+
+    /// Posts what is due: messages left pending (a crash, a failure) with their own key, then
+    /// a new message for each place whose matches have waited out its interval. Returns the
+    /// messages sent.
+    pub async fn deliver(&self, pushes: &[Arc<dyn Push>]) -> usize {
+        let now = now();
+        let interval = self.settings.interval.as_secs() as i64;
+        let waiting = self.state().places_waiting().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "cannot read waiting alerts");
+            Vec::new()
+        });
+        for (platform, place, last_sent) in waiting {
+            if now < last_sent + interval {
+                continue;
+            }
+            if let Err(e) = self
+                .state
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .new_message(&platform, &place, now)
+            {
+                tracing::error!(error = %e, "cannot record an alert");
+            }
+        }
+        let pending = self.state().pending(now).unwrap_or_default();
+        let mut sent = 0;
+        for message in pending {
+            let Some(push) = pushes
+                .iter()
+                .find(|p| p.platform().label() == message.platform)
+            else {
+                continue;
+            };
+            sent += usize::from(self.send(push.as_ref(), &message).await);
+        }
+        if sent > 0 {
+            self.update_gauge();
+        }
+        sent
+    }
+
+    /// Posts one message; whether it was sent.
+    async fn send(&self, push: &dyn Push, message: &Outgoing) -> bool {
+        let platform = push.platform().label();
+        let answer = match self.compose(message) {
+            Ok(Some(answer)) => answer,
+            Ok(None) => {
+                // Every article it carried left the index: nothing to say.
+                let _ = self.state().dropped(message);
+                return false;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot compose an alert");
+                return false;
+            }
+        };
+        let result = push.push(&message.place, &answer, Some(&message.key)).await;
+        let state = self.state();
+        let outcome = match result {
+            Ok(()) => {
+                let _ = state.sent(message, now());
+                "sent"
+            }
+            Err(PushError::Gone(why) | PushError::UnknownPlace(why)) => {
+                tracing::warn!(platform, place = %message.place, error = %why, "cannot post alerts there any more; its watches are paused");
+                let _ = state.dropped(message);
+                let _ = state.pause(
+                    platform,
+                    &message.place,
+                    &why.chars().take(200).collect::<String>(),
+                );
+                "gone"
+            }
+            Err(e) if message.attempts + 1 >= MAX_ATTEMPTS => {
+                tracing::error!(platform, place = %message.place, error = %e, "alert dropped after repeated failures");
+                let _ = state.dropped(message);
+                crate::ops::status().error(format!(
+                    "an alert to {platform} {} was dropped: {e}",
+                    message.place
+                ));
+                "dropped"
+            }
+            Err(e) => {
+                let wait = 5i64 << message.attempts.min(7);
+                tracing::warn!(platform, place = %message.place, error = %e, retry_in = wait, "alert not posted; trying again");
+                let _ = state.retry_at(message, now() + wait);
+                "retried"
+            }
+        };
+        drop(state);
+        metrics::counter!("clippings_alerts_total", "platform" => platform, "result" => outcome)
+            .increment(1);
+        if outcome == "gone" {
+            self.changed();
+        }
+        outcome == "sent"
+    }
+
+    /// The alert a message carries, from the matches recorded for it and the index as it is.
+    pub fn compose(&self, message: &Outgoing) -> Result<Option<Answer>, AlertError> {
+        let matches = self.state().message_matches(message.id)?;
+        let snapshot = self.engine.live().get();
+        let knowledge = self.engine.knowledge();
+        let searcher = snapshot.reader.searcher();
+        let mut items = Vec::new();
+        for m in &matches {
+            if snapshot.manifest.article(&m.slug).is_none() {
+                continue;
+            }
+            let passages = crate::engine::passages_of(&snapshot, &searcher, &m.slug)?;
+            let Some(passage) = passages.iter().find(|p| p.reference() == m.reference) else {
+                continue;
+            };
+            let found = StoredQuery::compile(&m.watch, &knowledge)
+                .ok()
+                .and_then(|q| q.matches(&terms_of(passage)));
+            items.push(AlertItem {
+                watch: m.watch.clone(),
+                hit: hit(passage, found),
+            });
+        }
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let mut watches: Vec<&str> = Vec::new();
+        for i in &items {
+            if !watches.contains(&i.watch.as_str()) {
+                watches.push(&i.watch);
+            }
+        }
+        let heading = if items.len() == 1 {
+            format!("New on {}", watches.join(", "))
+        } else {
+            format!("{} new on {}", items.len(), watches.join(", "))
+        };
+        let more = items.len().saturating_sub(SHOWN_PER_MESSAGE);
+        items.truncate(SHOWN_PER_MESSAGE);
+        Ok(Some(Answer::Alert(Alert {
+            heading,
+            items,
+            more,
+            see_all: format!("{}digest 24h", self.engine.config().prefix),
+        })))
+    }
+
+    /// The watches changed: they are compiled again before the next match.
+    fn changed(&self) {
+        self.inner().watches_version += 1;
+        self.update_gauge();
+    }
+
+    /// Runs until `shutdown`: matches each new snapshot of the index, posts what is due.
+    pub async fn run(
+        self: Arc<Self>,
+        pushes: Vec<Arc<dyn Push>>,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        tokio::pin!(shutdown);
+        loop {
+            let this = self.clone();
+            match tokio::task::spawn_blocking(move || this.catch_up()).await {
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "cannot match new articles against watches")
+                }
+                Err(e) => tracing::error!(error = %e, "matching new articles failed"),
+                Ok(Ok(_)) => {}
+            }
+            self.deliver(&pushes).await;
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(TICK) => {}
+            }
+        }
+    }
+}
+
+/// The terms of a stored passage, for matching.
+fn terms_of(p: &StoredPassage) -> PassageTerms {
+    let source = [p.publisher.as_deref(), Some(p.article.as_str())];
+    let source: Vec<&str> = source.into_iter().flatten().collect();
+    PassageTerms::new(&p.text, p.section.as_deref(), &source.join(" "))
+}
+
+/// A passage as an alert shows it: its matched words highlighted, the sentences around them.
+fn hit(p: &StoredPassage, found: Option<Match>) -> Hit {
+    let highlights = found.map(|m| m.highlights).unwrap_or_default();
+    Hit {
+        rank: 1,
+        score: 0.0,
+        quote: excerpt::choose(&p.text, &highlights),
+        text: p.text.clone(),
+        highlights,
+        source: Attribution {
+            article: p.article.clone(),
+            publisher: p.publisher.clone(),
+            title: p.title.clone(),
+            date: p.date.clone(),
+            url: p.url.clone(),
+        },
+        section: p.section.clone(),
+        paragraph: p.paragraph,
+        part: p.part,
+        reference: p.reference(),
+        also_reported_by: Vec::new(),
+    }
+}
+
+/// The platform label of an origin, for the state.
+fn platform(origin: &Origin) -> &'static str {
+    origin.platform.label()
+}
+
+impl Watching for Alerts {
+    fn watch(&self, origin: &Origin, text: &str) -> Answer {
+        let p = self.engine.config().prefix.clone();
+        if !matches!(origin.platform, Platform::Discord | Platform::Matrix) {
+            return Answer::notice(NoticeKind::Info, crate::texts::NO_ALERTS, Vec::new());
+        }
+        let text = text.trim();
+        let knowledge = self.engine.knowledge();
+        let stored = match StoredQuery::compile(text, &knowledge) {
+            Ok(q) => q,
+            Err(_) => {
+                return Answer::notice(
+                    NoticeKind::BadInput,
+                    crate::texts::WATCH_WHAT,
+                    vec![
+                        format!("{p}watch capex"),
+                        format!("{p}watch \"Hang Seng\" -Tencent"),
+                    ],
+                );
+            }
+        };
+        // What is in the index now is not news to this watch: recorded as seen first.
+        if let Err(e) = self.catch_up() {
+            tracing::error!(error = %e, "cannot match new articles against watches");
+        }
+        let stored_text = stored.topic.clone().unwrap_or_else(|| text.to_string());
+        let added = self.state().add_watch(
+            platform(origin),
+            &origin.place,
+            &stored_text,
+            &origin.user,
+            now(),
+        );
+        match added {
+            Ok(added) => {
+                self.changed();
+                let text = if added {
+                    crate::texts::watching(&stored_text, &p)
+                } else {
+                    crate::texts::already_watching(&stored_text)
+                };
+                Answer::notice(NoticeKind::Info, text, vec![format!("{p}watches")])
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot add a watch");
+                Answer::notice(NoticeKind::Busy, crate::texts::FAILED, Vec::new())
+            }
+        }
+    }
+
+    fn watches(&self, origin: &Origin) -> Answer {
+        let p = self.engine.config().prefix.clone();
+        let state = self.state();
+        let (watches, paused) = match (
+            state.watches_of(platform(origin), &origin.place),
+            state.paused(platform(origin), &origin.place),
+        ) {
+            (Ok(w), Ok(paused)) => (w, paused),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!(error = %e, "cannot list watches");
+                return Answer::notice(NoticeKind::Busy, crate::texts::FAILED, Vec::new());
+            }
+        };
+        if watches.is_empty() {
+            return Answer::notice(
+                NoticeKind::Info,
+                crate::texts::NO_WATCHES,
+                vec![format!("{p}watch capex")],
+            );
+        }
+        let mut text = crate::texts::WATCHES_HERE.to_string();
+        for (i, w) in watches.iter().enumerate() {
+            text.push_str(&format!("\n{}. {}", i + 1, w.text));
+        }
+        if let Some(why) = paused {
+            text.push_str(&format!("\n{}", crate::texts::watches_paused(&why, &p)));
+        }
+        Answer::notice(NoticeKind::Info, text, vec![format!("{p}unwatch 1")])
+    }
+
+    fn unwatch(&self, origin: &Origin, which: &str) -> Answer {
+        let p = self.engine.config().prefix.clone();
+        let which = which.trim();
+        let watches = match self.state().watches_of(platform(origin), &origin.place) {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot list watches");
+                return Answer::notice(NoticeKind::Busy, crate::texts::FAILED, Vec::new());
+            }
+        };
+        let knowledge = self.engine.knowledge();
+        let topic = knowledge
+            .topics
+            .find(&which.trim_start_matches(['!', '/']).to_lowercase())
+            .map(|t| t.name.clone());
+        let chosen: Vec<i64> = if which.eq_ignore_ascii_case("all") {
+            watches.iter().map(|w| w.id).collect()
+        } else if let Ok(n) = which.parse::<usize>() {
+            watches
+                .get(n.wrapping_sub(1))
+                .map(|w| w.id)
+                .into_iter()
+                .collect()
+        } else {
+            watches
+                .iter()
+                .filter(|w| {
+                    w.text.eq_ignore_ascii_case(which) || topic.as_deref() == Some(w.text.as_str())
+                })
+                .map(|w| w.id)
+                .collect()
+        };
+        if chosen.is_empty() {
+            return Answer::notice(
+                NoticeKind::NotFound,
+                crate::texts::NOT_WATCHED,
+                vec![format!("{p}watches")],
+            );
+        }
+        match self.state().remove_watches(&chosen) {
+            Ok(n) => {
+                self.changed();
+                Answer::notice(
+                    NoticeKind::Info,
+                    crate::texts::unwatched(n),
+                    vec![format!("{p}watches")],
+                )
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot remove watches");
+                Answer::notice(NoticeKind::Busy, crate::texts::FAILED, Vec::new())
+            }
+        }
+    }
+}
+
+/// Alerts over the data folder of `engine` with the default settings (tests, the CLI).
+pub fn open(engine: Arc<Engine>, interval: Duration) -> Result<Arc<Alerts>, AlertError> {
+    Ok(Arc::new(Alerts::open(engine, Settings { interval })?))
+}
+
+/// Where alerts of a platform go, by its label.
+pub fn platform_of(label: &str) -> Option<Platform> {
+    [Platform::Discord, Platform::Matrix, Platform::Terminal]
+        .into_iter()
+        .find(|p| p.label() == label)
+}
+
+/// The state file of a data folder.
+pub fn state_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join(STATE_FILE)
+}
