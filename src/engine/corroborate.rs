@@ -81,6 +81,12 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
 /// when both state figures, they share one (different figures are a discrepancy, not a
 /// corroboration).
 fn same_fact(a: &Sentence, b: &Sentence) -> bool {
+    overlaps(a, b, SAME_FACT_OVERLAP)
+}
+
+/// Whether at least `share` of the shorter sentence's words recur in the other (and at
+/// least [`MIN_SHARED`]), and, when both state figures, they share one.
+fn overlaps(a: &Sentence, b: &Sentence, share: f32) -> bool {
     let (mut shared, mut shared_figure) = (0usize, false);
     let (mut x, mut y) = (a.0.iter().peekable(), b.0.iter().peekable());
     while let (Some(&&p), Some(&&q)) = (x.peek(), y.peek()) {
@@ -101,7 +107,7 @@ fn same_fact(a: &Sentence, b: &Sentence) -> bool {
     }
     let smaller = a.0.len().min(b.0.len()).max(1);
     let figures_agree = !(a.has_figure() && b.has_figure()) || shared_figure;
-    shared >= MIN_SHARED && shared as f32 / smaller as f32 >= SAME_FACT_OVERLAP && figures_agree
+    shared >= MIN_SHARED && shared as f32 / smaller as f32 >= share && figures_agree
 }
 
 /// Whether two passages carry a common fact.
@@ -109,9 +115,12 @@ pub fn corroborates(a: &[Sentence], b: &[Sentence]) -> bool {
     a.iter().any(|x| b.iter().any(|y| same_fact(x, y)))
 }
 
-/// Share of an article's passages that must carry a fact of the other article for the two to
-/// be one story (a syndicated or rewritten piece), counted on the shorter of the two.
+/// Share of an article's passages that must carry a sentence of the other article for the two
+/// to be one story (a syndicated or lightly edited piece), counted on the shorter of the two.
 const SAME_STORY_SHARE: f32 = 0.5;
+/// Share of a sentence's words that must recur in a sentence of the other article: a copy, not
+/// a report of the same fact in other words (which two different stories may share).
+const SAME_STORY_OVERLAP: f32 = 0.8;
 
 /// An article as a story: its title and the facts of each of its passages.
 #[derive(Debug, Clone)]
@@ -137,9 +146,9 @@ impl StoryText {
     }
 }
 
-/// Whether two articles tell one story: the same title, or most passages of the shorter
-/// carry a fact of the other (syndication, a rewrite of the same wire copy). Sharing one fact
-/// is not enough: two stories may quote the same figure.
+/// Whether two articles tell one story: the same title, or most passages of the shorter carry
+/// a sentence of the other nearly word for word (syndication, wire copy lightly edited).
+/// Stating the same fact in other words is not enough: two stories may report it.
 pub fn same_story(a: &StoryText, b: &StoryText) -> bool {
     if !a.title.is_empty() && a.title == b.title {
         return true;
@@ -155,7 +164,12 @@ pub fn same_story(a: &StoryText, b: &StoryText) -> bool {
     let carried = short
         .passages
         .iter()
-        .filter(|p| long.passages.iter().any(|q| corroborates(p, q)))
+        .filter(|p| {
+            long.passages.iter().any(|q| {
+                p.iter()
+                    .any(|x| q.iter().any(|y| overlaps(x, y, SAME_STORY_OVERLAP)))
+            })
+        })
         .count();
     carried as f32 / short.passages.len() as f32 >= SAME_STORY_SHARE
 }
@@ -253,6 +267,20 @@ mod tests {
             ],
         );
         assert!(!same_story(&original, &other));
+        // The same fact in other words, in another story.
+        let rewritten = StoryText::new(
+            "Rival raises spending",
+            [
+                "Tencent's rival said its capital expenditure on data centres in Europe will rise, and its budget for servers grows by a third, according to a statement issued in Shenzhen.",
+            ],
+        );
+        let wire = StoryText::new(
+            "Plan",
+            [
+                "The company's budget for data centres will grow again next year, its chief executive said.",
+            ],
+        );
+        assert!(!same_story(&wire, &rewritten));
         assert!(same_story(
             &StoryText::new("Same Title!", ["a"]),
             &StoryText::new("same title", ["b"])

@@ -16,6 +16,18 @@ use tokio::sync::{Notify, broadcast};
 pub const BOT_ID: &str = "1000";
 pub const USER_ID: &str = "5000";
 pub const CHANNEL_ID: &str = "3000";
+/// The guild of [`GUILD_CHANNEL_ID`].
+pub const GUILD_ID: &str = "7000";
+/// A text channel of [`GUILD_ID`].
+pub const GUILD_CHANNEL_ID: &str = "7100";
+/// Another text channel of [`GUILD_ID`].
+pub const OTHER_CHANNEL_ID: &str = "7200";
+/// A channel the bot may no longer post in (every post is refused with 403).
+pub const LOCKED_CHANNEL_ID: &str = "7300";
+/// A member of [`GUILD_ID`] whose role has Manage Channels ([`USER_ID`] has no such role).
+pub const MANAGER_ID: &str = "5001";
+const MANAGER_ROLE: &str = "700";
+const MANAGE_CHANNELS: u64 = 1 << 4;
 
 /// One REST call the bot made.
 #[derive(Debug, Clone)]
@@ -23,6 +35,18 @@ pub struct Call {
     pub method: String,
     pub path: String,
     pub body: Value,
+    /// Files of a multipart request: (field name, file name, bytes).
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+/// A message the peer created in a channel (a repeat with a nonce already used and
+/// `enforce_nonce` creates none, as Discord does).
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub id: u64,
+    pub channel: String,
+    pub body: Value,
+    pub files: Vec<(String, String, Vec<u8>)>,
 }
 
 #[derive(Clone)]
@@ -36,6 +60,10 @@ pub struct Peer {
     withhold_ready: Arc<std::sync::atomic::AtomicUsize>,
     /// Gateway connections opened so far.
     connections: Arc<std::sync::atomic::AtomicUsize>,
+    created: Arc<Mutex<Vec<Created>>>,
+    /// While set, a message post is created but not answered (for 60 s): the bot cannot
+    /// know it was posted (a crash right after sending).
+    stall_posts: Arc<std::sync::atomic::AtomicBool>,
 }
 
 pub fn user(id: &str, name: &str, bot: bool) -> Value {
@@ -83,6 +111,8 @@ impl Peer {
             events,
             withhold_ready: Arc::default(),
             connections: Arc::default(),
+            created: Arc::default(),
+            stall_posts: Arc::default(),
         };
         let app = Router::new()
             .route("/ws", get(gateway))
@@ -121,6 +151,50 @@ impl Peer {
     /// Sends a gateway dispatch event (`t`, `d`) to every connected shard.
     pub fn dispatch(&self, event: &str, data: Value) {
         let _ = self.events.send(json!({"op": 0, "t": event, "d": data}));
+    }
+
+    /// Message posts from now on are created but not answered.
+    pub fn stall_posts(&self, on: bool) {
+        self.stall_posts
+            .store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Messages created, in order.
+    pub fn created(&self) -> Vec<Created> {
+        self.created.lock().unwrap().clone()
+    }
+
+    /// Messages created in a channel.
+    pub fn created_in(&self, channel: &str) -> Vec<Created> {
+        self.created()
+            .into_iter()
+            .filter(|c| c.channel == channel)
+            .collect()
+    }
+
+    /// Waits (at most `secs`) until `n` messages were created in `channel`.
+    pub async fn wait_created(&self, channel: &str, n: usize, secs: u64) -> Vec<Created> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let notified = self.changed.notified();
+            let created = self.created_in(channel);
+            if created.len() >= n {
+                return created;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("timed out waiting for {n} messages in {channel}; got {created:#?}");
+            }
+        }
+    }
+
+    /// A message in [`GUILD_CHANNEL_ID`] (or another channel of the guild) as the gateway
+    /// sends it.
+    pub fn guild_message(id: &str, channel: &str, author_id: &str, content: &str) -> Value {
+        let mut m = message(id, user(author_id, "member", false), content);
+        m["channel_id"] = json!(channel);
+        m["guild_id"] = json!(GUILD_ID);
+        m["member"] = json!({"roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0});
+        m
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -171,19 +245,175 @@ impl Peer {
     }
 }
 
+/// The parts of a multipart/form-data body: (field name, file name, bytes).
+fn multipart(content_type: &str, bytes: &[u8]) -> Vec<(String, String, Vec<u8>)> {
+    let Some(boundary) = content_type.split("boundary=").nth(1) else {
+        return Vec::new();
+    };
+    let delimiter = format!("--{}", boundary.trim_matches('"'));
+    let mut parts = Vec::new();
+    let mut rest = bytes;
+    while let Some(start) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[start + delimiter.len()..];
+        if rest.starts_with(b"--") {
+            break;
+        }
+        let Some(head_end) = find(rest, b"\r\n\r\n") else {
+            break;
+        };
+        let head = String::from_utf8_lossy(&rest[..head_end]).to_string();
+        let body_start = head_end + 4;
+        let end =
+            find(&rest[body_start..], delimiter.as_bytes()).map_or(rest.len(), |e| body_start + e);
+        let body = rest[body_start..end.saturating_sub(2).max(body_start)].to_vec();
+        let field = |key: &str| {
+            head.split(&format!("{key}=\""))
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .unwrap_or_default()
+                .to_string()
+        };
+        parts.push((field("name"), field("filename"), body));
+        rest = &rest[end..];
+    }
+    parts
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn guild() -> Value {
+    let role = |id: &str, name: &str, permissions: u64, position: u64| {
+        json!({"id": id, "guild_id": GUILD_ID, "name": name, "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "hoist": false, "icon": null,
+               "unicode_emoji": null, "position": position, "permissions": permissions.to_string(),
+               "managed": false, "mentionable": false, "flags": 0})
+    };
+    json!({
+        "id": GUILD_ID, "name": "Press desk", "icon": null, "splash": null, "discovery_splash": null,
+        "owner_id": "9999", "afk_channel_id": null, "afk_timeout": 300, "verification_level": 0,
+        "default_message_notifications": 0, "explicit_content_filter": 0,
+        "roles": [role(GUILD_ID, "@everyone", 1024 | 2048, 0), role(MANAGER_ROLE, "editors", MANAGE_CHANNELS, 1)],
+        "emojis": [], "features": [], "mfa_level": 0, "application_id": null, "system_channel_id": null,
+        "system_channel_flags": 0, "rules_channel_id": null, "vanity_url_code": null, "description": null,
+        "banner": null, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": null,
+        "nsfw_level": 0, "stickers": [], "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null
+    })
+}
+
+fn member(user_id: &str) -> Value {
+    let roles: Vec<&str> = if user_id == MANAGER_ID {
+        vec![MANAGER_ROLE]
+    } else {
+        vec![]
+    };
+    json!({"user": user(user_id, "member", false), "nick": null, "avatar": null, "roles": roles,
+           "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0,
+           "pending": false, "guild_id": GUILD_ID})
+}
+
+fn guild_channel(id: &str) -> Value {
+    json!({"id": id, "type": 0, "guild_id": GUILD_ID, "position": 0, "permission_overwrites": [],
+           "name": "press", "topic": null, "nsfw": false, "last_message_id": null,
+           "rate_limit_per_user": 0, "parent_id": null})
+}
+
 async fn rest(State(peer): State<Peer>, request: Request) -> Response {
     let method = request.method().to_string();
     let path = request.uri().path().to_string();
-    let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
+    let content_type = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = axum::body::to_bytes(request.into_body(), 16 << 20)
         .await
         .unwrap_or_default();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let (body, files) = if content_type.starts_with("multipart/") {
+        let mut parts = multipart(&content_type, &bytes);
+        let payload = parts
+            .iter()
+            .position(|(name, _, _)| name == "payload_json")
+            .map(|i| parts.remove(i));
+        let body = payload
+            .and_then(|(_, _, b)| serde_json::from_slice(&b).ok())
+            .unwrap_or(Value::Null);
+        (body, parts)
+    } else {
+        (
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            Vec::new(),
+        )
+    };
     let ws = peer.base.replace("http://", "ws://") + "/ws";
-    peer.record(Call {
+    let call = Call {
         method: method.clone(),
         path: path.clone(),
-        body,
-    });
+        body: body.clone(),
+        files: files.clone(),
+    };
+    let channel_post = path
+        .strip_prefix("/api/v10/channels/")
+        .and_then(|p| p.strip_suffix("/messages"))
+        .filter(|_| method == "POST")
+        .map(str::to_string);
+    if let Some(channel) = channel_post {
+        if channel == LOCKED_CHANNEL_ID {
+            peer.record(call);
+            return (
+                axum::http::StatusCode::FORBIDDEN,
+                Json(json!({"message": "Missing Access", "code": 50001})),
+            )
+                .into_response();
+        }
+        let id = {
+            let mut created = peer.created.lock().unwrap();
+            let nonce = body["nonce"]
+                .as_str()
+                .filter(|_| body["enforce_nonce"] == true);
+            let repeat = nonce.and_then(|n| {
+                created
+                    .iter()
+                    .find(|c| c.channel == channel && c.body["nonce"].as_str() == Some(n))
+                    .map(|c| c.id)
+            });
+            match repeat {
+                Some(id) => id,
+                None => {
+                    let id = 90_000 + created.len() as u64;
+                    created.push(Created {
+                        id,
+                        channel: channel.clone(),
+                        body: body.clone(),
+                        files,
+                    });
+                    id
+                }
+            }
+        };
+        peer.record(call);
+        if peer.stall_posts.load(std::sync::atomic::Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+        let mut m = message(&id.to_string(), user(BOT_ID, "clippings", true), "");
+        m["channel_id"] = json!(channel);
+        return Json(m).into_response();
+    }
+    peer.record(call);
+    let guild_path = format!("/api/v10/guilds/{GUILD_ID}");
+    match (method.as_str(), path.as_str()) {
+        ("GET", p) if p == guild_path => return Json(guild()).into_response(),
+        ("GET", p) if p.starts_with(&format!("{guild_path}/members/")) => {
+            let user_id = p.rsplit('/').next().unwrap_or_default();
+            return Json(member(user_id)).into_response();
+        }
+        ("GET", p) if p.starts_with("/api/v10/channels/") && p.matches('/').count() == 4 => {
+            let id = p.rsplit('/').next().unwrap_or_default();
+            return Json(guild_channel(id)).into_response();
+        }
+        _ => {}
+    }
     match (method.as_str(), path.as_str()) {
         ("GET", "/api/v10/gateway") => Json(json!({"url": ws})).into_response(),
         ("GET", "/api/v10/gateway/bot") => Json(json!({
