@@ -191,7 +191,10 @@ impl Alerts {
         let mut stories: HashMap<String, StoryText> = HashMap::new();
         for slug in new {
             let passages = crate::engine::passages_of(snapshot, &searcher, slug)?;
-            let terms: Vec<PassageTerms> = passages.iter().map(terms_of).collect();
+            let terms: Vec<PassageTerms> = passages
+                .iter()
+                .map(|p| PassageTerms::of_stored(p, &snapshot.manifest))
+                .collect();
             let found = compiled.percolator.best_matches(&terms);
             // Each place once per article: the first watch (oldest) that matched.
             let mut places: Vec<(&state::Watch, &StoredPassage)> = Vec::new();
@@ -425,7 +428,7 @@ impl Alerts {
             };
             let found = StoredQuery::compile(&m.watch, &knowledge)
                 .ok()
-                .and_then(|q| q.matches(&terms_of(passage)));
+                .and_then(|q| q.matches(&PassageTerms::of_stored(passage, &snapshot.manifest)));
             items.push(AlertItem {
                 watch: m.watch.clone(),
                 hit: hit(passage, found),
@@ -484,13 +487,6 @@ impl Alerts {
             }
         }
     }
-}
-
-/// The terms of a stored passage, for matching.
-fn terms_of(p: &StoredPassage) -> PassageTerms {
-    let source = [p.publisher.as_deref(), Some(p.article.as_str())];
-    let source: Vec<&str> = source.into_iter().flatten().collect();
-    PassageTerms::new(&p.text, p.section.as_deref(), &source.join(" "))
 }
 
 /// A passage as an alert shows it: its matched words highlighted, the sentences around them.

@@ -242,8 +242,9 @@ fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     t
 }
 
-/// A topic query's items as concepts: a synonym phrase spelled out as words is one concept,
-/// and each concept has its synonyms as alternatives (like the topic's ranking).
+/// A topic query's items as concepts, each with its synonyms as alternatives (like the
+/// topic's ranking). Items that are synonyms of each other ("rose", "surged", "jumped") are
+/// one concept: a passage saying "rose" has one of the topic's concepts, not three.
 fn concepts(
     analyzer: &mut TextAnalyzer,
     knowledge: &Knowledge,
@@ -253,7 +254,7 @@ fn concepts(
     for item in items {
         let label = item.text().to_lowercase();
         let typed = terms(analyzer, &label);
-        if typed.is_empty() || out.iter().any(|c| c[0] == typed) {
+        if typed.is_empty() {
             continue;
         }
         let mut variants = vec![typed];
@@ -263,7 +264,19 @@ fn concepts(
                 variants.push(t);
             }
         }
-        out.push(variants);
+        match out
+            .iter_mut()
+            .find(|c| c.iter().any(|v| variants.contains(v)))
+        {
+            Some(concept) => {
+                for v in variants {
+                    if !concept.contains(&v) {
+                        concept.push(v);
+                    }
+                }
+            }
+            None => out.push(variants),
+        }
     }
     out
 }
@@ -336,6 +349,18 @@ impl PassageTerms {
                 .unwrap_or_default(),
             source: tokenizer::tokens(&mut tokenizer::plain(), source),
         }
+    }
+
+    /// The terms of a passage of the index (its source words as the index has them).
+    pub fn of_stored(
+        p: &crate::index::StoredPassage,
+        manifest: &crate::index::Manifest,
+    ) -> PassageTerms {
+        let via = manifest
+            .article(&p.article)
+            .and_then(|a| a.meta.via.as_deref());
+        let source = crate::index::schema::source_text(p.publisher.as_deref(), via, &p.article);
+        PassageTerms::new(&p.text, p.section.as_deref(), &source)
     }
 
     fn has(&self, seq: &[String]) -> bool {
@@ -458,6 +483,20 @@ query = "Kunlun"
         assert!(!matches("chips nvidia", "Nvidia alone."));
         assert!(matches("Zhenwu OR Kunlun", "The Kunlun P800."));
         assert!(matches("raising", "It raised the budget"));
+    }
+
+    #[test]
+    fn synonyms_in_a_topic_query_are_one_concept() {
+        let mut k = knowledge();
+        k.synonyms = Synonyms::from_groups(vec![vec!["rose".into(), "surged".into()]]);
+        k.topics = Topics::parse(
+            "[[topic]]\nname = \"stock\"\naliases = []\ndescription = \"d\"\nquery = \"shares rose surged\"\n",
+            "topics.toml",
+        )
+        .unwrap();
+        let q = StoredQuery::compile("stock", &k).unwrap();
+        assert!(q.matches(&passage("The river rose.")).is_none());
+        assert!(q.matches(&passage("Shares surged.")).is_some());
     }
 
     #[test]

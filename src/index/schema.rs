@@ -72,14 +72,13 @@ impl Fields {
         if let Some(section) = &passage.section {
             doc.add_text(self.section, section);
         }
-        let source = [
-            meta.publisher.as_deref(),
-            meta.via.as_deref(),
-            Some(article.slug.as_str()),
-        ];
         doc.add_text(
             self.source,
-            source.into_iter().flatten().collect::<Vec<_>>().join(" "),
+            source_text(
+                meta.publisher.as_deref(),
+                meta.via.as_deref(),
+                &article.slug,
+            ),
         );
         doc.add_text(self.article, &article.slug);
         doc.add_u64(self.paragraph, u64::from(passage.paragraph));
@@ -122,6 +121,15 @@ impl Fields {
             article,
         })
     }
+}
+
+/// What `source:` filters look at: the publisher, the syndicating site and the slug.
+pub fn source_text(publisher: Option<&str>, via: Option<&str>, slug: &str) -> String {
+    [publisher, via, Some(slug)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A passage as stored in the index, with its article's attribution.
