@@ -692,3 +692,131 @@ async fn the_push_path_posts_into_plain_and_encrypted_rooms() {
     let _ = stop.send(());
     bot.await.unwrap().unwrap();
 }
+
+/// Alerts on Matrix: a room's moderators (power level 50 and up) change what it watches,
+/// others are refused; a new article dropped into data/ is posted into each watching room,
+/// plain and encrypted, unasked, as an `m.notice` that pings no one, and into no other room;
+/// `!trend` posts its chart as an `m.image` in an encrypted room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_reach_watching_plain_and_encrypted_rooms_and_only_moderators_change_watches() {
+    let synapse = Synapse::start(Limits::Raised);
+    synapse.register(BOT, BOT_PASSWORD);
+    synapse.register("alice", "alice-password");
+    synapse.register("bob", "bob-password");
+    let ws = Workspace::new();
+    let bot = Bot::start_with(
+        &ws,
+        &synapse,
+        &[
+            ("MATRIX_PASSWORD", BOT_PASSWORD),
+            ("ALERT_MIN_INTERVAL", "2s"),
+            ("FEED_POLL_MINUTES", "0"),
+        ],
+    );
+    let mut alice = User::login(&synapse, "alice", "alice-password").await;
+    let bob = User::login(&synapse, "bob", "bob-password").await;
+
+    let plain = alice.room_with_bot(false, None).await;
+    let secret = alice.room_with_bot(true, None).await;
+    let quiet = alice.room_with_bot(false, None).await;
+    let (plain_id, secret_id, quiet_id) = (
+        plain.room_id().to_owned(),
+        secret.room_id().to_owned(),
+        quiet.room_id().to_owned(),
+    );
+    let bob_id: OwnedUserId = "@bob:localhost".try_into().unwrap();
+    plain.invite_user_by_id(&bob_id).await.unwrap();
+    bob.client.join_room_by_id(&plain_id).await.unwrap();
+    let bob_room = bob.client.get_room(&plain_id).unwrap();
+
+    // Bob (power level 0) is refused; alice (the rooms' creator) is not.
+    let refused = bob_room
+        .send(text("!watch capex"))
+        .await
+        .unwrap()
+        .response
+        .event_id;
+    let (body, _) = notice(&alice.reply_to(&plain_id, &refused).await);
+    assert!(body.contains("Only members who can manage"), "{body}");
+    for (room, id) in [(&plain, &plain_id), (&secret, &secret_id)] {
+        let watch = alice.say(room, text("!watch capex")).await;
+        let (body, _) = notice(&alice.reply_to(id, &watch).await);
+        assert!(body.contains("Watching capex"), "{body}\n{}", bot_log(&ws));
+    }
+    let watches = alice.say(&quiet, text("!watches")).await;
+    let (body, _) = notice(&alice.reply_to(&quiet_id, &watches).await);
+    assert!(body.contains("Nothing is watched"), "{body}");
+
+    // A new article lands in data/.
+    let today = chrono::Utc::now().date_naive();
+    let article = format!(
+        "+++\ntitle = \"Alibaba <b>raises</b> its capital expenditure\"\npublisher = \"Harbour Wire\"\ndate = {today}\n+++\n\n\
+         Alibaba will raise capital expenditure on AI infrastructure again, and the budget for data centres doubles, it said on Monday.\n"
+    );
+    std::fs::write(ws.data().join("articles/matrix-capex.md"), article).unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let alerts = |user: &mut User, room: &OwnedRoomId| -> Vec<OriginalSyncRoomMessageEvent> {
+        user.drain();
+        user.bot_messages
+            .get(room)
+            .into_iter()
+            .flatten()
+            .filter(|e| replied_to(e).is_none())
+            .cloned()
+            .collect()
+    };
+    loop {
+        let done =
+            !alerts(&mut alice, &plain_id).is_empty() && !alerts(&mut alice, &secret_id).is_empty();
+        if done {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no alert\n{}",
+            bot_log(&ws)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for id in [&plain_id, &secret_id] {
+        let found = alerts(&mut alice, id);
+        assert_eq!(found.len(), 1, "one alert in {id}");
+        let (body, html) = notice(&found[0]);
+        assert!(
+            body.contains("New on capex") && body.contains("Harbour Wire"),
+            "{body}"
+        );
+        assert!(body.contains("ref matrix-capex:"), "{body}");
+        assert!(
+            !html.contains("<b>raises</b>") && html.contains("&lt;b&gt;"),
+            "{html}"
+        );
+        let mentions = found[0]
+            .content
+            .mentions
+            .as_ref()
+            .expect("m.mentions is set");
+        assert!(
+            mentions.user_ids.is_empty() && !mentions.room,
+            "pings no one"
+        );
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        alerts(&mut alice, &quiet_id).is_empty(),
+        "nothing where nothing is watched"
+    );
+
+    // !trend in the encrypted room: a chart image, then the table.
+    let trend = alice.say(&secret, text("!trend capex 14d")).await;
+    alice.reply_to(&secret_id, &trend).await;
+    let images = alice
+        .bot_messages
+        .get(&secret_id)
+        .into_iter()
+        .flatten()
+        .filter(|e| matches!(e.content.msgtype, MessageType::Image(_)))
+        .count();
+    assert_eq!(images, 1, "the chart as m.image");
+    bot.stop().await;
+}
