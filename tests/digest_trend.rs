@@ -7,7 +7,6 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
-use clippings::command::{Span, Window};
 use clippings::engine::percolate::{PassageTerms, Percolator, StoredQuery};
 use clippings::engine::{Answer, Engine, EngineConfig, Knowledge, NoticeKind, TrendUnit};
 use clippings::index::{Live, Snapshot};

@@ -487,7 +487,7 @@ mod tests {
         assert!(m.key.len() <= 25, "{}", m.key);
         assert_eq!(s.message_matches(m.id).unwrap().len(), 1);
         assert!(s.new_message("discord", "1", 13).unwrap().is_none());
-        assert_eq!(s.pending(13).unwrap(), [m.clone()]);
+        assert_eq!(s.pending(13).unwrap(), std::slice::from_ref(&m));
         s.sent(&m, 14).unwrap();
         assert!(s.pending(15).unwrap().is_empty());
         assert_eq!(s.sent_count("discord", "1").unwrap(), 1);
