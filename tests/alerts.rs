@@ -261,22 +261,29 @@ async fn a_watched_channel_gets_each_new_article_once_folded_safe_and_across_a_c
     let nonce = before_crash[2]["nonce"].as_str().unwrap().to_string();
     bot.start_kill().unwrap();
     bot.wait().await.unwrap();
+    let calls_before = peer.calls().len();
     peer.stall_posts(false);
     let mut bot = start(&ws, &peer);
-    let posts = |peer: &Peer| {
-        peer.calls()
-            .into_iter()
-            .filter(|c| c.method == "POST" && c.body["nonce"] == nonce.as_str())
-            .count()
-    };
+    // The restarted bot posts the pending alert again, with the same nonce.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while posts(&peer) < 2 {
+    let repost = loop {
+        let after: Vec<_> = peer.calls().into_iter().skip(calls_before).collect();
+        if let Some(c) = after.into_iter().find(|c| {
+            c.method == "POST"
+                && c.path
+                    .ends_with(&format!("/channels/{GUILD_CHANNEL_ID}/messages"))
+                && c.body["message_reference"].is_null()
+        }) {
+            break c;
+        }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "the pending alert was not posted again"
+            "the pending alert was not posted again\n{}",
+            log(&ws)
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    };
+    assert_eq!(repost.body["nonce"], nonce.as_str(), "{}", repost.body);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(
         alerts_in(&peer, GUILD_CHANNEL_ID).len(),
