@@ -42,16 +42,16 @@ impl Push for Counting {
 
 /// Words of the generated prose to build searches from.
 fn vocabulary(data: &std::path::Path) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
+    let mut words = std::collections::BTreeSet::new();
     for file in std::fs::read_dir(data.join("articles")).unwrap().take(200) {
         let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
         for w in text.split(|c: char| !c.is_alphabetic()) {
-            if w.len() > 4 && !words.iter().any(|x| x == w) {
-                words.push(w.to_string());
+            if w.len() > 4 {
+                words.insert(w.to_string());
             }
         }
     }
-    words
+    words.into_iter().collect()
 }
 
 fn watch_text(rng: &mut synth::Rng, words: &[String], topics: &[&str]) -> String {

@@ -228,3 +228,16 @@ pub fn unwatched(n: usize) -> String {
     let plural = if n == 1 { "" } else { "es" };
     format!("Removed {n} watch{plural}.")
 }
+
+/// `!compare`: the outlets agree on a quantity.
+pub fn figures_agree(quantity: &str, outlets: usize) -> String {
+    format!("The {outlets} outlets agree on the {quantity}.")
+}
+
+/// `!compare`: the figures of a quantity differ.
+pub fn figures_differ_on(quantity: &str, how: &str) -> String {
+    format!("The {quantity} differs — {how}")
+}
+
+/// `!compare` where no quantity is reported by two outlets.
+pub const NO_COMPARABLE_FIGURES: &str = "No figure here is reported by two outlets, so there is nothing to line up; each outlet's passage is below.";

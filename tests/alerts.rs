@@ -229,11 +229,18 @@ async fn a_watched_channel_gets_each_new_article_once_folded_safe_and_across_a_c
         !embeds.contains("capex-syndicated"),
         "the same story is not alerted twice: {embeds}"
     );
+    // An article edited in place is not alerted again.
+    let edited = ws.data().join("articles/capex-hostile.md");
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push_str(
+        "\nThe capital expenditure budget was confirmed by the finance chief on Friday.\n",
+    );
+    std::fs::write(&edited, text).unwrap();
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert_eq!(
         alerts_in(&peer, GUILD_CHANNEL_ID).len(),
         2,
-        "no third message"
+        "no third message (nothing more, an edit is not news)"
     );
 
     // The locked channel: its watches are paused, and !status says so.

@@ -156,6 +156,7 @@ fn passages(texts: Vec<String>, heading: String) -> Answer {
         hits,
         offset: 0,
         notices: vec!["@here look".into(); 40],
+        comparison: None,
     })
 }
 

@@ -212,6 +212,7 @@ fn answer_from(text: &str) -> Answer {
         offset: 0,
         total: 7,
         notices: vec![text.to_string()],
+        comparison: None,
     })
 }
 

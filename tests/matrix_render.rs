@@ -52,6 +52,7 @@ fn passages(texts: &[&str], heading: &str, url: Option<&str>) -> Answer {
         offset: 0,
         total: texts.len() + 4,
         notices: vec![heading.to_string(); 30],
+        comparison: None,
     })
 }
 

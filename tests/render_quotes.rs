@@ -43,6 +43,7 @@ fn passages() -> Answer {
         offset: 0,
         total: 1,
         notices: Vec::new(),
+        comparison: None,
     })
 }
 

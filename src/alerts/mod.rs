@@ -33,6 +33,8 @@ pub const SHOWN_PER_MESSAGE: usize = 3;
 const STORY_MEMORY_SECS: i64 = 7 * 24 * 3600;
 /// A message that failed this many times is dropped (and said in `!status`).
 const MAX_ATTEMPTS: u32 = 12;
+/// Stories kept in memory at most (then read again from the index).
+const MAX_STORIES: usize = 5_000;
 /// How often the alert loop looks for a new index snapshot and due messages.
 const TICK: Duration = Duration::from_millis(250);
 
@@ -77,6 +79,8 @@ struct Inner {
     /// The watches compiled, and the version of watches they were compiled from.
     compiled: Option<Compiled>,
     watches_version: u64,
+    /// Articles read as stories (recently alerted ones), by slug.
+    stories: HashMap<String, StoryText>,
 }
 
 struct Compiled {
@@ -188,7 +192,10 @@ impl Alerts {
         };
         let searcher = snapshot.reader.searcher();
         let mut out: Vec<Matched> = Vec::new();
-        let mut stories: HashMap<String, StoryText> = HashMap::new();
+        // Articles alerted anywhere lately: a new article of the same story is not news where
+        // one of them was alerted.
+        let mut recent = self.state().recently_alerted(now() - STORY_MEMORY_SECS)?;
+        let mut stories = std::mem::take(&mut inner.stories);
         for slug in new {
             let passages = crate::engine::passages_of(snapshot, &searcher, slug)?;
             let terms: Vec<PassageTerms> = passages
@@ -218,9 +225,16 @@ impl Alerts {
                 .map(|a| a.meta.title.clone())
                 .unwrap_or_default();
             let story = StoryText::new(&title, passages.iter().map(|p| p.text.as_str()));
+            let same_story: Vec<String> = recent
+                .iter()
+                .filter(|earlier| {
+                    load_story(&mut stories, snapshot, &searcher, earlier);
+                    stories.get(*earlier).is_some_and(|s| same_story(s, &story))
+                })
+                .cloned()
+                .collect();
             for (watch, passage) in places {
-                let same =
-                    self.earlier_story(snapshot, &searcher, watch, &story, &out, &mut stories)?;
+                let same = self.alerted_here(watch, &same_story, &out)?;
                 out.push(Matched {
                     platform: watch.platform.clone(),
                     place: watch.place.clone(),
@@ -231,48 +245,38 @@ impl Alerts {
                 });
             }
             stories.insert(slug.clone(), story);
+            recent.push(slug.clone());
         }
+        if stories.len() > MAX_STORIES {
+            stories.clear();
+        }
+        inner.stories = stories;
         Ok(out)
     }
 
-    /// An article of the same story alerted in the watch's place lately (or just now), if any.
-    fn earlier_story(
+    /// The first of `same_story` alerted in the watch's place (before, or in this batch).
+    fn alerted_here(
         &self,
-        snapshot: &Snapshot,
-        searcher: &tantivy::Searcher,
         watch: &state::Watch,
-        story: &StoryText,
+        same_story: &[String],
         batch: &[Matched],
-        stories: &mut HashMap<String, StoryText>,
     ) -> Result<Option<String>, AlertError> {
-        let mut earlier =
+        if same_story.is_empty() {
+            return Ok(None);
+        }
+        let here = |m: &Matched| {
+            m.platform == watch.platform && m.place == watch.place && m.same_story_as.is_none()
+        };
+        if let Some(m) = batch
+            .iter()
+            .find(|m| here(m) && same_story.contains(&m.slug))
+        {
+            return Ok(Some(m.slug.clone()));
+        }
+        let earlier =
             self.state()
                 .alerted_in(&watch.platform, &watch.place, now() - STORY_MEMORY_SECS)?;
-        earlier.extend(
-            batch
-                .iter()
-                .filter(|m| {
-                    m.platform == watch.platform
-                        && m.place == watch.place
-                        && m.same_story_as.is_none()
-                })
-                .map(|m| m.slug.clone()),
-        );
-        for slug in earlier {
-            if !stories.contains_key(&slug) {
-                let Some(entry) = snapshot.manifest.article(&slug) else {
-                    continue;
-                };
-                let passages = crate::engine::passages_of(snapshot, searcher, &slug)?;
-                let text =
-                    StoryText::new(&entry.meta.title, passages.iter().map(|p| p.text.as_str()));
-                stories.insert(slug.clone(), text);
-            }
-            if stories.get(&slug).is_some_and(|s| same_story(s, story)) {
-                return Ok(Some(slug));
-            }
-        }
-        Ok(None)
+        Ok(earlier.into_iter().find(|s| same_story.contains(s)))
     }
 
     /// Compiles the watches when they or the topics changed.
@@ -486,6 +490,25 @@ impl Alerts {
                 () = tokio::time::sleep(TICK) => {}
             }
         }
+    }
+}
+
+/// Reads an article as a story from the index, once (kept in `stories`).
+fn load_story(
+    stories: &mut HashMap<String, StoryText>,
+    snapshot: &Snapshot,
+    searcher: &tantivy::Searcher,
+    slug: &str,
+) {
+    if stories.contains_key(slug) {
+        return;
+    }
+    let Some(entry) = snapshot.manifest.article(slug) else {
+        return;
+    };
+    if let Ok(passages) = crate::engine::passages_of(snapshot, searcher, slug) {
+        let story = StoryText::new(&entry.meta.title, passages.iter().map(|p| p.text.as_str()));
+        stories.insert(slug.to_string(), story);
     }
 }
 

@@ -300,6 +300,16 @@ impl State {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Articles alerted (or due to be) anywhere since `since`, oldest first.
+    pub fn recently_alerted(&self, since: i64) -> Result<Vec<String>, StateError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT slug FROM matches WHERE created >= ?1 AND same_story_as IS NULL
+             GROUP BY slug ORDER BY MIN(id)",
+        )?;
+        let rows = stmt.query_map([since], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Places with matches not yet in a message, and when each last got one.
     pub fn places_waiting(&self) -> Result<Vec<(String, String, i64)>, StateError> {
         let mut stmt = self.conn.prepare(

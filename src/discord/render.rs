@@ -420,11 +420,11 @@ fn passages(p: &Passages) -> Message {
     for notice in &p.notices {
         content.push_str(&format!("\n_{}_", escape(notice)));
     }
-    let embeds = p
-        .hits
-        .iter()
+    let comparison = p.comparison.as_ref().map(comparison_embed);
+    let embeds = comparison
+        .into_iter()
+        .chain(p.hits.iter().map(|h| hit_embed(h, Some(h.rank))))
         .take(EMBEDS_MAX)
-        .map(|h| hit_embed(h, Some(h.rank)))
         .collect();
     let mut footer = String::new();
     if p.has_more() {
@@ -438,6 +438,49 @@ fn passages(p: &Passages) -> Message {
         content: cut(&format!("{content}{footer}"), CONTENT_MAX),
         embeds,
         ..Message::default()
+    }
+}
+
+/// `!compare`'s figures: a field per quantity, a line per outlet, the differences flagged.
+fn comparison_embed(c: &crate::engine::Comparison) -> Embed {
+    let fields = c
+        .groups
+        .iter()
+        .take(FIELDS_MAX)
+        .map(|g| {
+            let mut lines: Vec<String> = g
+                .lines
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{}: **{}** ({}; ref {})",
+                        escape(&l.source.outlet()),
+                        escape(&l.figure),
+                        escape(l.day.as_deref().unwrap_or("no day given")),
+                        escape(&l.reference)
+                    )
+                })
+                .collect();
+            lines.extend(g.differences.iter().map(|d| format!("⚠ {}", escape(d))));
+            Field {
+                name: cut(
+                    &format!(
+                        "{} — {}",
+                        escape(&g.quantity),
+                        if g.agree { "agree" } else { "differ" }
+                    ),
+                    FIELD_NAME_MAX,
+                ),
+                value: cut(&lines.join("\n"), FIELD_VALUE_MAX),
+                inline: false,
+            }
+        })
+        .collect();
+    Embed {
+        title: Some("Figures side by side".to_string()),
+        fields,
+        color: COLOR,
+        ..Embed::default()
     }
 }
 

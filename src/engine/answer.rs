@@ -83,6 +83,49 @@ pub struct Passages {
     pub total: usize,
     /// Things the user should know: spelling fallbacks, dropped words, relaxed matching.
     pub notices: Vec<String>,
+    /// `!compare`: the quantities the outlets report, lined up, and where they differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
+}
+
+/// `!compare`'s figures: each quantity the outlets report (the spending, the share move),
+/// one line per outlet, and the differences that matter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub groups: Vec<QuantityGroup>,
+}
+
+/// One quantity as each outlet reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuantityGroup {
+    /// What is measured: "spending", "share move"...
+    pub quantity: String,
+    pub lines: Vec<FigureReport>,
+    /// Said plainly: "ABMedia: more than $5.3 billion; 3 others: $53 billion: 10× apart".
+    pub differences: Vec<String>,
+    /// Every outlet's figure agrees with the others (within its qualifiers).
+    pub agree: bool,
+}
+
+/// One outlet's figure for a quantity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureReport {
+    pub source: Attribution,
+    /// The figure as stated ("more than $5.3 billion").
+    pub figure: String,
+    pub value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upper: Option<f64>,
+    pub unit: String,
+    pub qualifier: super::figures::Qualifier,
+    /// The same figure in other units, as the text gives it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<(f64, String)>,
+    /// The sentence that states it, verbatim.
+    pub quote: String,
+    pub reference: String,
+    /// The day the figure is about, when the sentence or the article gives one.
+    pub day: Option<String>,
 }
 
 /// Best first; equal scores in corpus order, so the ranking never depends on how the index

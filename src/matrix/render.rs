@@ -311,6 +311,31 @@ fn passages(out: &mut String, p: &Passages) {
     for notice in &p.notices {
         let _ = write!(out, "<p><em>{}</em></p>", esc(notice));
     }
+    if let Some(c) = &p.comparison {
+        for g in &c.groups {
+            let verdict = if g.agree { "agree" } else { "differ" };
+            let _ = write!(
+                out,
+                "<p><strong>{} ({verdict})</strong></p><ul>",
+                esc(&g.quantity)
+            );
+            for l in &g.lines {
+                let _ = write!(
+                    out,
+                    "<li>{}: <strong>{}</strong> ({}; <code>ref {}</code>)<br>{}</li>",
+                    esc(&l.source.outlet()),
+                    esc(&l.figure),
+                    esc(l.day.as_deref().unwrap_or("no day given")),
+                    esc(&l.reference),
+                    esc(&l.quote)
+                );
+            }
+            out.push_str("</ul>");
+            for d in &g.differences {
+                let _ = write!(out, "<p>⚠ {}</p>", esc(d));
+            }
+        }
+    }
     for hit in &p.hits {
         hit_html(out, hit, Some(hit.rank));
     }

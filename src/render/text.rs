@@ -190,6 +190,9 @@ fn passages(out: &mut String, p: &Passages, style: TextStyle) {
     for notice in &p.notices {
         let _ = writeln!(out, "{}", style.paint(DIM, notice));
     }
+    if let Some(c) = &p.comparison {
+        comparison(out, c, style);
+    }
     for hit in &p.hits {
         let _ = writeln!(out);
         passage(out, hit, style);
@@ -204,6 +207,36 @@ fn passages(out: &mut String, p: &Passages, style: TextStyle) {
                 &format!("{shown} of {} — !more for the next ones", p.total)
             )
         );
+    }
+}
+
+/// `!compare`'s figures: a block per quantity, a line per outlet.
+fn comparison(out: &mut String, c: &crate::engine::Comparison, style: TextStyle) {
+    for g in &c.groups {
+        let verdict = if g.agree { "agree" } else { "differ" };
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.paint(HEADING, &format!("{} ({verdict})", g.quantity))
+        );
+        for l in &g.lines {
+            let day = l
+                .day
+                .as_deref()
+                .map_or_else(|| "no day given".to_string(), str::to_string);
+            let _ = writeln!(
+                out,
+                "• {}: {} {}",
+                l.source.outlet(),
+                style.paint(HIGHLIGHT, &l.figure),
+                style.paint(DIM, &format!("({day}; ref {})", l.reference))
+            );
+            let (left, right) = quote_marks(&l.quote);
+            let _ = writeln!(out, "  {left}{}{right}", l.quote);
+        }
+        for d in &g.differences {
+            let _ = writeln!(out, "  ⚠ {d}");
+        }
     }
 }
 

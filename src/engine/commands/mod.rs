@@ -111,6 +111,7 @@ impl Context<'_> {
             offset: 0,
             total: hits.len(),
             notices,
+            comparison: None,
         };
         Found::Ranked(hits, first, highlighter)
     }
