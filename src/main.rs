@@ -70,6 +70,8 @@ enum Cmd {
     Ask(QueryArgs),
     /// Search passages: words, "phrases", -exclusions, OR, source:NAME.
     Search(QueryArgs),
+    /// How each outlet reported the same thing: the figures lined up, differences flagged.
+    Compare(QueryArgs),
     /// Build the index if data/ changed (or always, with --rebuild).
     Index {
         #[arg(long)]
@@ -201,6 +203,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Cmd::Ask(args)) => one_shot(&engine()?, Command::Ask, args),
         Some(Cmd::Search(args)) => one_shot(&engine()?, Command::Search, args),
+        Some(Cmd::Compare(args)) => one_shot(&engine()?, Command::Compare, args),
         Some(Cmd::Index { rebuild, watch }) => {
             if config.index_read_only {
                 anyhow::bail!(

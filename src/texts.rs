@@ -118,11 +118,6 @@ pub fn compared(text: &str) -> String {
     format!("How each outlet reported “{text}”")
 }
 
-/// `!compare` notice: each outlet's figures, when they differ.
-pub fn figures_differ(outlets: &[String]) -> String {
-    format!("The figures differ — {}.", outlets.join("; "))
-}
-
 /// `!quote` of an article that doesn't exist.
 pub fn no_article(slug: &str) -> String {
     format!("No article is called “{slug}”.")

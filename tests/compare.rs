@@ -182,3 +182,44 @@ fn a_corpus_without_comparable_figures_says_so_plainly() {
         "{notices:?}"
     );
 }
+
+#[test]
+fn discord_and_matrix_show_the_groups_within_their_limits() {
+    use clippings::discord::render::{self, Controls, EMBEDS_TOTAL_MAX};
+    let engine = Engine::in_ram(&common::seed_data()).unwrap();
+    let knowledge = engine.knowledge();
+    let command = clippings::command::parse("!compare capex", &engine.grammar(&knowledge))
+        .unwrap()
+        .command;
+    let answer = engine.answer(&knowledge, command, 3).unwrap().answer();
+    let message = render::message(&answer, &Controls::default());
+    let first = &message.embeds[0];
+    assert_eq!(first.title.as_deref(), Some("Figures side by side"));
+    let spending = first
+        .fields
+        .iter()
+        .find(|f| f.name.starts_with("spending"))
+        .unwrap();
+    assert!(spending.value.contains("⚠ ABMedia"), "{}", spending.value);
+    assert!(render::embeds_total(&message.embeds) <= EMBEDS_TOTAL_MAX);
+    let content = clippings::matrix::render::content(&answer);
+    let html = content.msgtype.body().to_string();
+    assert!(html.contains("spending (differ)"), "{html}");
+}
+
+#[test]
+fn the_cli_gives_the_groups_as_json() {
+    let ws = common::Workspace::new();
+    let out = ws.run(&["compare", "capex", "--json"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json.to_string();
+    assert!(
+        text.contains("\"comparison\"") && text.contains("\"quantity\":\"spending\""),
+        "{text}"
+    );
+}

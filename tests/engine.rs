@@ -450,11 +450,18 @@ fn compare_shows_each_outlet_once_side_by_side_with_the_differing_figures() {
     assert!(count >= 4, "{count}");
     assert!(p.hits.iter().all(|h| h.also_reported_by.is_empty()));
     assert!(
-        p.notices.iter().any(|n| n.starts_with("The figures differ")
-            && n.contains("7.2%")
-            && n.contains("5.9%")),
+        p.notices
+            .iter()
+            .any(|n| n.starts_with("The share move differs") && n.contains("7.2%")),
         "{:?}",
         p.notices
+    );
+    let moves = p.comparison.as_ref().expect("the figures compared");
+    assert!(
+        moves
+            .groups
+            .iter()
+            .any(|g| g.quantity == "share move" && !g.agree)
     );
     let unicom = passages("!compare China Unicom");
     assert!(

@@ -51,6 +51,7 @@ fn figures() -> Answer {
     Answer::Figures {
         topic: "capex".into(),
         figures: vec![FigureLine {
+            reading: None,
             value: "$53 billion".into(),
             kind: FigureKind::Money,
             quote: "“We will spend $53 billion,” the company said.".into(),
@@ -126,6 +127,7 @@ fn a_quote_that_opens_with_a_quotation_is_not_wrapped_twice() {
         &Answer::Figures {
             topic: "capex".into(),
             figures: vec![FigureLine {
+                reading: None,
                 quote: "Alibaba will spend $53 billion.".into(),
                 ..match figures() {
                     Answer::Figures { figures, .. } => figures[0].clone(),

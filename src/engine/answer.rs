@@ -177,6 +177,10 @@ pub struct Quote {
 pub struct FigureLine {
     pub value: String,
     pub kind: super::figures::FigureKind,
+    /// The figure read (number, unit, qualifier, conversions the text gives), as `!compare`
+    /// reads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<super::figures::Reading>,
     /// The sentence that states the figure, verbatim.
     pub quote: String,
     pub source: Attribution,

@@ -13,6 +13,9 @@ pub struct JsonAnswer<'a> {
     /// Set when there is nothing to quote: why, and what to try.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<&'a crate::engine::Notice>,
+    /// `compare`: each quantity's figures per outlet and the differences found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<&'a crate::engine::Comparison>,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,12 +64,14 @@ pub fn render(query: &str, answer: &Answer) -> String {
             hits: p.hits.iter().map(JsonHit::new).collect(),
             notices: p.notices.iter().map(String::as_str).collect(),
             notice: None,
+            comparison: p.comparison.as_ref(),
         }),
         Answer::Notice(n) => serde_json::to_string_pretty(&JsonAnswer {
             query,
             hits: Vec::new(),
             notices: Vec::new(),
             notice: Some(n),
+            comparison: None,
         }),
         other => serde_json::to_string_pretty(other),
     };

@@ -45,6 +45,7 @@ pub fn figures(ctx: &Context<'_>, topic_name: Option<&str>) -> Result<Found, Sea
                 FigureLine {
                     value: found.value,
                     kind: found.kind,
+                    reading: found.reading,
                     quote: found.sentence,
                     source: hit.source.clone(),
                     reference: hit.reference.clone(),
