@@ -421,17 +421,32 @@ impl Alerts {
         let snapshot = self.engine.live().get();
         let knowledge = self.engine.knowledge();
         let searcher = snapshot.reader.searcher();
+        let mut compiled: HashMap<String, Option<StoredQuery>> = HashMap::new();
         let mut items = Vec::new();
+        // Every article still in the index counts; the first few are shown.
+        let mut watches: Vec<&str> = Vec::new();
+        let mut total = 0;
         for m in &matches {
             if snapshot.manifest.article(&m.slug).is_none() {
                 continue;
             }
+            total += 1;
+            if !watches.contains(&m.watch.as_str()) {
+                watches.push(&m.watch);
+            }
+            if items.len() >= SHOWN_PER_MESSAGE {
+                continue;
+            }
             let passages = crate::engine::passages_of(&snapshot, &searcher, &m.slug)?;
             let Some(passage) = passages.iter().find(|p| p.reference() == m.reference) else {
+                total -= 1;
                 continue;
             };
-            let found = StoredQuery::compile(&m.watch, &knowledge)
-                .ok()
+            let query = compiled
+                .entry(m.watch.clone())
+                .or_insert_with(|| StoredQuery::compile(&m.watch, &knowledge).ok());
+            let found = query
+                .as_ref()
                 .and_then(|q| q.matches(&PassageTerms::of_stored(passage, &snapshot.manifest)));
             items.push(AlertItem {
                 watch: m.watch.clone(),
@@ -441,19 +456,12 @@ impl Alerts {
         if items.is_empty() {
             return Ok(None);
         }
-        let mut watches: Vec<&str> = Vec::new();
-        for i in &items {
-            if !watches.contains(&i.watch.as_str()) {
-                watches.push(&i.watch);
-            }
-        }
-        let heading = if items.len() == 1 {
+        let heading = if total == 1 {
             format!("New on {}", watches.join(", "))
         } else {
-            format!("{} new on {}", items.len(), watches.join(", "))
+            format!("{total} new on {}", watches.join(", "))
         };
-        let more = items.len().saturating_sub(SHOWN_PER_MESSAGE);
-        items.truncate(SHOWN_PER_MESSAGE);
+        let more = total - items.len();
         Ok(Some(Answer::Alert(Alert {
             heading,
             items,

@@ -127,23 +127,55 @@ const SAME_STORY_OVERLAP: f32 = 0.8;
 pub struct StoryText {
     title: String,
     passages: Vec<Vec<Sentence>>,
+    /// Every word of the article (sorted hashes): two articles sharing few words are told
+    /// apart without comparing their sentences.
+    words: Vec<u64>,
 }
 
 impl StoryText {
     pub fn new<'a>(title: &str, passages: impl IntoIterator<Item = &'a str>) -> StoryText {
+        let passages: Vec<Vec<Sentence>> = passages
+            .into_iter()
+            .map(signature)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut words: Vec<u64> = passages
+            .iter()
+            .flatten()
+            .flat_map(|s| s.0.clone())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
         StoryText {
             title: title
                 .chars()
                 .filter(|c| c.is_alphanumeric())
                 .flat_map(char::to_lowercase)
                 .collect(),
-            passages: passages
-                .into_iter()
-                .map(signature)
-                .filter(|s| !s.is_empty())
-                .collect(),
+            passages,
+            words,
         }
     }
+}
+
+/// Share of the shorter article's words the other must have for the two to be compared.
+const SAME_STORY_WORDS: f32 = 0.3;
+
+/// How many values two sorted lists share.
+fn shared_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Whether two articles tell one story: the same title, or most passages of the shorter carry
@@ -159,6 +191,12 @@ pub fn same_story(a: &StoryText, b: &StoryText) -> bool {
         (b, a)
     };
     if short.passages.is_empty() {
+        return false;
+    }
+    // Copies share most of their words; articles that don't are not compared sentence by
+    // sentence.
+    let fewest = short.words.len().min(long.words.len()) as f32;
+    if (shared_count(&short.words, &long.words) as f32) < SAME_STORY_WORDS * fewest {
         return false;
     }
     let carried = short
