@@ -807,6 +807,84 @@ async fn alerts_reach_watching_plain_and_encrypted_rooms_and_only_moderators_cha
         "nothing where nothing is watched"
     );
 
+    // Two more within the interval: one message in each room.
+    for (slug, title, body) in [
+        (
+            "matrix-two",
+            "Budget for AI lifted",
+            "Tencent said its investment budget for servers in Singapore will double, a filing showed on Tuesday.",
+        ),
+        (
+            "matrix-three",
+            "Capex plans grow",
+            "Capital expenditure and spending on European data centres grow by a third, Baidu's finance chief told analysts.",
+        ),
+    ] {
+        let text = format!(
+            "+++\ntitle = {title:?}\npublisher = \"Second Wire {slug}\"\ndate = {today}\n+++\n\n{body}\n"
+        );
+        std::fs::write(ws.data().join(format!("articles/{slug}.md")), text).unwrap();
+    }
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while alerts(&mut alice, &plain_id).len() < 2 || alerts(&mut alice, &secret_id).len() < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no folded alert\n{}",
+            bot_log(&ws)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for id in [&plain_id, &secret_id] {
+        let found = alerts(&mut alice, id);
+        let (body, _) = notice(&found[1]);
+        assert!(body.contains("2 new on capex"), "{body}");
+    }
+
+    // A crash between posting and recording it: the bot stops, its messages are recorded as
+    // pending again (as a kill -9 right after posting leaves them), and the bot starts: it
+    // posts them again with the same transaction ids, which the homeserver drops.
+    bot.stop().await;
+    let state_file = ws.data().join(".clippings-state.sqlite3");
+    let state = rusqlite::Connection::open(&state_file).unwrap();
+    let reset = state
+        .execute("UPDATE messages SET state = 'pending', sent_at = NULL", [])
+        .unwrap();
+    assert!(reset >= 4, "{reset} messages");
+    drop(state);
+    let bot = Bot::start_with(
+        &ws,
+        &synapse,
+        &[
+            ("MATRIX_PASSWORD", BOT_PASSWORD),
+            ("ALERT_MIN_INTERVAL", "2s"),
+            ("FEED_POLL_MINUTES", "0"),
+        ],
+    );
+    let state = rusqlite::Connection::open(&state_file).unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let pending: i64 = state
+            .query_row(
+                "SELECT COUNT(*) FROM messages WHERE state = 'pending'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not posted again\n{}",
+            bot_log(&ws)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for id in [&plain_id, &secret_id] {
+        assert_eq!(alerts(&mut alice, id).len(), 2, "not posted twice in {id}");
+    }
+
     // !trend in the encrypted room: a chart image, then the table.
     let trend = alice.say(&secret, text("!trend capex 14d")).await;
     alice.reply_to(&secret_id, &trend).await;
