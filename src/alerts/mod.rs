@@ -204,17 +204,19 @@ impl Alerts {
                 .collect();
             let found = compiled.percolator.best_matches(&terms);
             // Each place once per article: the first watch (oldest) that matched.
-            let mut places: Vec<(&state::Watch, &StoredPassage)> = Vec::new();
+            let mut by_place: HashMap<(&str, &str), (&state::Watch, &StoredPassage)> =
+                HashMap::new();
             for (q, passage, _) in &found {
                 for w in &compiled.watchers[*q] {
-                    let seen = places
-                        .iter()
-                        .any(|(p, _)| p.platform == w.platform && p.place == w.place);
-                    if !seen {
-                        places.push((w, &passages[*passage]));
+                    let entry = by_place
+                        .entry((w.platform.as_str(), w.place.as_str()))
+                        .or_insert((w, &passages[*passage]));
+                    if w.id < entry.0.id {
+                        *entry = (w, &passages[*passage]);
                     }
                 }
             }
+            let mut places: Vec<(&state::Watch, &StoredPassage)> = by_place.into_values().collect();
             places.sort_by_key(|(w, _)| w.id);
             if places.is_empty() {
                 continue;

@@ -159,7 +159,7 @@ impl StoryText {
 }
 
 /// Share of the shorter article's words the other must have for the two to be compared.
-const SAME_STORY_WORDS: f32 = 0.3;
+const SAME_STORY_WORDS: f32 = 0.6;
 
 /// How many values two sorted lists share.
 fn shared_count(a: &[u64], b: &[u64]) -> usize {
