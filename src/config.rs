@@ -23,6 +23,10 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The bot's SQLite state file in data/: feeds and articles fetched (`ingest`), watches and
+/// alerts (`alerts`), each with tables of its own.
+pub const STATE_FILE: &str = ".clippings-state.sqlite3";
+
 /// Everything the main job needs to know.
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -13,7 +13,6 @@
 pub mod state;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -24,8 +23,7 @@ use crate::engine::{Alert, AlertItem, Answer, Attribution, Engine, Hit, NoticeKi
 use crate::index::{Snapshot, StoredPassage};
 use state::{Matched, Outgoing, State};
 
-/// The database file, in data/ (shared with the ingester; tables of their own).
-pub const STATE_FILE: &str = ".clippings-state.sqlite3";
+pub use crate::config::STATE_FILE;
 /// At most this many articles are shown in one alert; the rest are counted.
 pub const SHOWN_PER_MESSAGE: usize = 3;
 /// A story is told once per place within this long: another outlet carrying it later is not
@@ -167,10 +165,7 @@ impl Alerts {
         if baseline && !new.is_empty() {
             matched = self.percolate(&mut inner, &snapshot, &new)?;
         }
-        self.state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .record(&new, &matched, now())?;
+        self.state().record(&new, &matched, now())?;
         inner.seen.extend(new);
         inner.snapshot = address;
         if !matched.is_empty() {
@@ -334,12 +329,7 @@ impl Alerts {
             if now < last_sent + interval {
                 continue;
             }
-            if let Err(e) = self
-                .state
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .new_message(&platform, &place, now)
-            {
+            if let Err(e) = self.state().new_message(&platform, &place, now) {
                 tracing::error!(error = %e, "cannot record an alert");
             }
         }
@@ -685,21 +675,4 @@ impl Watching for Alerts {
             }
         }
     }
-}
-
-/// Alerts over the data folder of `engine` with the default settings (tests, the CLI).
-pub fn open(engine: Arc<Engine>, interval: Duration) -> Result<Arc<Alerts>, AlertError> {
-    Ok(Arc::new(Alerts::open(engine, Settings { interval })?))
-}
-
-/// Where alerts of a platform go, by its label.
-pub fn platform_of(label: &str) -> Option<Platform> {
-    [Platform::Discord, Platform::Matrix, Platform::Terminal]
-        .into_iter()
-        .find(|p| p.label() == label)
-}
-
-/// The state file of a data folder.
-pub fn state_path(data_dir: &Path) -> std::path::PathBuf {
-    data_dir.join(STATE_FILE)
 }

@@ -21,8 +21,7 @@ use crate::web::{self, FetchError, Fetched, Fetcher, Kind, address, feed};
 use feeds::FeedEntry;
 use state::{Claim, NewArticle, State};
 
-/// The state database's file in data/.
-pub const STATE_FILE: &str = ".clippings-state.sqlite3";
+pub use crate::config::STATE_FILE;
 /// The most items read from one feed per poll (the newest first, as feeds list them).
 const MAX_ITEMS_PER_POLL: usize = 1000;
 /// The longest a failing feed waits between tries.
