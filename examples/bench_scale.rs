@@ -279,11 +279,24 @@ fn measure(
     out
 }
 
+/// Built without Discord, there is no adapter to time.
+#[cfg(not(feature = "discord"))]
+fn adapter_latencies(
+    _engine: &Arc<Pipeline>,
+    _queries: &[Query],
+    _timed: &[Query],
+    _reps: usize,
+    _label: &str,
+) -> Vec<Latency> {
+    Vec::new()
+}
+
 /// The platform adapter's path at this size: a Discord channel message in, the rendered reply
 /// (embeds, buttons) out, through `Discord::blocking` (search and rendering off the async
 /// executor, bounded) on a 2-worker tokio runtime, while another user keeps the bot busy with
 /// commands of their own the whole time (all of `queries`). Timed from the message's arrival
 /// to the reply ready to send, for each of `timed`.
+#[cfg(feature = "discord")]
 fn adapter_latencies(
     engine: &Arc<Pipeline>,
     queries: &[Query],

@@ -233,7 +233,9 @@ impl Config {
                     .map_err(|_| invalid("DISCORD_GUILD_ID", "expected a numeric guild id"))?,
             ),
         };
+        built_with_platforms(&var)?;
         let discord_public_key = var("DISCORD_PUBLIC_KEY");
+        #[cfg(feature = "discord")]
         if let Some(key) = &discord_public_key {
             public_key(key).map_err(|e| {
                 invalid(
@@ -389,7 +391,31 @@ fn matrix_config(
     }))
 }
 
+/// Settings for a chat platform this build leaves out are an error, not silently ignored.
+fn built_with_platforms(var: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+    let missing: &[(&'static str, &str)] = &[
+        #[cfg(not(feature = "discord"))]
+        ("DISCORD_TOKEN", "discord"),
+        #[cfg(not(feature = "discord"))]
+        ("DISCORD_PUBLIC_KEY", "discord"),
+        #[cfg(not(feature = "matrix"))]
+        ("MATRIX_HOMESERVER", "matrix"),
+    ];
+    for &(name, feature) in missing {
+        if var(name).is_some() {
+            return Err(invalid(
+                name,
+                &format!(
+                    "this clippings was built without the {feature:?} feature; build it with `--features {feature}` (README, \"Building for one platform\")"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads a Discord application's public key as Discord shows it (64 hex characters).
+#[cfg(feature = "discord")]
 pub fn public_key(hex_key: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
     let bytes = hex::decode(hex_key.trim()).map_err(|_| "not hex".to_string())?;
     let bytes: [u8; 32] = bytes.try_into().map_err(|_| "not 32 bytes".to_string())?;
@@ -438,6 +464,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "discord")]
     fn the_token_is_kept_secret() {
         let c = config(&[("DISCORD_TOKEN", "very-secret")]).unwrap();
         assert!(!format!("{c:?}").contains("very-secret"));
@@ -495,7 +522,27 @@ mod tests {
         );
     }
 
+    /// A build without a platform refuses its settings, naming the feature to build with.
     #[test]
+    #[cfg(not(all(feature = "discord", feature = "matrix")))]
+    fn settings_of_a_platform_left_out_of_the_build_are_refused() {
+        let mut refused = Vec::new();
+        #[cfg(not(feature = "discord"))]
+        refused.extend([
+            ("DISCORD_TOKEN", "discord"),
+            ("DISCORD_PUBLIC_KEY", "discord"),
+        ]);
+        #[cfg(not(feature = "matrix"))]
+        refused.push(("MATRIX_HOMESERVER", "matrix"));
+        for (name, feature) in refused {
+            let err = config(&[(name, "x")]).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("invalid {name}")), "{err}");
+            assert!(err.contains(&format!("--features {feature}")), "{err}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "matrix")]
     fn matrix_needs_a_user_and_a_secret() {
         let base = [("MATRIX_HOMESERVER", "http://127.0.0.1:8008")];
         let err = config(&base).unwrap_err().to_string();

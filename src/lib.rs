@@ -12,7 +12,8 @@
 //!    `!status` and `!reindex`), [`ingest`] (feeds and article pages fetched, extracted and
 //!    stored once each, `!feeds`, `!add <url>`), [`alerts`] (watches matched against new
 //!    articles, alerts posted through the push path once each), [`logging`], [`config`].
-//! 6. Platforms, which only translate: [`discord`], [`matrix`], [`terminal`].
+//! 6. Platforms, which only translate: `discord`, `matrix` (each a cargo feature, both on by
+//!    default), [`terminal`].
 //! 7. [`supervisor`]: runs the configured platforms together; then the binary (`main.rs`).
 
 pub mod alerts;
@@ -20,6 +21,7 @@ pub mod command;
 pub mod config;
 pub mod conversation;
 pub mod corpus;
+#[cfg(feature = "discord")]
 pub mod discord;
 pub mod engine;
 pub mod eval;
@@ -27,6 +29,7 @@ pub mod index;
 pub mod ingest;
 pub mod lifecycle;
 pub mod logging;
+#[cfg(feature = "matrix")]
 pub mod matrix;
 pub mod ops;
 pub mod render;

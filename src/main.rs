@@ -42,8 +42,10 @@ enum Format {
     Text,
     Json,
     /// The exact Discord message payload the bot would send.
+    #[cfg(feature = "discord")]
     Discord,
     /// The exact Matrix event content the bot would send.
+    #[cfg(feature = "matrix")]
     Matrix,
 }
 
@@ -53,7 +55,9 @@ impl Format {
         match self {
             Format::Text => render::text::render(answer, terminal::stdout_color()),
             Format::Json => render::json::render(query, answer),
+            #[cfg(feature = "discord")]
             Format::Discord => clippings::discord::preview(answer),
+            #[cfg(feature = "matrix")]
             Format::Matrix => clippings::matrix::render::preview(answer),
         }
     }
@@ -128,6 +132,10 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Panics on purpose: with RUST_BACKTRACE=1, shows whether this machine's backtraces give
+    /// file and line numbers (the release's debug file found beside the binary).
+    #[command(hide = true)]
+    DebugPanic,
 }
 
 #[derive(Subcommand)]
@@ -294,7 +302,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Cmd::DebugPanic) => deliberate_panic(),
     }
+}
+
+/// A panic two calls deep, so that the backtrace has frames of this file to resolve.
+#[inline(never)]
+fn deliberate_panic() -> ! {
+    std::hint::black_box(panic_here as fn() -> !)()
+}
+
+#[inline(never)]
+fn panic_here() -> ! {
+    panic!("a deliberate panic (clippings debug-panic), to check that backtraces resolve")
 }
 
 /// The operator at the command line.

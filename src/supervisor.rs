@@ -8,6 +8,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::conversation::{Cooldowns, Pipeline};
+#[cfg(feature = "discord")]
 use crate::discord::{self, Discord};
 use crate::engine::Engine;
 
@@ -39,8 +40,10 @@ pub async fn run(
     pipeline: Arc<Pipeline>,
     alerts: Option<Arc<crate::alerts::Alerts>>,
 ) -> anyhow::Result<()> {
+    #[cfg_attr(not(any(feature = "discord", feature = "matrix")), allow(unused_mut))]
     let mut pushes: Vec<Arc<dyn crate::conversation::Push>> = Vec::new();
     let engine = pipeline.engine().clone();
+    #[cfg(feature = "discord")]
     let discord = Arc::new(Discord::new(pipeline.clone()));
     let (stop_tx, stop_rx) = watch::channel(false);
     let stopped = move |mut rx: watch::Receiver<bool>| async move {
@@ -51,6 +54,7 @@ pub async fn run(
         crate::ops::install_metrics();
     }
     let mut tasks = tokio::task::JoinSet::new();
+    #[cfg(feature = "discord")]
     if let Some(token) = &config.discord_token {
         let gateway = discord::gateway::GatewayConfig {
             guild_id: config.discord_guild_id,
@@ -66,6 +70,7 @@ pub async fn run(
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move { discord::gateway::run(discord, gateway, stop).await });
     }
+    #[cfg(feature = "matrix")]
     if let Some(matrix_config) = &config.matrix {
         let matrix = Arc::new(crate::matrix::Matrix::new(pipeline.clone()));
         pushes.push(matrix.clone());
@@ -75,7 +80,9 @@ pub async fn run(
     }
     if let Some(addr) = config.http_listen {
         // One server for everything HTTP: health, metrics and the Discord endpoint.
+        #[cfg_attr(not(feature = "discord"), allow(unused_mut))]
         let mut router = crate::ops::router(engine.clone());
+        #[cfg(feature = "discord")]
         if let Some(key) = &config.discord_public_key {
             let key = crate::config::public_key(key)
                 .map_err(|e| anyhow::anyhow!("invalid DISCORD_PUBLIC_KEY: {e}"))?;
@@ -88,7 +95,8 @@ pub async fn run(
         tracing::info!(%addr, "HTTP server listening (/healthz, /metrics)");
         let stop = stopped(stop_rx.clone());
         tasks.spawn(async move {
-            discord::endpoint::serve(listener, router, stop)
+            axum::serve(listener, router)
+                .with_graceful_shutdown(stop)
                 .await
                 .context("HTTP server failed")
         });

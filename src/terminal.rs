@@ -1,5 +1,11 @@
 //! The terminal chat: the same commands and answers as in a channel, one command per line,
 //! readable in a terminal and scriptable from piped stdin. Also the terminal's push path.
+//!
+//! On a terminal (stdin and stdout both), lines are edited with history and completion and
+//! answers are wrapped to the window ([`editor`]); piped, lines are read and answers written
+//! exactly as they are rendered.
+
+pub mod editor;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Mutex;
@@ -14,16 +20,19 @@ pub type Renderer<'a> = &'a dyn Fn(&str, &Answer) -> String;
 
 /// Runs the chat on stdin/stdout until end of input or `quit`.
 pub fn run(pipeline: &Pipeline, render: Renderer<'_>, greet: bool) -> std::io::Result<()> {
+    let prefix = pipeline.prefix().to_string();
+    let greeting = format!(
+        "Clippings terminal chat. Ask a question, or try {prefix}topics, {prefix}help. Ctrl-D or `quit` leaves.\n\
+         No chat platform is configured, so this is the terminal chat; the README's Configuration section says how to connect Discord or Matrix."
+    );
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return editor::run(pipeline, render, greet.then_some(greeting.as_str()));
+    }
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut out = std::io::stdout().lock();
-    let prefix = pipeline.prefix().to_string();
     if greet && interactive {
-        writeln!(
-            out,
-            "Clippings terminal chat. Ask a question, or try {prefix}topics, {prefix}help. Ctrl-D or `quit` leaves.\n\
-             No chat platform is configured, so this is the terminal chat; the README's Configuration section says how to connect Discord or Matrix."
-        )?;
+        writeln!(out, "{greeting}")?;
     }
     let mut lines = stdin.lock().lines();
     loop {
@@ -52,6 +61,70 @@ pub fn run(pipeline: &Pipeline, render: Renderer<'_>, greet: bool) -> std::io::R
         out.flush()?;
     }
     Ok(())
+}
+
+/// The width of the terminal on stdout now (80 when it cannot be told).
+pub fn terminal_width() -> usize {
+    textwrap::termwidth()
+}
+
+/// `text` wrapped at word boundaries to `width` columns, line by line. A wrapped line's
+/// continuation is indented under its text: past its indentation and a list mark (`1. `,
+/// `• `, `- `, `— `, `> `). A word longer than the width (a link) is kept whole. Colour codes
+/// take no width.
+pub fn wrap(text: &str, width: usize) -> String {
+    let width = width.max(20);
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if textwrap::core::display_width(line) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let body = line.trim_start_matches(' ');
+        let indent = &line[..line.len() - body.len()];
+        let hanging = format!("{indent}{}", " ".repeat(mark_width(body)));
+        let options = textwrap::Options::new(width)
+            .initial_indent(indent)
+            .subsequent_indent(&hanging)
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .break_words(false);
+        for (j, piece) in textwrap::wrap(body, options).iter().enumerate() {
+            if j > 0 {
+                out.push('\n');
+            }
+            out.push_str(piece.trim_end_matches(' '));
+        }
+    }
+    out
+}
+
+/// The width of a list mark that starts `line`: `12. `, `• `, `- `, `— `, `> ` or none.
+fn mark_width(line: &str) -> usize {
+    let plain = strip_color(line);
+    let digits = plain.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && plain[digits..].starts_with(". ") {
+        return digits + 2;
+    }
+    ["• ", "- ", "— ", "> "]
+        .iter()
+        .find(|mark| plain.starts_with(*mark))
+        .map_or(0, |_| 2)
+}
+
+/// `line` without the colour codes at its start.
+fn strip_color(line: &str) -> &str {
+    let mut rest = line;
+    while let Some(after) = rest.strip_prefix("\x1b[") {
+        match after.find(|c: char| c.is_ascii_alphabetic()) {
+            Some(end) => rest = &after[end + 1..],
+            None => break,
+        }
+    }
+    rest
 }
 
 /// One line of chat: a command, or (without the prefix) a question for `ask`.
@@ -123,6 +196,62 @@ impl<W: Write + Send> Push for TerminalPush<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn widest(text: &str) -> usize {
+        text.lines()
+            .map(textwrap::core::display_width)
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_only() {
+        let answer = "1. “Alibaba Group is raising $3.2 billion through zero-coupon convertible bonds to strengthen its AI push.”\n   — InvestingCube · Alibaba raises $3.2 billion through bonds\n   ref investingcube-convertible-bonds:13\n\n3 of 6 — !more for the next ones";
+        let wrapped = wrap(answer, 40);
+        assert!(widest(&wrapped) <= 40, "{wrapped}");
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&wrapped), words(answer), "no word is cut");
+        assert_eq!(
+            wrapped.lines().take(4).collect::<Vec<_>>(),
+            [
+                "1. “Alibaba Group is raising $3.2",
+                "   billion through zero-coupon",
+                "   convertible bonds to strengthen its",
+                "   AI push.”"
+            ]
+        );
+        assert!(
+            wrapped.contains(
+                "\n   — InvestingCube · Alibaba raises $3.2\n     billion through bonds\n"
+            ),
+            "{wrapped}"
+        );
+        // Blank lines and short lines stay as they are.
+        assert!(
+            wrapped.contains("bonds:13\n\n3 of 6 — !more for the next ones"),
+            "{wrapped}"
+        );
+        assert_eq!(wrap(answer, 500), answer);
+    }
+
+    #[test]
+    fn a_long_link_is_kept_whole_and_colour_takes_no_width() {
+        let link = format!("https://example.com/{}", "a".repeat(60));
+        let wrapped = wrap(&format!("• see {link} for more"), 30);
+        assert!(wrapped.lines().any(|l| l.trim() == link), "{wrapped}");
+        let coloured = "\x1b[1mbold words\x1b[0m and some more words after them to wrap";
+        let wrapped = wrap(coloured, 24);
+        assert!(
+            wrapped
+                .lines()
+                .all(|l| textwrap::core::display_width(l) <= 24),
+            "{wrapped:?}"
+        );
+        assert!(
+            wrapped.starts_with("\x1b[1mbold words\x1b[0m and"),
+            "{wrapped:?}"
+        );
+    }
 
     #[tokio::test]
     async fn a_pushed_answer_is_printed_like_a_reply() {

@@ -4,6 +4,7 @@
 //! the interval are folded into one message; a crash right after posting does not post twice;
 //! a channel the bot may no longer post in is paused and said in `!status`; `!trend` posts a
 //! PNG; `!watch` is refused to members who cannot manage the channel.
+#![cfg(feature = "discord")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! A small run of the archive-scale benchmark (a few thousand passages), so it never rots.
 //! No timing assertions: only that every engine answered every class and the figures exist.
+#![cfg(feature = "discord")]
 
 #[path = "../examples/bench_scale.rs"]
 mod bench_scale;

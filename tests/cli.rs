@@ -307,6 +307,7 @@ fn ask_json_carries_also_reported_by() {
 }
 
 #[test]
+#[cfg(feature = "discord")]
 fn discord_format_prints_the_exact_message_payload() {
     let ws = Workspace::new();
     let out = ws.run(
@@ -330,6 +331,7 @@ fn discord_format_prints_the_exact_message_payload() {
 }
 
 #[test]
+#[cfg(feature = "matrix")]
 fn matrix_format_prints_the_exact_event_content() {
     let ws = Workspace::new();
     let out = ws.run(&["ask", "--format", "matrix", "Qwen3-Max"], "");
@@ -347,4 +349,34 @@ fn matrix_format_prints_the_exact_event_content() {
     let chat = ws.run(&["chat", "--format", "matrix"], "!sources\n");
     let value: serde_json::Value = serde_json::from_str(stdout(&chat).trim()).unwrap();
     assert!(value["body"].as_str().unwrap().starts_with("5 articles"));
+}
+
+/// `clippings debug-panic` is how an operator checks that backtraces give file and line
+/// numbers on their machine (docs/OPERATIONS.md); in this build they must.
+#[test]
+fn a_panic_backtrace_names_files_and_lines() {
+    let ws = Workspace::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clippings"))
+        .arg("--data")
+        .arg(ws.data())
+        .arg("--index")
+        .arg(ws.index())
+        .arg("debug-panic")
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("MATRIX_HOMESERVER")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(101));
+    let err = stderr(&out);
+    assert!(err.contains("a deliberate panic"), "{err}");
+    let frame = err
+        .lines()
+        .skip_while(|l| !l.contains("panic_here"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        frame.trim_start().starts_with("at ") && frame.contains("main.rs:"),
+        "the frame of panic_here has no file and line:\n{err}"
+    );
 }

@@ -184,6 +184,7 @@ fn a_corpus_without_comparable_figures_says_so_plainly() {
 }
 
 #[test]
+#[cfg(all(feature = "discord", feature = "matrix"))]
 fn discord_and_matrix_show_the_groups_within_their_limits() {
     use clippings::discord::render::{self, Controls, EMBEDS_TOTAL_MAX};
     let engine = Engine::in_ram(&common::seed_data()).unwrap();

@@ -1,5 +1,6 @@
 //! The HTTP interactions endpoint with a test key pair: good, bad, missing, stale and replayed
 //! signatures, PING, a slash command, autocomplete and a button, over real HTTP on loopback.
+#![cfg(feature = "discord")]
 
 mod common;
 

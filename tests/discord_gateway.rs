@@ -1,6 +1,7 @@
 //! The real serenity client against a local Discord-protocol peer: REST through
 //! `HttpBuilder::proxy`, the gateway from the peer's `/gateway/bot`, then HELLO / IDENTIFY /
 //! READY / heartbeats, a prefix command, a slash command, button clicks, and hostile input.
+#![cfg(feature = "discord")]
 
 mod common;
 

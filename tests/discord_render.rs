@@ -1,5 +1,6 @@
 //! Discord rendering: snapshots of real answers, and every Discord limit held for long and
 //! hostile passages and queries (property tests).
+#![cfg(feature = "discord")]
 
 mod common;
 

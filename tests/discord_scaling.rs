@@ -1,5 +1,6 @@
 //! Scale-out: processes splitting the shards between them through one rate-limit proxy, and
 //! several processes serving one index directory that exactly one process rebuilds.
+#![cfg(feature = "discord")]
 
 mod common;
 

@@ -6,6 +6,7 @@
 //! which grew RSS by up to 14 % over the first 10,000 commands after a warm-up of 10,000 and
 //! 1–3 % over each 10,000 after that; no leak after).
 //! One test in its own binary, so the process's RSS is this test's alone.
+#![cfg(feature = "discord")]
 
 mod common;
 

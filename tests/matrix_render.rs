@@ -1,5 +1,6 @@
 //! The Matrix renderer: notices with HTML and a plain fallback, everything escaped, no
 //! mentions, and always well under the 64 KiB event limit.
+#![cfg(feature = "matrix")]
 
 use std::path::Path;
 

@@ -1,6 +1,7 @@
 //! The Matrix bot (the real `clippings` binary) against a real Synapse on 127.0.0.1: plain and
 //! encrypted rooms, threads, hostile input, restarts without double answers, a homeserver
 //! that goes away and comes back, and rate limits.
+#![cfg(feature = "matrix")]
 
 mod common;
 

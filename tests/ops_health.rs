@@ -1,5 +1,6 @@
 //! The built-in HTTP server: `/healthz` follows the platform connections and `/metrics`
 //! counts what the bot does, on the same server as the Discord interactions endpoint.
+#![cfg(feature = "discord")]
 
 mod common;
 

@@ -70,7 +70,9 @@ fn shown(answer: &Answer) -> Vec<(&'static str, String)> {
             clippings::render::text::render(answer, Default::default()),
         ),
         ("json", clippings::render::json::render("q", answer)),
+        #[cfg(feature = "discord")]
         ("discord", clippings::discord::preview(answer)),
+        #[cfg(feature = "matrix")]
         ("matrix", clippings::matrix::render::preview(answer)),
     ]
 }

@@ -95,6 +95,7 @@ pub fn stderr(output: &Output) -> String {
 }
 
 /// The Discord side of a bot over `engine` with these cooldowns.
+#[cfg(feature = "discord")]
 pub fn discord(
     engine: std::sync::Arc<clippings::engine::Engine>,
     cooldowns: clippings::conversation::Cooldowns,
