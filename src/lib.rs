@@ -14,9 +14,11 @@
 //!    articles, alerts posted through the push path once each), [`logging`], [`config`].
 //! 6. Platforms, which only translate: `discord`, `matrix` (each a cargo feature, both on by
 //!    default), [`terminal`].
-//! 7. [`supervisor`]: runs the configured platforms together; then the binary (`main.rs`).
+//! 7. [`supervisor`]: runs the configured platforms together; then [`cli`], the `clippings`
+//!    command (`main.rs` only calls it).
 
 pub mod alerts;
+pub mod cli;
 pub mod command;
 pub mod config;
 pub mod conversation;

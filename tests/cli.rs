@@ -376,7 +376,7 @@ fn a_panic_backtrace_names_files_and_lines() {
         .nth(1)
         .unwrap_or_default();
     assert!(
-        frame.trim_start().starts_with("at ") && frame.contains("main.rs:"),
+        frame.trim_start().starts_with("at ") && frame.contains("cli.rs:"),
         "the frame of panic_here has no file and line:\n{err}"
     );
 }

@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["lifecycle", "logging", "ingest", "alerts"],
     &["discord", "matrix", "terminal"],
     &["supervisor"],
+    &["cli"],
     &["main"],
 ];
 

@@ -253,6 +253,8 @@ fn history_is_recalled_with_the_up_arrow_and_kept_across_runs() {
     // Up twice: the command before the last.
     let again = chat.enter("\x1b[A\x1b[A");
     assert_eq!(again, sources);
+    // A line typed with a leading space is answered but not kept, as in a shell.
+    assert!(chat.enter(" !topics").contains("!capex"));
     chat.quit();
 
     let history = home.path().join("state/clippings/history");
@@ -261,6 +263,7 @@ fn history_is_recalled_with_the_up_arrow_and_kept_across_runs() {
         kept.contains("!sources") && kept.contains("!capex"),
         "{kept}"
     );
+    assert!(!kept.contains("!topics"), "{kept}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -82,7 +82,8 @@ pub fn run(
         if trimmed.is_empty() {
             continue;
         }
-        if let Ok(true) = editor.add_history_entry(trimmed)
+        // A line typed with a leading space is not kept, as in a shell.
+        if let Ok(true) = editor.add_history_entry(line.trim_end())
             && let Some(path) = &history
             && let Err(e) = editor.append_history(path)
         {
