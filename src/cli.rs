@@ -1,6 +1,7 @@
 //! The `clippings` command: the main job (chat platforms, or the terminal chat), and the CLI.
 //! `main.rs` only calls [`main`]: compiled here, in the library, the code this pulls in from
-//! the platforms is generated once (in the binary, it took 2 of a release build's 17 minutes).
+//! the platforms is generated once (in the binary it was generated again: 142 s of a release
+//! build).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
