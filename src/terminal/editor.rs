@@ -217,10 +217,8 @@ pub fn complete(prefix: &str, line: &str, pos: usize, words: &Words) -> (usize, 
             return (pos, Vec::new());
         };
         let typed = typed.to_lowercase();
-        let mut names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
-        names.extend(words.topics.iter().map(String::as_str));
         let found = sorted_unique(
-            names
+            command_words(words)
                 .into_iter()
                 .filter(|n| n.starts_with(&typed))
                 .map(|n| Candidate {
@@ -239,17 +237,20 @@ pub fn complete(prefix: &str, line: &str, pos: usize, words: &Words) -> (usize, 
     let command = command::help_for(&command_word).map(|c| c.name);
     let found = match command {
         Some("quote") => refs(&typed, words),
-        Some("help") => {
-            let mut names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
-            names.extend(words.topics.iter().map(String::as_str));
-            plain(names, &typed)
-        }
+        Some("help") => plain(command_words(words), &typed),
         Some("watch" | "unwatch" | "trend" | "compare" | "figures" | "digest") => {
             plain(words.topics.iter().map(String::as_str).collect(), &typed)
         }
         _ => Vec::new(),
     };
     (start, found)
+}
+
+/// The built-in command names and the topic words.
+fn command_words(words: &Words) -> Vec<&str> {
+    let mut names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+    names.extend(words.topics.iter().map(String::as_str));
+    names
 }
 
 /// Words that start with `typed`, each followed by a space.
