@@ -550,15 +550,38 @@ fn after_thousands_of_updates_the_index_stays_compact() {
         }
     }
     updater.settle(std::time::Duration::from_secs(120)).unwrap();
-    drop(updater);
+    updater.finish().unwrap();
     let updated = dir_bytes(&dir);
     let rebuilt_root = tempfile::tempdir().unwrap();
     let store = Store::open(rebuilt_root.path()).unwrap();
-    let rebuilt = dir_bytes(&index::rebuild(&store, &desk.data, BuildOptions::default()).unwrap());
+    let rebuilt_dir = index::rebuild(&store, &desk.data, BuildOptions::default()).unwrap();
+    let rebuilt = dir_bytes(&rebuilt_dir);
     let ratio = updated as f64 / rebuilt as f64;
     assert!(
         ratio <= 1.3,
         "{updated} bytes updated, {rebuilt} rebuilt: {ratio:.2}×"
+    );
+    // Every segment costs each search a look-up, and a search spreads its segments over the
+    // cores: the segments updates add are folded into as many large ones as a build makes
+    // rather than piling up beside them.
+    let segments = |dir: &Path| -> Vec<u32> {
+        let snapshot = Snapshot::open(dir).unwrap();
+        let mut docs: Vec<u32> = snapshot
+            .index
+            .searchable_segment_metas()
+            .unwrap()
+            .iter()
+            .map(|m| m.num_docs())
+            .collect();
+        docs.sort_unstable();
+        docs
+    };
+    let (after, fresh) = (segments(&dir), segments(&rebuilt_dir));
+    let total: u32 = after.iter().sum();
+    let large = after.iter().filter(|&&n| n >= total / 8).count();
+    assert!(
+        large <= fresh.len() && after.len() <= fresh.len() + 1,
+        "segments after the updates {after:?}, of a rebuild {fresh:?}"
     );
     assert!(differences(&desk).is_empty());
 }

@@ -297,7 +297,7 @@ pub fn run(passages: usize, work: &Path, commands: &[String], updates: usize) ->
     }
     let settled = updater.settle(Duration::from_secs(1800)).expect("settle");
     drop(settled);
-    drop(updater);
+    updater.finish().expect("merges");
     let updated_mb = super::dir_mb(&generation);
     eprintln!("a fresh rebuild of the same data…");
     let rebuilt_dir = work.join(format!("fresh-rebuilt-{passages}"));

@@ -154,9 +154,7 @@ pub fn fill(
         .tokenizers()
         .register(tokenizer::STEMMED, counter.analyzer());
     let fields = Fields::of(index)?;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
+    let threads = indexing_threads();
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, WRITER_MEMORY * threads)?;
     let progress = progress_bar(files.len() as u64, options.progress);
@@ -260,6 +258,14 @@ fn progress_bar(len: u64, visible: bool) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// How many threads a build indexes with, each writing a segment of its own: as many as the
+/// cores, up to four.
+pub(crate) fn indexing_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rustc_hash::FxHashMap;
@@ -116,6 +118,8 @@ pub struct Updater {
     /// opening those); older ones are removed.
     current: Derived,
     previous: Option<Derived>,
+    /// The live passages, shared with the merge policy.
+    passages: Arc<AtomicU64>,
 }
 
 impl Updater {
@@ -131,7 +135,11 @@ impl Updater {
         let metas = snapshot.index.load_metas()?;
         let current = Derived::of(metas.payload.as_deref());
         let writer: IndexWriter = snapshot.index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        writer.set_merge_policy(Box::new(BalancedMerges::default()));
+        let passages = Arc::new(AtomicU64::new(snapshot.manifest.passages));
+        writer.set_merge_policy(Box::new(BalancedMerges::new(
+            Arc::clone(&passages),
+            build::indexing_threads(),
+        )));
         let reader = snapshot
             .index
             .reader_builder()
@@ -147,6 +155,7 @@ impl Updater {
             writer,
             current,
             previous: None,
+            passages,
         })
     }
 
@@ -301,6 +310,8 @@ impl Updater {
     /// and opens the snapshot of that commit.
     fn commit(&mut self) -> Result<Snapshot, IndexError> {
         let words = Words::from_count_refs(&self.counts)?;
+        self.passages
+            .store(self.manifest.passages, Ordering::Relaxed);
         let mut prepared = self.writer.prepare_commit()?;
         let derived = Derived::numbered(prepared.opstamp());
         build::write_manifest_file(&self.dir.join(&derived.manifest), &self.manifest)?;
@@ -340,6 +351,14 @@ impl Updater {
         }
     }
 
+    /// Waits for the merges under way to end (and the ones they lead to), then closes the
+    /// writer. Dropping it instead abandons them, leaving their files for the next writer to
+    /// remove.
+    pub fn finish(self) -> Result<(), IndexError> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+
     /// Waits (at most `limit`) until no segment holds deleted passages, so that term
     /// statistics are those of a fresh build, and folds the small segments into one; then the
     /// snapshot of the merged segments, or `None` when nothing needed merging or the merges
@@ -365,12 +384,13 @@ impl Updater {
         // Once quiet, the small segments updates left are folded into one: fewer segments
         // for every search to visit.
         let metas = self.index.searchable_segment_metas()?;
-        let total: u32 = metas.iter().map(SegmentMeta::max_doc).sum();
-        let small: Vec<tantivy::index::SegmentId> = metas
-            .iter()
-            .filter(|m| m.max_doc() < (total / LARGE_SHARE).max(1))
-            .map(SegmentMeta::id)
-            .collect();
+        let (_, _, small) = split_by_size(
+            &metas,
+            self.passages.load(Ordering::Relaxed),
+            build::indexing_threads(),
+        );
+        let small: Vec<tantivy::index::SegmentId> =
+            small.into_iter().map(SegmentMeta::id).collect();
         if small.len() > 1 {
             // A segment already being merged refuses; the merge under way folds it anyway.
             if self.writer.merge(&small).wait().is_ok() {
@@ -402,42 +422,96 @@ pub fn committed_version(dir: &Path) -> Option<String> {
 /// How segments are merged while the index is updated in place. A fresh build leaves one
 /// large segment per indexing thread, which searches spread over the cores; merging those
 /// together (as a size-tiered policy does once one of them holds a deletion) would leave one
-/// segment doing most of every search. So a large segment (an eighth of the passages or
-/// more) is never merged with another: it is rewritten alone when it holds deletions. The
-/// small segments that updates add are merged among themselves by tantivy's log policy, any
-/// of them holding a deletion included, so deleted passages never linger.
+/// segment doing most of every search. So there are as many large segments as a build makes
+/// (`lanes`), never merged with each other, and they stay about the same size: the small
+/// segments that updates add are folded into the smallest large one, whenever it is
+/// rewritten to drop deletions or once they hold a 32nd of the passages. Until then they
+/// merge among themselves by tantivy's log policy, any of them holding a deletion included,
+/// so deleted passages never linger. Another large segment holding deletions is rewritten
+/// alone. A segment of an eighth of the passages or more beyond the lanes (an index built
+/// on more cores) is merged with the smallest large one, one at a time.
 #[derive(Debug)]
 struct BalancedMerges {
     small: LogMergePolicy,
+    /// The live passages of the index, set before each commit: tantivy shows the policy only
+    /// the segments not being merged, whose sum is not the index's while a merge runs.
+    passages: Arc<AtomicU64>,
+    lanes: usize,
 }
 
 /// The share of the passages from which a segment is large.
-const LARGE_SHARE: u32 = 8;
+const LARGE_SHARE: u64 = 8;
+/// The share of the passages from which the small segments are folded into a large one.
+const POOL_SHARE: u64 = 32;
 /// How many small segments of a size are merged together.
 const SMALL_MERGE_FANOUT: usize = 3;
 
-impl Default for BalancedMerges {
-    fn default() -> BalancedMerges {
+impl BalancedMerges {
+    fn new(passages: Arc<AtomicU64>, lanes: usize) -> BalancedMerges {
         let mut small = LogMergePolicy::default();
         small.set_del_docs_ratio_before_merge(DELETES_BEFORE_MERGE);
         // Each segment costs every search a look-up: small ones are merged three at a time
         // (tantivy's default waits for eight).
         small.set_min_num_segments(SMALL_MERGE_FANOUT);
-        BalancedMerges { small }
+        BalancedMerges {
+            small,
+            passages,
+            lanes: lanes.max(1),
+        }
     }
+}
+
+/// The segments by size, for an index of `passages` live passages (at least those of
+/// `segments`) searched in `lanes`: the large ones, smallest first (at most `lanes`), large
+/// ones beyond those, smallest first, and the small ones.
+type Split<'a> = (
+    Vec<&'a SegmentMeta>,
+    Vec<&'a SegmentMeta>,
+    Vec<&'a SegmentMeta>,
+);
+
+fn split_by_size(segments: &[SegmentMeta], passages: u64, lanes: usize) -> Split<'_> {
+    let threshold = (live(segments, passages) / LARGE_SHARE).max(1);
+    let (mut large, small): (Vec<&SegmentMeta>, Vec<&SegmentMeta>) = segments
+        .iter()
+        .partition(|m| u64::from(m.max_doc()) >= threshold);
+    large.sort_by_key(|m| std::cmp::Reverse((m.num_docs(), m.max_doc())));
+    let mut extra = large.split_off(large.len().min(lanes));
+    large.reverse();
+    extra.reverse();
+    (large, extra, small)
+}
+
+/// The live passages of an index: `passages`, or more when the segments hold more.
+fn live(segments: &[SegmentMeta], passages: u64) -> u64 {
+    let seen: u64 = segments.iter().map(|m| u64::from(m.num_docs())).sum();
+    passages.max(seen)
 }
 
 impl MergePolicy for BalancedMerges {
     fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
-        let total: u32 = segments.iter().map(SegmentMeta::max_doc).sum();
-        let large =
-            |m: &SegmentMeta| m.max_doc() >= (total / LARGE_SHARE).max(1) && segments.len() > 1;
-        let mut out: Vec<MergeCandidate> = segments
-            .iter()
-            .filter(|m| large(m) && m.has_deletes())
-            .map(|m| MergeCandidate(vec![m.id()]))
-            .collect();
-        let small: Vec<SegmentMeta> = segments.iter().filter(|m| !large(m)).cloned().collect();
+        let passages = self.passages.load(Ordering::Relaxed);
+        let (large, extra, small) = split_by_size(segments, passages, self.lanes);
+        let alone = |m: &&SegmentMeta| MergeCandidate(vec![m.id()]);
+        let Some((smallest, others)) = large.split_first() else {
+            return self.small.compute_merge_candidates(&[]);
+        };
+        let pool: u64 = small.iter().map(|m| u64::from(m.max_doc())).sum();
+        let full = pool >= (live(segments, passages) / POOL_SHARE).max(1);
+        let mut out: Vec<MergeCandidate> = Vec::new();
+        if let Some(first_extra) = extra.first() {
+            out.push(MergeCandidate(vec![smallest.id(), first_extra.id()]));
+            out.extend(others.iter().filter(|m| m.has_deletes()).map(alone));
+            out.extend(extra[1..].iter().filter(|m| m.has_deletes()).map(alone));
+        } else if !small.is_empty() && (smallest.has_deletes() || full) {
+            let ids = std::iter::once(*smallest).chain(small.iter().copied());
+            out.push(MergeCandidate(ids.map(SegmentMeta::id).collect()));
+            out.extend(others.iter().filter(|m| m.has_deletes()).map(alone));
+            return out;
+        } else {
+            out.extend(large.iter().filter(|m| m.has_deletes()).map(alone));
+        }
+        let small: Vec<SegmentMeta> = small.into_iter().cloned().collect();
         out.extend(self.small.compute_merge_candidates(&small));
         out
     }
@@ -489,4 +563,127 @@ fn sync_dir(dir: &Path) -> Result<(), IndexError> {
             path: dir.to_path_buf(),
             source,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::index::SegmentId;
+    use tantivy::schema::{Schema, TEXT};
+
+    fn segment(index: &Index, docs: u32, deleted: u32) -> SegmentMeta {
+        let meta = index.new_segment_meta(SegmentId::generate_random(), docs);
+        if deleted > 0 {
+            meta.with_delete_meta(deleted, 1)
+        } else {
+            meta
+        }
+    }
+
+    fn index() -> Index {
+        let mut schema = Schema::builder();
+        schema.add_text_field("text", TEXT);
+        Index::create_in_ram(schema.build())
+    }
+
+    fn candidates(passages: u64, segments: &[SegmentMeta]) -> Vec<Vec<SegmentId>> {
+        let policy = BalancedMerges::new(Arc::new(AtomicU64::new(passages)), 2);
+        let mut out: Vec<Vec<SegmentId>> = policy
+            .compute_merge_candidates(segments)
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
+        for ids in &mut out {
+            ids.sort();
+        }
+        out.sort();
+        out
+    }
+
+    fn ids(segments: &[&SegmentMeta]) -> Vec<SegmentId> {
+        let mut ids: Vec<SegmentId> = segments.iter().map(|m| m.id()).collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn small_segments_are_folded_into_the_smallest_large_one_when_it_drops_deletions() {
+        let index = index();
+        let a = segment(&index, 500_000, 3_000);
+        let b = segment(&index, 480_000, 10);
+        let s1 = segment(&index, 2_000, 0);
+        let s2 = segment(&index, 900, 0);
+        let all = [a.clone(), b.clone(), s1.clone(), s2.clone()];
+        let got = candidates(983_000, &all);
+        // b is the smaller: it takes the small ones; a is rewritten alone.
+        let mut want = vec![ids(&[&b, &s1, &s2]), ids(&[&a])];
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn small_segments_wait_while_the_large_ones_hold_no_deletion_and_they_are_few() {
+        let index = index();
+        let a = segment(&index, 500_000, 0);
+        let b = segment(&index, 480_000, 0);
+        let s1 = segment(&index, 2_000, 0);
+        assert!(candidates(982_000, &[a.clone(), b.clone(), s1.clone()]).is_empty());
+        // A deletion in the larger one rewrites it alone and leaves the small one.
+        let a = segment(&index, 500_000, 5);
+        assert_eq!(candidates(982_000, &[a.clone(), b, s1]), vec![ids(&[&a])]);
+    }
+
+    #[test]
+    fn a_pool_of_a_32nd_of_the_passages_is_folded_without_deletions() {
+        let index = index();
+        let a = segment(&index, 480_000, 0);
+        let b = segment(&index, 470_000, 0);
+        let pool: Vec<SegmentMeta> = (0..4).map(|_| segment(&index, 8_000, 0)).collect();
+        let mut all = vec![a, b.clone()];
+        all.extend(pool.iter().cloned());
+        let mut want: Vec<&SegmentMeta> = vec![&b];
+        want.extend(pool.iter());
+        assert_eq!(candidates(982_000, &all), vec![ids(&want)]);
+        // Below a 32nd, they are merged among themselves (three of a size at a time).
+        let got = candidates(982_000, &all[..5]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].len(), 3);
+        assert!(got[0].iter().all(|id| pool.iter().any(|m| m.id() == *id)));
+    }
+
+    #[test]
+    fn a_segment_is_large_by_the_index_s_passages_not_by_the_segments_shown() {
+        // While a 480,000-passage segment is being merged tantivy shows the rest only:
+        // a 70,000 one is not large for that, and goes into the other large one.
+        let index = index();
+        let a = segment(&index, 480_000, 0);
+        let s = segment(&index, 70_000, 0);
+        assert_eq!(
+            candidates(1_030_000, &[a.clone(), s.clone()]),
+            vec![ids(&[&a, &s])]
+        );
+        // A lone segment holding deletions is rewritten.
+        let lone = segment(&index, 1_000, 10);
+        assert_eq!(
+            candidates(990, std::slice::from_ref(&lone)),
+            vec![ids(&[&lone])]
+        );
+    }
+
+    #[test]
+    fn large_segments_beyond_the_lanes_are_merged_with_the_smallest_large_one_at_a_time() {
+        // Built on four cores, searched on two: the four quarters become two halves.
+        let index = index();
+        let q: Vec<SegmentMeta> = [250_000, 251_000, 252_000, 253_000]
+            .into_iter()
+            .map(|n| segment(&index, n, 0))
+            .collect();
+        assert_eq!(candidates(1_006_000, &q), vec![ids(&[&q[0], &q[2]])]);
+        // Three large ones left (one of them merged): the smallest two.
+        let half = segment(&index, 502_000, 0);
+        assert_eq!(
+            candidates(1_006_000, &[half, q[1].clone(), q[3].clone()]),
+            vec![ids(&[&q[1], &q[3]])]
+        );
+    }
 }

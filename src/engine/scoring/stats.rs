@@ -42,8 +42,10 @@ impl Bm25StatisticsProvider for Stats<'_> {
         Ok(self.0.num_docs())
     }
 
+    /// tantivy's count, which includes deleted passages until their segment is merged: never
+    /// more than the live passages (tantivy's idf refuses that, with a panic).
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.0.doc_freq(term)
+        Ok(self.0.doc_freq(term)?.min(self.0.num_docs()))
     }
 }
 
@@ -80,4 +82,51 @@ fn live_tokens(segment: &SegmentReader, norms: &FieldNormReader) -> u64 {
         .enumerate()
         .map(|(id, n)| n * u64::from(FieldNormReader::id_to_fieldnorm(id as u8)))
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::indexer::NoMergePolicy;
+    use tantivy::query::{Bm25Weight, TermQuery};
+    use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
+    use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+
+    #[test]
+    fn a_word_of_deleted_passages_not_yet_merged_away_scores_without_a_panic() {
+        let mut schema = Schema::builder();
+        let id = schema.add_text_field("id", STRING);
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for n in 0..10 {
+            writer
+                .add_document(doc!(id => n.to_string(), text => "chips rally"))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        // Nine of the ten go: "chips" is in ten documents of the segment, one of them alive.
+        for n in 0..9 {
+            writer.delete_term(Term::from_field_text(id, &n.to_string()));
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.num_docs(), 1);
+        let term = Term::from_field_text(text, "chips");
+        assert_eq!(searcher.doc_freq(&term).unwrap(), 10);
+        let stats = Stats(&searcher);
+        assert_eq!(stats.doc_freq(&term).unwrap(), 1);
+        let weight = Bm25Weight::for_terms(&stats, std::slice::from_ref(&term)).unwrap();
+        assert!(weight.score(1, 2).is_finite());
+        let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+        let hits = searcher
+            .search(
+                &query,
+                &tantivy::collector::TopDocs::with_limit(5).order_by_score(),
+            )
+            .unwrap();
+        assert_eq!(hits.len(), 1);
+    }
 }
