@@ -440,3 +440,59 @@ async fn the_push_path_posts_an_answer_into_a_channel_unasked() {
     }
     assert_eq!(peer.calls().len(), before, "no request for a bad place");
 }
+
+/// A `/trend` answered through the gateway carries its chart as a file, as `!trend` does; the
+/// embed shows it (the HTTP endpoint's JSON response keeps the table alone).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trend_slash_command_carries_its_chart() {
+    let workspace = common::Workspace::new();
+    let today = chrono::Utc::now().date_naive();
+    std::fs::write(
+        workspace.data().join("articles").join("capex-today.md"),
+        format!(
+            "+++\ntitle = \"Cloud capex keeps climbing\"\npublisher = \"Reuters\"\ndate = {today}\n+++\n\
+             Capital expenditure on data centres rose again this quarter, the companies said.\n"
+        ),
+    )
+    .unwrap();
+    let peer = Peer::start().await;
+    let engine = Arc::new(Engine::in_ram(&workspace.data()).unwrap());
+    let discord = Arc::new(common::discord(engine, Cooldowns::default()));
+    let config = GatewayConfig {
+        proxy: Some(peer.base.clone()),
+        ..GatewayConfig::new(Secret::new("t"))
+    };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let bot = tokio::spawn(gateway::run(discord.clone(), config, async move {
+        let _ = stop_rx.await;
+    }));
+    peer.wait_identified().await;
+    let trend = json!({"id": "7002", "name": "trend", "type": 1, "options": [{"name": "what", "type": 3, "value": "capex"}]});
+    let incoming = interaction("6201", 2, trend, "trend-token", None);
+    peer.dispatch("INTERACTION_CREATE", incoming.clone());
+    let answered = peer
+        .wait_call("the /trend response", |c| is_callback(c, "6201"))
+        .await;
+    assert_eq!(answered.body["type"], 4, "{}", answered.body);
+    let (_, name, png) = answered.files.first().cloned().expect("a chart attached");
+    assert_eq!(name, "trend.png");
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let reader = decoder.read_info().unwrap();
+    assert_eq!((reader.info().width, reader.info().height), (800, 400));
+    let embed = &answered.body["data"]["embeds"][0];
+    assert_eq!(embed["image"]["url"], "attachment://trend.png");
+    assert!(embed["description"].as_str().unwrap().contains("```"));
+
+    // As the body of an HTTP response (the interactions endpoint) there is no file: no image.
+    let as_http: serenity::all::Interaction = serde_json::from_value(incoming).unwrap();
+    let body = discord.on_interaction(&as_http);
+    assert!(body["data"]["embeds"][0]["image"].is_null(), "{body}");
+    assert!(
+        body["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("```")
+    );
+    let _ = stop_tx.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(15), bot).await;
+}

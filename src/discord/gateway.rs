@@ -154,8 +154,9 @@ impl EventHandler for Handler {
         let hide =
             matches!(&interaction, Interaction::Command(c) if super::commands::hidden(&c.data));
         let discord = self.discord.clone();
-        let mut work =
-            Box::pin(discord.blocking(None, move |discord| discord.on_interaction(&interaction)));
+        let mut work = Box::pin(discord.blocking(None, move |discord| {
+            discord.on_interaction_with_files(&interaction, true)
+        }));
         // Zero defers at once: a zero sleep still waits for the timer's next tick (about a
         // millisecond), which a fast answer can beat.
         let response = if self.defer_after.is_zero() {
@@ -167,9 +168,9 @@ impl EventHandler for Handler {
             }
         };
         let result = match response {
-            Some(response) => {
+            Some((response, files)) => {
                 ctx.http
-                    .create_interaction_response(id, &token, &response, Vec::new())
+                    .create_interaction_response(id, &token, &response, files)
                     .await
             }
             None => {
@@ -189,10 +190,10 @@ impl EventHandler for Handler {
                     tracing::warn!(error = %e, "defer not sent");
                 }
                 match work.await.ok() {
-                    Some(response) => {
+                    Some((response, files)) => {
                         let data = response.get("data").cloned().unwrap_or(Value::Null);
                         ctx.http
-                            .edit_original_interaction_response(&token, &data, Vec::new())
+                            .edit_original_interaction_response(&token, &data, files)
                             .await
                             .map(|_| ())
                     }

@@ -105,20 +105,35 @@ impl Discord {
         Some((message, files))
     }
 
-    /// The interaction response (Discord's JSON) to any interaction.
+    /// The interaction response (Discord's JSON) to any interaction, as the body of an HTTP
+    /// response: no file (a `/trend` keeps its chart's table).
     pub fn on_interaction(&self, interaction: &Interaction) -> Value {
+        self.on_interaction_with_files(interaction, false).0
+    }
+
+    /// The interaction response and, when `files` (a response sent as multipart through the
+    /// REST API), the files it carries: a `/trend` chart.
+    pub fn on_interaction_with_files(
+        &self,
+        interaction: &Interaction,
+        files: bool,
+    ) -> (Value, Vec<serenity::all::CreateAttachment>) {
         match interaction {
-            Interaction::Ping(_) => json!({"type": callback::PONG}),
-            Interaction::Command(c) => self.on_command(c),
-            Interaction::Autocomplete(c) => self.on_autocomplete(c),
-            Interaction::Component(c) => self.on_component(c),
-            _ => ephemeral(texts::UNHANDLED_INTERACTION),
+            Interaction::Ping(_) => (json!({"type": callback::PONG}), Vec::new()),
+            Interaction::Command(c) => self.on_command(c, files),
+            Interaction::Autocomplete(c) => (self.on_autocomplete(c), Vec::new()),
+            Interaction::Component(c) => (self.on_component(c), Vec::new()),
+            _ => (ephemeral(texts::UNHANDLED_INTERACTION), Vec::new()),
         }
     }
 
-    fn on_command(&self, c: &CommandInteraction) -> Value {
+    fn on_command(
+        &self,
+        c: &CommandInteraction,
+        files: bool,
+    ) -> (Value, Vec<serenity::all::CreateAttachment>) {
         let Some(command) = commands::to_command(&c.data) else {
-            return ephemeral(texts::UNKNOWN_SLASH_COMMAND);
+            return (ephemeral(texts::UNKNOWN_SLASH_COMMAND), Vec::new());
         };
         let invocation = Invocation {
             command,
@@ -132,15 +147,22 @@ impl Discord {
                 .is_some_and(|p| p.manage_channels());
         let origin = origin(c.channel_id.get(), c.user.id.get()).managing(manager);
         match self.pipeline.run(&origin, invocation) {
-            Reply::Refused(refusal) => ephemeral(refusal.text()),
+            Reply::Refused(refusal) => (ephemeral(refusal.text()), Vec::new()),
             Reply::Answer { answer, follow_up } => {
                 let mut message = render::message(&answer, &controls(follow_up));
-                // An interaction response carries no file here: the chart's table stays.
-                message.embeds.iter_mut().for_each(|e| e.image = None);
+                let attached = if files {
+                    attachments(&answer)
+                } else {
+                    Vec::new()
+                };
+                if attached.is_empty() {
+                    // No chart to show: the embed keeps the chart's table.
+                    message.embeds.iter_mut().for_each(|e| e.image = None);
+                }
                 if commands::hidden(&c.data) || is_error(&answer) {
                     message.flags = Some(EPHEMERAL);
                 }
-                response(callback::CHANNEL_MESSAGE, message)
+                (response(callback::CHANNEL_MESSAGE, message), attached)
             }
         }
     }
