@@ -494,7 +494,9 @@ impl MergePolicy for BalancedMerges {
         let (large, extra, small) = split_by_size(segments, passages, self.lanes);
         let alone = |m: &&SegmentMeta| MergeCandidate(vec![m.id()]);
         let Some((smallest, others)) = large.split_first() else {
-            return self.small.compute_merge_candidates(&[]);
+            // The large ones are all being merged: the small ones merge among themselves.
+            let small: Vec<SegmentMeta> = small.into_iter().cloned().collect();
+            return self.small.compute_merge_candidates(&small);
         };
         let pool: u64 = small.iter().map(|m| u64::from(m.max_doc())).sum();
         let full = pool >= (live(segments, passages) / POOL_SHARE).max(1);
@@ -685,5 +687,13 @@ mod tests {
             candidates(1_006_000, &[half, q[1].clone(), q[3].clone()]),
             vec![ids(&[&q[1], &q[3]])]
         );
+    }
+
+    #[test]
+    fn small_segments_merge_among_themselves_while_every_large_one_is_being_merged() {
+        let index = index();
+        let small: Vec<SegmentMeta> = (0..3).map(|_| segment(&index, 1_000, 0)).collect();
+        let got = candidates(1_000_000, &small);
+        assert_eq!(got, vec![ids(&small.iter().collect::<Vec<_>>())]);
     }
 }
