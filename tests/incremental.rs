@@ -585,3 +585,26 @@ fn after_thousands_of_updates_the_index_stays_compact() {
     );
     assert!(differences(&desk).is_empty());
 }
+
+/// tantivy removes a merge's inputs after it, but not while a reader holds its meta lock; the
+/// writer's last act removes what such a skipped collection left.
+#[test]
+fn closing_the_writer_removes_files_no_commit_uses() {
+    use std::io::Write;
+    use tantivy::directory::{Directory, TerminatingWrite};
+    let desk = Desk::new();
+    let dir = Store::open(&desk.index).unwrap().current().unwrap();
+    // A file tantivy manages that no commit names: the inputs of a merge whose collection was
+    // skipped look like this.
+    let snapshot = Snapshot::open(&dir).unwrap();
+    let leftover = std::path::Path::new("00000000000000000000000000000001.store");
+    let mut file = snapshot.index.directory().open_write(leftover).unwrap();
+    file.write_all(&[0u8; 4096]).unwrap();
+    file.terminate().unwrap();
+    drop(snapshot);
+    let updater = index::incremental::Updater::open(&dir).unwrap();
+    assert!(dir.join(leftover).exists());
+    updater.finish().unwrap();
+    assert!(!dir.join(leftover).exists(), "{leftover:?} left behind");
+    assert!(differences(&desk).is_empty());
+}

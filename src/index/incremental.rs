@@ -351,11 +351,21 @@ impl Updater {
         }
     }
 
-    /// Waits for the merges under way to end (and the ones they lead to), then closes the
-    /// writer. Dropping it instead abandons them, leaving their files for the next writer to
-    /// remove.
+    /// Waits for the merges under way to end (and the ones they lead to), removes the files
+    /// they left behind, then closes the writer. Dropping it instead abandons them, leaving
+    /// their files for the next writer to remove.
     pub fn finish(self) -> Result<(), IndexError> {
+        let index = self.index.clone();
         self.writer.wait_merging_threads()?;
+        // tantivy removes a merge's inputs after it, but skips that while a reader holds the
+        // meta lock (opening a commit): once more, with a writer of our own.
+        let writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        for _ in 0..50 {
+            if writer.garbage_collect_files().wait().is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         Ok(())
     }
 
