@@ -608,3 +608,58 @@ fn closing_the_writer_removes_files_no_commit_uses() {
     assert!(!dir.join(leftover).exists(), "{leftover:?} left behind");
     assert!(differences(&desk).is_empty());
 }
+
+/// Merges that drop deleted passages may end before the writer looks: it still hands over
+/// the merged index (whose statistics are a fresh build's), not the one of its commit.
+#[test]
+fn merges_ended_before_settling_still_hand_over_the_merged_index() {
+    let desk = Desk::new();
+    let dir = Store::open(&desk.index).unwrap().current().unwrap();
+    let mut updater = index::incremental::Updater::open(&dir).unwrap();
+    std::fs::remove_file(desk.data.join("articles").join("abmedia-ai-budget.md")).unwrap();
+    let (changes, committed) = updater.apply(&desk.data).unwrap().unwrap();
+    assert!(changes.deleted_passages);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let metas = Snapshot::open(&dir)
+            .unwrap()
+            .index
+            .searchable_segment_metas()
+            .unwrap();
+        if !metas.iter().any(|m| m.has_deletes()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "merges never ended");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // (Merges quick enough to end before the commit's snapshot opened leave nothing to do.)
+    let stale = committed
+        .reader
+        .searcher()
+        .segment_readers()
+        .iter()
+        .any(|s| s.num_deleted_docs() > 0);
+    let settled = updater.settle(std::time::Duration::from_secs(60)).unwrap();
+    let Some(settled) = settled else {
+        assert!(
+            !stale,
+            "the commit's snapshot, with deleted passages, stays in use"
+        );
+        return;
+    };
+    assert_ne!(settled.version, committed.version);
+    let searcher = settled.reader.searcher();
+    assert!(
+        searcher
+            .segment_readers()
+            .iter()
+            .all(|s| s.num_deleted_docs() == 0)
+    );
+    // Nothing changed since: nothing to hand over.
+    assert!(
+        updater
+            .settle(std::time::Duration::from_secs(60))
+            .unwrap()
+            .is_none()
+    );
+}

@@ -120,6 +120,8 @@ pub struct Updater {
     previous: Option<Derived>,
     /// The live passages, shared with the merge policy.
     passages: Arc<AtomicU64>,
+    /// The version of the last snapshot handed out (a commit's, or a settled one's).
+    handed: String,
 }
 
 impl Updater {
@@ -156,6 +158,7 @@ impl Updater {
             current,
             previous: None,
             passages,
+            handed: String::new(),
         })
     }
 
@@ -322,7 +325,9 @@ impl Updater {
         self.previous = Some(std::mem::replace(&mut self.current, derived));
         self.remove_old_derived();
         self.reader.reload()?;
-        Snapshot::open_index(self.index.clone(), &self.dir)
+        let snapshot = Snapshot::open_index(self.index.clone(), &self.dir)?;
+        self.handed = snapshot.version.clone();
+        Ok(snapshot)
     }
 
     /// Removes derived files other than those of the last two commits (leftovers of a crash
@@ -371,8 +376,8 @@ impl Updater {
 
     /// Waits (at most `limit`) until no segment holds deleted passages, so that term
     /// statistics are those of a fresh build, and folds the small segments into one; then the
-    /// snapshot of the merged segments, or `None` when nothing needed merging or the merges
-    /// did not end in time.
+    /// snapshot of the merged segments, or `None` when the index did not change since the last
+    /// snapshot handed out or the merges did not end in time.
     pub fn settle(&mut self, limit: Duration) -> Result<Option<Snapshot>, IndexError> {
         let started = Instant::now();
         let mut waited = false;
@@ -407,10 +412,14 @@ impl Updater {
                 waited = true;
             }
         }
-        if !waited {
+        // The merges may have ended before this looked: what matters is whether the index
+        // changed since the last snapshot handed out.
+        if !waited && committed_version(&self.dir).as_deref() == Some(self.handed.as_str()) {
             return Ok(None);
         }
-        Snapshot::open_index(self.index.clone(), &self.dir).map(Some)
+        let snapshot = Snapshot::open_index(self.index.clone(), &self.dir)?;
+        self.handed = snapshot.version.clone();
+        Ok(Some(snapshot))
     }
 }
 
