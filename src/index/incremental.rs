@@ -380,7 +380,6 @@ impl Updater {
     /// snapshot handed out or the merges did not end in time.
     pub fn settle(&mut self, limit: Duration) -> Result<Option<Snapshot>, IndexError> {
         let started = Instant::now();
-        let mut waited = false;
         loop {
             let pending = self
                 .index
@@ -393,7 +392,6 @@ impl Updater {
             if started.elapsed() >= limit {
                 return Ok(None);
             }
-            waited = true;
             std::thread::sleep(Duration::from_millis(10));
         }
         // Once quiet, the small segments updates left are folded into one: fewer segments
@@ -408,13 +406,11 @@ impl Updater {
             small.into_iter().map(SegmentMeta::id).collect();
         if small.len() > 1 {
             // A segment already being merged refuses; the merge under way folds it anyway.
-            if self.writer.merge(&small).wait().is_ok() {
-                waited = true;
-            }
+            let _ = self.writer.merge(&small).wait();
         }
-        // The merges may have ended before this looked: what matters is whether the index
-        // changed since the last snapshot handed out.
-        if !waited && committed_version(&self.dir).as_deref() == Some(self.handed.as_str()) {
+        // Whether the merges ended before this looked or while it waited, what matters is
+        // whether the index changed since the last snapshot handed out.
+        if committed_version(&self.dir).as_deref() == Some(self.handed.as_str()) {
             return Ok(None);
         }
         let snapshot = Snapshot::open_index(self.index.clone(), &self.dir)?;
@@ -512,25 +508,23 @@ impl MergePolicy for BalancedMerges {
         let passages = self.passages.load(Ordering::Relaxed);
         let (large, extra, small) = split_by_size(segments, passages, self.lanes);
         let alone = |m: &&SegmentMeta| MergeCandidate(vec![m.id()]);
-        let Some((smallest, others)) = large.split_first() else {
-            // The large ones are all being merged: the small ones merge among themselves.
-            let small: Vec<SegmentMeta> = small.into_iter().cloned().collect();
-            return self.small.compute_merge_candidates(&small);
-        };
-        let pool: u64 = small.iter().map(|m| u64::from(m.max_doc())).sum();
-        let full = pool >= (live(segments, passages) / POOL_SHARE).max(1);
         let mut out: Vec<MergeCandidate> = Vec::new();
-        if let Some(first_extra) = extra.first() {
-            out.push(MergeCandidate(vec![smallest.id(), first_extra.id()]));
-            out.extend(others.iter().filter(|m| m.has_deletes()).map(alone));
-            out.extend(extra[1..].iter().filter(|m| m.has_deletes()).map(alone));
-        } else if !small.is_empty() && (smallest.has_deletes() || full) {
-            let ids = std::iter::once(*smallest).chain(small.iter().copied());
-            out.push(MergeCandidate(ids.map(SegmentMeta::id).collect()));
-            out.extend(others.iter().filter(|m| m.has_deletes()).map(alone));
-            return out;
-        } else {
-            out.extend(large.iter().filter(|m| m.has_deletes()).map(alone));
+        // Without a large one in sight (all being merged), the small ones merge among themselves.
+        if let Some((smallest, others)) = large.split_first() {
+            let pool: u64 = small.iter().map(|m| u64::from(m.max_doc())).sum();
+            let full = pool >= (live(segments, passages) / POOL_SHARE).max(1);
+            if let Some(first_extra) = extra.first() {
+                out.push(MergeCandidate(vec![smallest.id(), first_extra.id()]));
+                out.extend(others.iter().filter(|m| m.has_deletes()).map(alone));
+                out.extend(extra[1..].iter().filter(|m| m.has_deletes()).map(alone));
+            } else if !small.is_empty() && (smallest.has_deletes() || full) {
+                let ids = std::iter::once(*smallest).chain(small.iter().copied());
+                out.push(MergeCandidate(ids.map(SegmentMeta::id).collect()));
+                out.extend(others.iter().filter(|m| m.has_deletes()).map(alone));
+                return out;
+            } else {
+                out.extend(large.iter().filter(|m| m.has_deletes()).map(alone));
+            }
         }
         let small: Vec<SegmentMeta> = small.into_iter().cloned().collect();
         out.extend(self.small.compute_merge_candidates(&small));
