@@ -354,7 +354,9 @@ fn serve(
         Ok(desk) => pipeline = pipeline.with_coverage(desk),
         Err(e) => tracing::warn!(error = %format!("{e:#}"), "coverage from the web is off"),
     }
-    // Watches are kept by any process; the one that writes the index sends the alerts.
+    // Every bot process keeps watches and posts its platforms' alerts, a read-only follower
+    // too: the processes serving one index share the state, so each article is matched once
+    // and each message posted by one of them.
     let settings = alerts::Settings {
         interval: config.alert_min_interval,
     };
@@ -362,7 +364,7 @@ fn serve(
         Ok(alerts) => {
             let alerts = std::sync::Arc::new(alerts);
             pipeline = pipeline.with_watching(alerts.clone());
-            (!config.index_read_only).then_some(alerts)
+            Some(alerts)
         }
         Err(e) => {
             tracing::warn!(error = %e, "alerts are off");

@@ -17,8 +17,17 @@ use common::discord_peer::{
 use serde_json::Value;
 
 fn start(ws: &common::Workspace, peer: &Peer) -> tokio::process::Child {
+    start_bot(ws, peer, false)
+}
+
+/// The bot; a read-only follower of an index another process writes when `follower`.
+fn start_bot(ws: &common::Workspace, peer: &Peer, follower: bool) -> tokio::process::Child {
     let log = std::fs::File::create(ws.dir.path().join("bot.log")).unwrap();
     tokio::process::Command::new(env!("CARGO_BIN_EXE_clippings"))
+        .env(
+            "CLIPPINGS_INDEX_READ_ONLY",
+            if follower { "true" } else { "false" },
+        )
         .arg("--data")
         .arg(ws.data())
         .arg("--index")
@@ -272,8 +281,9 @@ async fn a_watched_channel_gets_each_new_article_once_folded_safe_and_across_a_c
     let calls_before = peer.calls().len();
     peer.stall_posts(false);
     let mut bot = start(&ws, &peer);
-    // The restarted bot posts the pending alert again, with the same nonce.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    // The restarted bot posts the pending alert again, with the same nonce, once the dead
+    // process's claim on it has lapsed (20 s).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let repost = loop {
         let after: Vec<_> = peer.calls().into_iter().skip(calls_before).collect();
         if let Some(c) = after.into_iter().find(|c| {
@@ -322,4 +332,53 @@ async fn a_watched_channel_gets_each_new_article_once_folded_safe_and_across_a_c
 
     bot.start_kill().unwrap();
     let _ = bot.wait().await;
+}
+
+/// The layout docs/OPERATIONS.md gives for several processes: `clippings index --watch` writes
+/// the index and the bot is a read-only follower. The follower matches what the writer
+/// committed and posts the alert, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_follower_alerts_what_the_writer_indexes() {
+    let peer = Peer::start().await;
+    let ws = common::Workspace::new();
+    let writer = ws.index_writer();
+    let mut bot = start_bot(&ws, &peer, true);
+    peer.wait_identified().await;
+    let ok = say(&peer, "1", GUILD_CHANNEL_ID, MANAGER_ID, "!watch capex").await;
+    assert!(
+        ok.to_string().contains("Watching capex"),
+        "{ok}\n{}",
+        log(&ws)
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(alerts_in(&peer, GUILD_CHANNEL_ID).is_empty());
+
+    article(
+        &ws.data(),
+        "capex-follower",
+        "Alibaba raises capex",
+        "Wire & Co",
+        CAPEX,
+    );
+    let alerts = wait_alerts(&peer, GUILD_CHANNEL_ID, 1, 60).await;
+    let embed = &alerts[0]["embeds"][0];
+    assert_eq!(
+        embed["url"], "https://example.com/capex-follower",
+        "{}",
+        alerts[0]
+    );
+    assert!(
+        alerts[0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("New on capex"),
+        "{}",
+        alerts[0]
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(alerts_in(&peer, GUILD_CHANNEL_ID).len(), 1, "posted once");
+
+    bot.start_kill().unwrap();
+    let _ = bot.wait().await;
+    drop(writer);
 }

@@ -201,18 +201,7 @@ fn hits(answer: &Value) -> usize {
 #[test]
 fn readers_serve_one_index_while_one_writer_rebuilds_it() {
     let ws = Workspace::new();
-    let mut writer = Command::new(env!("CARGO_BIN_EXE_clippings"))
-        .arg("--data")
-        .arg(ws.data())
-        .arg("--index")
-        .arg(ws.index())
-        .args(["index", "--watch"])
-        .env_remove("CLIPPINGS_INDEX_READ_ONLY")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let writer = ws.index_writer();
     let mut readers = [Reader::start(&ws), Reader::start(&ws)];
     for reader in &mut readers {
         assert!(hits(&reader.ask("!search Zhenwu")) > 0);
@@ -265,6 +254,5 @@ fn readers_serve_one_index_while_one_writer_rebuilds_it() {
             .all(|n| n.starts_with("gen-") || n == "CURRENT" || n == "build.lock"),
         "{entries:?}"
     );
-    let _ = writer.kill();
-    let _ = writer.wait();
+    drop(writer);
 }

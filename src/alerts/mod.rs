@@ -35,6 +35,13 @@ const MAX_ATTEMPTS: u32 = 12;
 const MAX_STORIES: usize = 5_000;
 /// How often the alert loop looks for a new index snapshot and due messages.
 const TICK: Duration = Duration::from_millis(250);
+/// A process posting a message holds it this long; if it stops meanwhile, another (or itself,
+/// restarted) posts it again after that with the same key.
+const CLAIM_SECS: i64 = 20;
+/// A post not answered within this long counts as failed (and is retried with its key).
+const POST_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a message waits for its articles to reach this process's index (a follower).
+const ARRIVAL_GRACE_SECS: i64 = 120;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AlertError {
@@ -153,25 +160,31 @@ impl Alerts {
         if inner.snapshot == address {
             return Ok(0);
         }
-        let new: Vec<String> = snapshot
+        let mut new: Vec<String> = snapshot
             .manifest
             .articles
             .iter()
             .filter(|a| !inner.seen.contains(&a.slug))
             .map(|a| a.slug.clone())
             .collect();
+        // Another process serving the same index may have matched some already.
+        let elsewhere = self.state().seen_among(&new)?;
+        if !elsewhere.is_empty() {
+            new.retain(|slug| !elsewhere.contains(slug));
+            inner.seen.extend(elsewhere);
+        }
         let baseline = self.state().has_baseline()?;
         let mut matched = Vec::new();
         if baseline && !new.is_empty() {
             matched = self.percolate(&mut inner, &snapshot, &new)?;
         }
-        self.state().record(&new, &matched, now())?;
+        let recorded = self.state().record(&new, &matched, now())?;
         inner.seen.extend(new);
         inner.snapshot = address;
-        if !matched.is_empty() {
-            tracing::info!(matches = matched.len(), "new articles matched watches");
+        if recorded > 0 {
+            tracing::info!(matches = recorded, "new articles matched watches");
         }
-        Ok(matched.len())
+        Ok(recorded)
     }
 
     /// What the new articles match, place by place.
@@ -329,7 +342,7 @@ impl Alerts {
             if now < last_sent + interval {
                 continue;
             }
-            if let Err(e) = self.state().new_message(&platform, &place, now) {
+            if let Err(e) = self.state().new_message(&platform, &place, now, interval) {
                 tracing::error!(error = %e, "cannot record an alert");
             }
         }
@@ -340,14 +353,42 @@ impl Alerts {
                 .iter()
                 .find(|p| p.platform().label() == message.platform)
             else {
+                // Another process serving the index posts there.
                 continue;
             };
+            if !self.arrived(&message, now) {
+                continue;
+            }
+            match self.state().claim(&message, now, now + CLAIM_SECS) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot take an alert to post");
+                    continue;
+                }
+            }
             sent += usize::from(self.send(push.as_ref(), &message).await);
         }
         if sent > 0 {
             self.update_gauge();
         }
         sent
+    }
+
+    /// Whether the articles of a message are in the index this process serves, or the message
+    /// has waited long enough for them. A follower opens a commit a moment after the process
+    /// that wrote it, which may already have matched its articles and made the message.
+    fn arrived(&self, message: &Outgoing, now: i64) -> bool {
+        if now >= message.created + ARRIVAL_GRACE_SECS {
+            return true;
+        }
+        let Ok(matches) = self.state().message_matches(message.id) else {
+            return false;
+        };
+        let snapshot = self.engine.live().get();
+        matches
+            .iter()
+            .all(|m| snapshot.manifest.article(&m.slug).is_some())
     }
 
     /// Posts one message; whether it was sent.
@@ -365,7 +406,19 @@ impl Alerts {
                 return false;
             }
         };
-        let result = push.push(&message.place, &answer, Some(&message.key)).await;
+        // Given up on before the claim lapses: the post is tried again with the same key.
+        let result = match tokio::time::timeout(
+            POST_TIMEOUT,
+            push.push(&message.place, &answer, Some(&message.key)),
+        )
+        .await
+        {
+            Ok(result) => result,
+            Err(_) => Err(PushError::Failed(format!(
+                "no answer within {} s",
+                POST_TIMEOUT.as_secs()
+            ))),
+        };
         let state = self.state();
         let outcome = match result {
             Ok(()) => {
@@ -674,5 +727,97 @@ impl Watching for Alerts {
                 Answer::notice(NoticeKind::Busy, crate::texts::FAILED, Vec::new())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversation::Pushing;
+    use crate::index::Snapshot;
+
+    /// Records what it posts.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<(String, String)>>);
+
+    impl Push for Recorder {
+        fn platform(&self) -> Platform {
+            Platform::Discord
+        }
+        fn push<'a>(
+            &'a self,
+            place: &'a str,
+            _answer: &'a Answer,
+            key: Option<&'a str>,
+        ) -> Pushing<'a> {
+            self.0
+                .lock()
+                .unwrap()
+                .push((place.to_string(), key.unwrap_or_default().to_string()));
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    fn article(data: &std::path::Path, slug: &str, body: &str) {
+        std::fs::write(
+            data.join("articles").join(format!("{slug}.md")),
+            format!("+++\ntitle = \"{slug}\"\npublisher = \"Wire\"\n+++\n\n{body}\n"),
+        )
+        .unwrap();
+    }
+
+    /// A writer and a follower serving one index share the state file. The writer matches a
+    /// new article and makes the message; the follower, whose index does not hold the article
+    /// yet, neither posts nor drops it, and posts it once its index has it.
+    #[tokio::test]
+    async fn a_follower_waits_for_the_articles_of_a_message_then_posts_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path();
+        std::fs::create_dir(data.join("articles")).unwrap();
+        article(data, "old", "Weather was mild in the harbour on Monday.");
+        let writer_engine = Arc::new(Engine::in_ram(data).unwrap());
+        let follower_engine = Arc::new(Engine::in_ram(data).unwrap());
+        let writer = Alerts::open(writer_engine.clone(), Settings::default()).unwrap();
+        let follower = Alerts::open(follower_engine.clone(), Settings::default()).unwrap();
+        writer.catch_up().unwrap();
+        writer
+            .state()
+            .add_watch("discord", "7", "Quokkabank", "u", 0)
+            .unwrap();
+        writer.changed();
+
+        article(
+            data,
+            "news",
+            "Quokkabank raised its capital spending on Tuesday.",
+        );
+        writer_engine.live().swap(Snapshot::in_ram(data).unwrap());
+        assert_eq!(writer.catch_up().unwrap(), 1);
+        // The writer has no platform: it makes the message and leaves it to the follower.
+        assert_eq!(writer.deliver(&[]).await, 0);
+        assert_eq!(follower.catch_up().unwrap(), 0);
+
+        let recorder = Arc::new(Recorder::default());
+        let pushes: Vec<Arc<dyn Push>> = vec![recorder.clone()];
+        assert_eq!(follower.deliver(&pushes).await, 0, "not in its index yet");
+        assert!(recorder.0.lock().unwrap().is_empty());
+        assert_eq!(
+            follower.state().pending(now()).unwrap().len(),
+            1,
+            "not dropped"
+        );
+
+        follower_engine.live().swap(Snapshot::in_ram(data).unwrap());
+        assert_eq!(
+            follower.catch_up().unwrap(),
+            0,
+            "matched once, by the writer"
+        );
+        assert_eq!(follower.deliver(&pushes).await, 1);
+        assert_eq!(follower.deliver(&pushes).await, 0);
+        let posted = recorder.0.lock().unwrap().clone();
+        assert_eq!(posted.len(), 1, "{posted:?}");
+        assert_eq!(posted[0].0, "7");
+        assert_eq!(follower.state().sent_count("discord", "7").unwrap(), 1);
     }
 }

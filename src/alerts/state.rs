@@ -89,6 +89,8 @@ pub struct Outgoing {
     /// The idempotency key it is sent with, every time.
     pub key: String,
     pub attempts: u32,
+    /// When it was recorded (seconds since the epoch).
+    pub created: i64,
 }
 
 pub struct State {
@@ -245,24 +247,35 @@ impl State {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records articles as seen and what they matched, in one transaction.
+    /// Records articles as seen and what they matched, in one transaction. An article that is
+    /// already seen (another process serving the same index recorded it first) keeps what was
+    /// recorded then: its matches here are left out, so each article is matched once. Returns
+    /// the matches recorded.
     pub fn record(
         &mut self,
         slugs: &[String],
         matched: &[Matched],
         now: i64,
-    ) -> Result<(), StateError> {
+    ) -> Result<usize, StateError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut already = std::collections::HashSet::new();
         for slug in slugs {
-            tx.execute(
+            let added = tx.execute(
                 "INSERT OR IGNORE INTO seen (slug, first_seen) VALUES (?1, ?2)",
                 params![slug, now],
             )?;
+            if added == 0 {
+                already.insert(slug.as_str());
+            }
         }
-        for m in matched {
-            tx.execute(
+        let mut recorded = 0;
+        for m in matched
+            .iter()
+            .filter(|m| !already.contains(m.slug.as_str()))
+        {
+            recorded += tx.execute(
                 "INSERT OR IGNORE INTO matches
                  (platform, place, slug, watch, reference, created, same_story_as)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -282,7 +295,24 @@ impl State {
             [],
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(recorded)
+    }
+
+    /// Which of `slugs` are seen already (by this process or another serving the same index).
+    pub fn seen_among(
+        &self,
+        slugs: &[String],
+    ) -> Result<std::collections::HashSet<String>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM seen WHERE slug = ?1")?;
+        let mut out = std::collections::HashSet::new();
+        for slug in slugs {
+            if stmt.exists([slug])? {
+                out.insert(slug.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// Articles alerted (or due to be) in a place since `since`.
@@ -321,16 +351,27 @@ impl State {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Puts every waiting match of a place into a new pending message.
+    /// Puts every waiting match of a place into a new pending message, unless a message for
+    /// the place was recorded less than `interval` seconds ago (by this process or another:
+    /// the check and the message are one transaction).
     pub fn new_message(
         &mut self,
         platform: &str,
         place: &str,
         now: i64,
+        interval: i64,
     ) -> Result<Option<Outgoing>, StateError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let last: Option<i64> = tx.query_row(
+            "SELECT MAX(created) FROM messages WHERE platform = ?1 AND place = ?2",
+            params![platform, place],
+            |r| r.get(0),
+        )?;
+        if last.is_some_and(|last| now < last + interval) {
+            return Ok(None);
+        }
         let waiting: i64 = tx.query_row(
             "SELECT COUNT(*) FROM matches WHERE platform = ?1 AND place = ?2
              AND message IS NULL AND same_story_as IS NULL",
@@ -367,13 +408,14 @@ impl State {
             place: place.to_string(),
             key,
             attempts: 0,
+            created: now,
         }))
     }
 
     /// Messages recorded but not known to be sent, due by `now`.
     pub fn pending(&self, now: i64) -> Result<Vec<Outgoing>, StateError> {
         let mut stmt = self.conn.prepare(
-            "SELECT m.id, m.platform, m.place, m.key, m.attempts FROM messages m
+            "SELECT m.id, m.platform, m.place, m.key, m.attempts, m.created FROM messages m
              LEFT JOIN places p ON p.platform = m.platform AND p.place = m.place
              WHERE m.state = 'pending' AND m.next_try <= ?1 AND p.paused IS NULL ORDER BY m.id",
         )?;
@@ -384,6 +426,7 @@ impl State {
                 place: r.get(2)?,
                 key: r.get(3)?,
                 attempts: r.get(4)?,
+                created: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -406,6 +449,17 @@ impl State {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Takes a pending message for posting until `until`: only one process posts it at a time
+    /// (each process serving the index delivers). Whether this one got it; a process that
+    /// stops while posting leaves it to be taken again, with the same key, after `until`.
+    pub fn claim(&self, message: &Outgoing, now: i64, until: i64) -> Result<bool, StateError> {
+        let taken = self.conn.execute(
+            "UPDATE messages SET next_try = ?1 WHERE id = ?2 AND state = 'pending' AND next_try <= ?3",
+            params![until, message.id, now],
+        )?;
+        Ok(taken == 1)
     }
 
     pub fn sent(&self, message: &Outgoing, now: i64) -> Result<(), StateError> {
@@ -493,10 +547,10 @@ mod tests {
         s.record(&["a".into()], &[matched("1", "a")], 10).unwrap();
         // The same article matched again (a restart) is not a second match.
         s.record(&["a".into()], &[matched("1", "a")], 11).unwrap();
-        let m = s.new_message("discord", "1", 12).unwrap().unwrap();
+        let m = s.new_message("discord", "1", 12, 300).unwrap().unwrap();
         assert!(m.key.len() <= 25, "{}", m.key);
         assert_eq!(s.message_matches(m.id).unwrap().len(), 1);
-        assert!(s.new_message("discord", "1", 13).unwrap().is_none());
+        assert!(s.new_message("discord", "1", 13, 300).unwrap().is_none());
         assert_eq!(s.pending(13).unwrap(), std::slice::from_ref(&m));
         s.sent(&m, 14).unwrap();
         assert!(s.pending(15).unwrap().is_empty());
@@ -531,5 +585,65 @@ mod tests {
         }
         let s = State::open(&path).unwrap();
         assert_eq!(s.watch_count().unwrap(), 1);
+    }
+
+    /// Two processes serving one index (a writer and a follower, or two followers) share the
+    /// state file: an article is matched by whichever records it first, a place gets one
+    /// message per interval, and a pending message is posted by one of them at a time.
+    #[test]
+    fn processes_sharing_the_state_match_once_and_post_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite3");
+        let mut a = State::open(&path).unwrap();
+        let mut b = State::open(&path).unwrap();
+        a.add_watch("discord", "1", "capex", "u", 0).unwrap();
+        a.record(&[], &[], 1).unwrap();
+
+        // Both matched the article in their own snapshot; the second record adds nothing.
+        assert_eq!(
+            a.record(&["x".into()], &[matched("1", "x")], 10).unwrap(),
+            1
+        );
+        // (Its match for another place, a watch the first process had not compiled yet, too.)
+        let late = matched("2", "x");
+        assert_eq!(b.record(&["x".into()], &[late], 11).unwrap(), 0);
+        assert_eq!(
+            b.seen_among(&["x".into(), "y".into()]).unwrap(),
+            ["x".to_string()].into_iter().collect()
+        );
+
+        // One message, whoever asks first; the other finds none to make.
+        let m = b.new_message("discord", "1", 12, 300).unwrap().unwrap();
+        assert_eq!(b.message_matches(m.id).unwrap().len(), 1);
+        assert!(
+            b.places_waiting()
+                .unwrap()
+                .iter()
+                .all(|(_, place, _)| place == "1")
+        );
+        assert!(a.new_message("discord", "1", 12, 300).unwrap().is_none());
+        // A match arriving within the interval waits, though the first is not sent yet.
+        a.record(&["y".into()], &[matched("1", "y")], 13).unwrap();
+        assert!(a.new_message("discord", "1", 14, 300).unwrap().is_none());
+        assert_eq!(a.places_waiting().unwrap().len(), 1);
+
+        // One process takes the pending message; the other cannot until the claim lapses.
+        let pending = a.pending(20).unwrap();
+        assert_eq!(pending, vec![m.clone()]);
+        assert!(a.claim(&pending[0], 20, 50).unwrap());
+        assert!(!b.claim(&pending[0], 21, 51).unwrap());
+        assert!(b.pending(49).unwrap().is_empty());
+        // The one that took it stopped while posting: another takes it later, same key.
+        let again = b.pending(50).unwrap();
+        assert_eq!(again[0].key, m.key);
+        assert!(b.claim(&again[0], 50, 80).unwrap());
+        b.sent(&again[0], 51).unwrap();
+        assert!(
+            !a.claim(&again[0], 90, 120).unwrap(),
+            "a sent message is not taken"
+        );
+
+        // After the interval the waiting match gets its own message.
+        assert!(a.new_message("discord", "1", 312, 300).unwrap().is_some());
     }
 }

@@ -45,6 +45,36 @@ impl Workspace {
     pub fn run(&self, args: &[&str], stdin: &str) -> Output {
         run_binary(&self.data(), &self.index(), args, stdin)
     }
+
+    /// `clippings index --watch` on this workspace: the one process that writes its index,
+    /// connected to no platform. Stopped when dropped.
+    pub fn index_writer(&self) -> IndexWriter {
+        let child = Command::new(env!("CARGO_BIN_EXE_clippings"))
+            .arg("--data")
+            .arg(self.data())
+            .arg("--index")
+            .arg(self.index())
+            .args(["index", "--watch"])
+            .env_remove("CLIPPINGS_INDEX_READ_ONLY")
+            .env_remove("DISCORD_TOKEN")
+            .env_remove("MATRIX_HOMESERVER")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        IndexWriter(child)
+    }
+}
+
+/// A running `clippings index --watch`.
+pub struct IndexWriter(std::process::Child);
+
+impl Drop for IndexWriter {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 pub fn run_binary(data: &Path, index: &Path, args: &[&str], stdin: &str) -> Output {
