@@ -86,7 +86,11 @@ pub async fn run(
         if let Some(key) = &config.discord_public_key {
             let key = crate::config::public_key(key)
                 .map_err(|e| anyhow::anyhow!("invalid DISCORD_PUBLIC_KEY: {e}"))?;
-            router = router.merge(discord::endpoint::router(discord.clone(), key));
+            let api = config
+                .discord_proxy_url
+                .as_deref()
+                .unwrap_or(discord::endpoint::DISCORD_API);
+            router = router.merge(discord::endpoint::router(discord.clone(), key, api));
             tracing::info!(%addr, "Discord interactions endpoint at /interactions");
         }
         let listener = tokio::net::TcpListener::bind(addr)

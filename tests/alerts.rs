@@ -322,9 +322,7 @@ async fn a_watched_channel_gets_each_new_article_once_folded_safe_and_across_a_c
         .await;
     let (_, name, png) = call.files.first().cloned().expect("a chart attached");
     assert_eq!(name, "trend.png");
-    let decoder = png::Decoder::new(std::io::Cursor::new(png));
-    let reader = decoder.read_info().unwrap();
-    assert_eq!((reader.info().width, reader.info().height), (800, 400));
+    common::assert_chart(&png);
     assert_eq!(
         call.body["embeds"][0]["image"]["url"],
         "attachment://trend.png"

@@ -21,8 +21,13 @@ struct Endpoint {
 }
 
 async fn start() -> Endpoint {
+    start_on(&common::seed_data(), endpoint::DISCORD_API).await
+}
+
+/// The endpoint over the corpus in `data`, sending responses' files to `api`.
+async fn start_on(data: &std::path::Path, api: &str) -> Endpoint {
     let key = SigningKey::from_bytes(&[7u8; 32]);
-    let engine = Arc::new(Engine::in_ram(&common::seed_data()).unwrap());
+    let engine = Arc::new(Engine::in_ram(data).unwrap());
     let discord = Arc::new(common::discord(
         engine,
         Cooldowns {
@@ -31,7 +36,7 @@ async fn start() -> Endpoint {
         },
     ));
     let public = hex::encode(key.verifying_key().to_bytes());
-    let router = endpoint::router(discord, endpoint::public_key(&public).unwrap());
+    let router = endpoint::router(discord, endpoint::public_key(&public).unwrap(), api);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(endpoint::serve(listener, router, std::future::pending()));
@@ -181,4 +186,53 @@ async fn slash_commands_autocomplete_and_buttons_are_served() {
     let unknown = json!({"id": "7004", "name": "ask", "type": 1, "options": [{"name": "question", "type": 3, "value": "   "}]});
     let (_, empty) = e.send(&interaction("6005", 2, unknown, "tok5", None)).await;
     assert_eq!(empty["data"]["flags"], 64, "errors are ephemeral");
+}
+
+/// The HTTP response to an interaction cannot carry a file: `/trend` answers at once with the
+/// chart's table, then edits that response to attach the chart (trying again while Discord
+/// does not know the response yet), through the API or its proxy, with the interaction's token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trend_answered_over_http_gets_its_chart_by_an_edit() {
+    let workspace = common::Workspace::new();
+    common::capex_today(&workspace);
+    let peer = common::discord_peer::Peer::start().await;
+    peer.unknown_originals(2);
+    let e = start_on(&workspace.data(), &peer.base).await;
+    let trend = json!({"id": "7010", "name": "trend", "type": 1, "options": [{"name": "what", "type": 3, "value": "capex"}]});
+    let (status, body) = e
+        .send(&interaction("6010", 2, trend, "trend-http-token", None))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["type"], 4, "{body}");
+    let embed = &body["data"]["embeds"][0];
+    assert!(embed["image"].is_null(), "no file in the response: {body}");
+    assert!(embed["description"].as_str().unwrap().contains("```"));
+
+    let original = format!(
+        "/api/v10/webhooks/{}/trend-http-token/messages/@original",
+        common::discord_peer::BOT_ID
+    );
+    let is_edit = |c: &common::discord_peer::Call| c.method == "PATCH" && c.path == original;
+    peer.wait_call("the edit that attaches the chart", |c| {
+        is_edit(c) && peer.calls().iter().filter(|c| is_edit(c)).count() >= 3
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let edits: Vec<_> = peer.calls().into_iter().filter(is_edit).collect();
+    assert_eq!(
+        edits.len(),
+        3,
+        "two 404s, then the edit that worked, and no more"
+    );
+    let edit = edits.last().unwrap();
+    let (_, name, png) = edit.files.first().cloned().expect("the chart attached");
+    assert_eq!(name, "trend.png");
+    common::assert_chart(&png);
+    assert_eq!(
+        edit.body["embeds"][0]["image"]["url"], "attachment://trend.png",
+        "{}",
+        edit.body
+    );
+    assert_eq!(edit.body["attachments"][0]["filename"], "trend.png");
+    assert_eq!(edit.body["allowed_mentions"]["parse"], json!([]));
 }

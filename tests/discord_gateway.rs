@@ -442,19 +442,12 @@ async fn the_push_path_posts_an_answer_into_a_channel_unasked() {
 }
 
 /// A `/trend` answered through the gateway carries its chart as a file, as `!trend` does; the
-/// embed shows it (the HTTP endpoint's JSON response keeps the table alone).
+/// embed shows it (the JSON body of an HTTP response has no file and no image: the endpoint
+/// attaches the chart by an edit, `tests/discord_endpoint.rs`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trend_slash_command_carries_its_chart() {
     let workspace = common::Workspace::new();
-    let today = chrono::Utc::now().date_naive();
-    std::fs::write(
-        workspace.data().join("articles").join("capex-today.md"),
-        format!(
-            "+++\ntitle = \"Cloud capex keeps climbing\"\npublisher = \"Reuters\"\ndate = {today}\n+++\n\
-             Capital expenditure on data centres rose again this quarter, the companies said.\n"
-        ),
-    )
-    .unwrap();
+    common::capex_today(&workspace);
     let peer = Peer::start().await;
     let engine = Arc::new(Engine::in_ram(&workspace.data()).unwrap());
     let discord = Arc::new(common::discord(engine, Cooldowns::default()));
@@ -476,9 +469,7 @@ async fn a_trend_slash_command_carries_its_chart() {
     assert_eq!(answered.body["type"], 4, "{}", answered.body);
     let (_, name, png) = answered.files.first().cloned().expect("a chart attached");
     assert_eq!(name, "trend.png");
-    let decoder = png::Decoder::new(std::io::Cursor::new(png));
-    let reader = decoder.read_info().unwrap();
-    assert_eq!((reader.info().width, reader.info().height), (800, 400));
+    common::assert_chart(&png);
     let embed = &answered.body["data"]["embeds"][0];
     assert_eq!(embed["image"]["url"], "attachment://trend.png");
     assert!(embed["description"].as_str().unwrap().contains("```"));

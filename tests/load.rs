@@ -134,7 +134,11 @@ async fn ten_thousand_commands_through_the_engine_and_the_endpoint_without_error
         },
     ));
     let public = hex::encode(key.verifying_key().to_bytes());
-    let router = endpoint::router(discord, endpoint::public_key(&public).unwrap());
+    let router = endpoint::router(
+        discord,
+        endpoint::public_key(&public).unwrap(),
+        endpoint::DISCORD_API,
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/interactions", listener.local_addr().unwrap());
     tokio::spawn(endpoint::serve(listener, router, std::future::pending()));

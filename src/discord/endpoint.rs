@@ -27,19 +27,36 @@ const MAX_BODY: usize = 64 * 1024;
 /// Reads the application's public key as Discord shows it (64 hex characters).
 pub use crate::config::public_key;
 
+/// Discord's API, where an answer's files go (the HTTP response to an interaction cannot
+/// carry them).
+pub const DISCORD_API: &str = "https://discord.com";
+/// Tries at editing a response to attach its files: the edit can reach Discord before the
+/// response it edits has been handled.
+const EDIT_TRIES: u32 = 5;
+
 struct Shared {
     discord: Arc<Discord>,
     key: VerifyingKey,
     /// Signatures seen within the skew window: a replayed request is refused.
     seen: Mutex<HashMap<[u8; 64], u64>>,
+    /// Edits responses to attach their files (a `/trend` chart): Discord's API, or the
+    /// rate-limit proxy in front of it. Authorised by the interaction's token alone.
+    rest: reqwest::Client,
+    api: String,
 }
 
-/// The endpoint's routes: `POST /interactions` (and `POST /` for convenience).
-pub fn router(discord: Arc<Discord>, key: VerifyingKey) -> Router {
+/// The endpoint's routes: `POST /interactions` (and `POST /` for convenience). `api` is where
+/// a response's files are sent after it ([`DISCORD_API`], or `DISCORD_PROXY_URL`).
+pub fn router(discord: Arc<Discord>, key: VerifyingKey, api: &str) -> Router {
     let shared = Arc::new(Shared {
         discord,
         key,
         seen: Mutex::new(HashMap::new()),
+        rest: reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .unwrap_or_default(),
+        api: api.trim_end_matches('/').to_string(),
     });
     Router::new()
         .route("/interactions", post(interactions))
@@ -125,11 +142,83 @@ async fn interactions(
         }
     };
     let discord = shared.discord.clone();
+    let edit_as = (
+        interaction.application_id(),
+        interaction.token().to_string(),
+    );
     let work = discord.blocking(Some(ANSWER_WITHIN), move |discord| {
-        discord.on_interaction(&interaction)
+        discord.on_interaction_with_files(&interaction, true)
     });
     match work.await {
-        Ok(response) => Json(response).into_response(),
+        Ok((mut response, files)) if !files.is_empty() => {
+            // The response goes now with the chart's table; an edit then adds the chart.
+            let edited = response["data"].clone();
+            if let Some(embeds) = response["data"]["embeds"].as_array_mut() {
+                embeds
+                    .iter_mut()
+                    .for_each(|e| e["image"] = serde_json::Value::Null);
+            }
+            let (application, token) = edit_as;
+            tokio::spawn(attach_files(
+                shared,
+                application.get(),
+                token,
+                edited,
+                files,
+            ));
+            Json(response).into_response()
+        }
+        Ok((response, _)) => Json(response).into_response(),
         Err(refusal) => Json(super::ephemeral(refusal.text())).into_response(),
+    }
+}
+
+/// Edits the response to an interaction so that it carries `files` (and `message`, whose
+/// embeds show them): `PATCH /webhooks/{application}/{token}/messages/@original`, multipart.
+/// A 404 (the response not handled yet) is tried again, a few times.
+async fn attach_files(
+    shared: Arc<Shared>,
+    application: u64,
+    token: String,
+    mut message: serde_json::Value,
+    files: Vec<serenity::all::CreateAttachment>,
+) {
+    message["attachments"] = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| serde_json::json!({"id": i, "filename": f.filename}))
+        .collect();
+    let url = format!(
+        "{}/api/v10/webhooks/{application}/{token}/messages/@original",
+        shared.api
+    );
+    let mut wait = Duration::from_millis(250);
+    for attempt in 1..=EDIT_TRIES {
+        let mut form = reqwest::multipart::Form::new().text("payload_json", message.to_string());
+        for (i, f) in files.iter().enumerate() {
+            let part = reqwest::multipart::Part::bytes(f.data.clone())
+                .file_name(f.filename.clone())
+                .mime_str("image/png")
+                .unwrap_or_else(|_| reqwest::multipart::Part::bytes(f.data.clone()));
+            form = form.part(format!("files[{i}]"), part);
+        }
+        match shared.rest.patch(&url).multipart(form).send().await {
+            Ok(r) if r.status().is_success() => return,
+            Ok(r) if r.status() == reqwest::StatusCode::NOT_FOUND && attempt < EDIT_TRIES => {}
+            Ok(r) => {
+                tracing::warn!(status = %r.status(), "the chart was not attached to the response");
+                return;
+            }
+            Err(e) if attempt < EDIT_TRIES => {
+                tracing::debug!(error = %e, "attaching the chart failed; trying again")
+            }
+            Err(e) => {
+                // The URL holds the interaction's token: only the kind of error is logged.
+                tracing::warn!(error = %e.without_url(), "the chart was not attached to the response");
+                return;
+            }
+        }
+        tokio::time::sleep(wait).await;
+        wait *= 2;
     }
 }

@@ -64,6 +64,9 @@ pub struct Peer {
     /// While set, a message post is created but not answered (for 60 s): the bot cannot
     /// know it was posted (a crash right after sending).
     stall_posts: Arc<std::sync::atomic::AtomicBool>,
+    /// Edits of an interaction's original response answered 404 Unknown Webhook (the
+    /// response not handled yet), this many more times.
+    unknown_originals: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 pub fn user(id: &str, name: &str, bot: bool) -> Value {
@@ -113,6 +116,7 @@ impl Peer {
             connections: Arc::default(),
             created: Arc::default(),
             stall_posts: Arc::default(),
+            unknown_originals: Arc::default(),
         };
         let app = Router::new()
             .route("/ws", get(gateway))
@@ -151,6 +155,13 @@ impl Peer {
     /// Sends a gateway dispatch event (`t`, `d`) to every connected shard.
     pub fn dispatch(&self, event: &str, data: Value) {
         let _ = self.events.send(json!({"op": 0, "t": event, "d": data}));
+    }
+
+    /// The next `n` edits of an original interaction response are answered 404, as Discord
+    /// answers an edit that arrives before the response it edits.
+    pub fn unknown_originals(&self, n: usize) {
+        self.unknown_originals
+            .store(n, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Message posts from now on are created but not answered.
@@ -425,6 +436,23 @@ async fn rest(State(peer): State<Peer>, request: Request) -> Response {
         ("PUT", p) if p.ends_with("/commands") => Json(json!([])).into_response(),
         ("POST", p) if p.ends_with("/messages") => Json(message("9001", user(BOT_ID, "clippings", true), "")).into_response(),
         ("POST", p) if p.ends_with("/callback") => axum::http::StatusCode::NO_CONTENT.into_response(),
+        ("PATCH", p)
+            if p.ends_with("/messages/@original")
+                && peer
+                    .unknown_originals
+                    .fetch_update(
+                        std::sync::atomic::Ordering::SeqCst,
+                        std::sync::atomic::Ordering::SeqCst,
+                        |n| n.checked_sub(1),
+                    )
+                    .is_ok() =>
+        {
+            (
+                axum::http::StatusCode::NOT_FOUND,
+                Json(json!({"message": "Unknown Webhook", "code": 10015})),
+            )
+                .into_response()
+        }
         ("PATCH", _) => Json(message("9002", user(BOT_ID, "clippings", true), "")).into_response(),
         _ => Json(json!({})).into_response(),
     }

@@ -67,6 +67,26 @@ impl Workspace {
     }
 }
 
+/// An article on capital spending dated today (something for `!trend capex` to chart).
+pub fn capex_today(ws: &Workspace) {
+    let today = chrono::Utc::now().date_naive();
+    std::fs::write(
+        ws.data().join("articles").join("capex-today.md"),
+        format!(
+            "+++\ntitle = \"Cloud capex keeps climbing\"\npublisher = \"Reuters\"\ndate = {today}\n+++\n\
+             Capital expenditure on data centres rose again this quarter, the companies said.\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// Checks that `png` decodes as a chart the size the bot draws them.
+pub fn assert_chart(png: &[u8]) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let reader = decoder.read_info().unwrap();
+    assert_eq!((reader.info().width, reader.info().height), (800, 400));
+}
+
 /// A running `clippings index --watch`.
 pub struct IndexWriter(std::process::Child);
 
