@@ -206,7 +206,12 @@ async fn a_trend_answered_over_http_gets_its_chart_by_an_edit() {
     assert_eq!(body["type"], 4, "{body}");
     let embed = &body["data"]["embeds"][0];
     assert!(embed["image"].is_null(), "no file in the response: {body}");
-    assert!(embed["description"].as_str().unwrap().contains("```"));
+    let table = embed["description"].as_str().unwrap();
+    assert!(table.contains("```"), "{table}");
+    assert!(
+        !table.contains("No dated article"),
+        "today's article is charted: {table}"
+    );
 
     let original = format!(
         "/api/v10/webhooks/{}/trend-http-token/messages/@original",

@@ -74,7 +74,7 @@ pub fn capex_today(ws: &Workspace) {
         ws.data().join("articles").join("capex-today.md"),
         format!(
             "+++\ntitle = \"Cloud capex keeps climbing\"\npublisher = \"Reuters\"\ndate = {today}\n+++\n\
-             Capital expenditure on data centres rose again this quarter, the companies said.\n"
+             Capital expenditure on data centres rose again this quarter, and the spending budget for AI infrastructure grew, the companies said.\n"
         ),
     )
     .unwrap();
