@@ -408,6 +408,57 @@ fn chat_shorthand_finds_the_words_reporters_write() {
 }
 
 #[test]
+fn questions_also_search_what_reporters_write_for_chat_words() {
+    // No passage says "floor"; a trader means the support level by it.
+    let p = passages("!ask where is the floor on the chart");
+    assert!(p.hits[0].text.contains("support"), "{}", p.hits[0].text);
+    // One way and for questions only: a search for the word is a search for the word.
+    match answer("t", "!search floor") {
+        Answer::Notice(n) => assert_eq!(n.kind, NoticeKind::NoHits, "{}", n.text),
+        other => panic!("{other:?}"),
+    }
+    // A phrase of small words stays whole: to take on a rival is to compete with it.
+    let p = passages("!ask is the new model going to take on openai");
+    assert!(p.hits[0].text.contains("compet"), "{}", p.hits[0].text);
+    // "pre-open" finds "premarket" though "open" is common, and "what time" asks for a time
+    // rather than for passages saying "time".
+    let p = passages("!ask what time was the pre-open quote");
+    assert!(p.hits[0].text.contains("4:21 a.m."), "{}", p.hits[0].text);
+}
+
+#[test]
+fn english_words_and_outlet_names_the_passages_lack_are_not_typos() {
+    // "treating" is not "creating", "white" not "while", "remake" not "remain" (the synonyms
+    // know it), the outlet Invezz not "invest".
+    for message in [
+        "!search treating",
+        "!search white",
+        "!ask which verticals will ai remake",
+        "!ask what does invezz say about the rally",
+    ] {
+        let notices = match answer("t", message) {
+            Answer::Passages(p) => p.notices,
+            Answer::Notice(n) => vec![n.text],
+            other => panic!("{message}: {other:?}"),
+        };
+        assert!(
+            notices.iter().all(|n| !n.contains("so I searched for")),
+            "{message}: {notices:?}"
+        );
+    }
+    // A typo is still read as the word it misses: see
+    // misspelled_words_fall_back_to_the_closest_indexed_word_and_say_so.
+}
+
+#[test]
+fn a_question_naming_an_outlet_prefers_its_passages() {
+    let p = passages("!ask what does invezz say about the rally");
+    assert_eq!(p.hits[0].source.publisher.as_deref(), Some("Invezz"));
+    let p = passages("!ask what does InvestingCube say about the rally");
+    assert_eq!(p.hits[0].source.publisher.as_deref(), Some("InvestingCube"));
+}
+
+#[test]
 fn amounts_match_however_they_are_typed() {
     for typed in ["$53 billion", "53bn", "380 billion yuan", "$5.3 billion"] {
         let p = passages(&format!("!search {typed}"));

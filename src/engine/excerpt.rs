@@ -1,6 +1,7 @@
 //! The quote of a hit: the sentence or two of its passage that answer, chosen by where the
 //! matched words are. The passage stays whole for `!quote` and the JSON `text`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -11,9 +12,10 @@ use tantivy::snippet::SnippetGenerator;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Marks the words of passages that matched a query, with tantivy's snippet generator. It is
-/// made once per answer and kept for `!more`, so only the passages shown get marked.
+/// made once per answer and kept for `!more`, so only the passages shown get marked. It also
+/// knows how rare each of the query's terms is, so a quote goes where the telling words are.
 #[derive(Clone)]
-pub struct Highlighter(Arc<SnippetGenerator>);
+pub struct Highlighter(Arc<SnippetGenerator>, Arc<HashMap<String, f32>>);
 
 impl std::fmt::Debug for Highlighter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -28,7 +30,34 @@ impl Highlighter {
             .ok()?;
         // The whole passage is the fragment: the quote is chosen afterwards.
         generator.set_max_num_chars(crate::corpus::passages::MAX_PASSAGE_CHARS * 4);
-        Some(Highlighter(Arc::new(generator)))
+        let n = searcher.num_docs() as f32;
+        let mut rarity = HashMap::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() != field {
+                return;
+            }
+            let value = term.value();
+            let (Some(text), Ok(df)) = (value.as_str(), searcher.doc_freq(term)) else {
+                return;
+            };
+            if df > 0 {
+                rarity.insert(text.to_string(), (1.0 + n / df as f32).ln());
+            }
+        });
+        Some(Highlighter(Arc::new(generator), Arc::new(rarity)))
+    }
+
+    /// How telling a matched word is: the idf of its stem (1 when not known).
+    pub fn weight(&self, word: &str) -> f32 {
+        let stems = crate::index::tokenizer::stemmed_tokens(word);
+        stems
+            .iter()
+            .filter_map(|s| self.1.get(s))
+            .copied()
+            .fold(None, |best: Option<f32>, w| {
+                Some(best.map_or(w, |b| b.max(w)))
+            })
+            .unwrap_or(1.0)
     }
 
     /// Byte ranges of the matched words in `text`.
@@ -57,14 +86,27 @@ pub fn apply(mut hits: Vec<super::Hit>, highlighter: Option<&Highlighter>) -> Ve
         {
             hit.highlights = h.highlights(&hit.text);
         }
-        hit.quote = choose(&hit.text, &hit.highlights);
+        hit.quote = match highlighter {
+            Some(h) => choose_weighted(&hit.text, &hit.highlights, |w| h.weight(w)),
+            None => choose(&hit.text, &hit.highlights),
+        };
     }
     hits
 }
 
 /// The byte range of `text` to quote: the best sentence with its best neighbour when the
-/// passage has more than two sentences, else the whole passage.
+/// passage has more than two sentences, else the whole passage. Each distinct matched word
+/// counts the same.
 pub fn choose(text: &str, highlights: &[Range<usize>]) -> Range<usize> {
+    choose_weighted(text, highlights, |_| 1.0)
+}
+
+/// [`choose`], a sentence weighing the sum of `weight` over its distinct matched words.
+pub fn choose_weighted(
+    text: &str,
+    highlights: &[Range<usize>],
+    weight: impl Fn(&str) -> f32,
+) -> Range<usize> {
     let sentences: Vec<Range<usize>> = text
         .split_sentence_bound_indices()
         .map(|(start, s)| start..start + s.len())
@@ -72,20 +114,22 @@ pub fn choose(text: &str, highlights: &[Range<usize>]) -> Range<usize> {
     if sentences.len() <= 2 || highlights.is_empty() {
         return 0..text.len();
     }
-    let weight = |r: &Range<usize>| -> usize {
+    let sentence_weight = |r: &Range<usize>| -> f32 {
         let words: std::collections::HashSet<String> = highlights
             .iter()
             .filter(|h| h.start >= r.start && h.end <= r.end)
             .map(|h| text[h.clone()].to_lowercase())
             .collect();
-        words.len()
+        words.iter().map(|w| weight(w)).sum()
     };
-    let weights: Vec<usize> = sentences.iter().map(weight).collect();
+    let weights: Vec<f32> = sentences.iter().map(sentence_weight).collect();
+    // The heaviest sentence; the first of equals.
     let best = (0..sentences.len())
-        .max_by_key(|&i| (weights[i], std::cmp::Reverse(i)))
+        .rev()
+        .max_by(|&a, &b| weights[a].total_cmp(&weights[b]))
         .unwrap_or(0);
-    let before = best.checked_sub(1).map_or(0, |i| weights[i]);
-    let after = weights.get(best + 1).copied().unwrap_or(0);
+    let before = best.checked_sub(1).map_or(0.0, |i| weights[i]);
+    let after = weights.get(best + 1).copied().unwrap_or(0.0);
     let range = if best + 1 < sentences.len() && after >= before {
         sentences[best].start..sentences[best + 1].end
     } else if best > 0 {
@@ -132,5 +176,26 @@ mod tests {
     fn without_highlights_the_passage_is_quoted_whole() {
         let text = "A. B. C.";
         assert_eq!(choose(text, &[]), 0..text.len());
+    }
+
+    #[test]
+    fn rare_matched_words_weigh_more_than_common_ones() {
+        let text = "Intro here. Shares of the company rose on AI and cloud hopes. \
+                    Filler one. Filler two. Analysts forecast triple-digit growth. End.";
+        let highlights = [
+            span(text, "AI"),
+            span(text, "cloud"),
+            span(text, "company"),
+            span(text, "forecast"),
+        ];
+        // Counted alike, the sentence with three matched words wins...
+        let alike = &text[choose(text, &highlights)];
+        assert!(alike.starts_with("Shares of the company"), "{alike}");
+        assert!(!alike.contains("forecast"), "{alike}");
+        // ...weighed by rarity, the one with the rare word does.
+        let rare = |w: &str| if w == "forecast" { 5.0 } else { 1.0 };
+        let weighed = &text[choose_weighted(text, &highlights, rare)];
+        assert!(weighed.starts_with("Analysts forecast"), "{weighed}");
+        assert!(!weighed.contains("company"), "{weighed}");
     }
 }

@@ -201,9 +201,28 @@ const QUESTION_WORDS: &[&str] = &[
     "whose", "why", "will", "with", "would", "ya", "yeah", "yo", "you", "your",
 ];
 
+/// Two words that ask together: the second says what kind of answer is wanted ("what time",
+/// "how long"), not what the question is about.
+const QUESTION_FRAMES: &[(&str, &str)] = &[
+    ("how", "long"),
+    ("how", "often"),
+    ("what", "kind"),
+    ("what", "sort"),
+    ("what", "time"),
+    ("what", "type"),
+    ("which", "kind"),
+    ("which", "type"),
+];
+
 /// The content words of a question, in order, lower-cased, without question and filler words.
 pub fn content_words(question: &str) -> Vec<String> {
-    question
+    content_words_keeping(question, &[])
+}
+
+/// [`content_words`], keeping each of `phrases` found in the question whole, as one entry,
+/// small words and all ("broke the story", "take on").
+pub fn content_words_keeping(question: &str, phrases: &[&str]) -> Vec<String> {
+    let words: Vec<String> = question
         .split(|c: char| {
             c.is_whitespace()
                 || "?!,;:()[]{}".contains(c)
@@ -215,9 +234,36 @@ pub fn content_words(question: &str) -> Vec<String> {
                 .to_lowercase()
         })
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .filter(|w| QUESTION_WORDS.binary_search(&w.as_str()).is_err())
-        .take(MAX_ITEMS)
-        .collect()
+        .collect();
+    let framed = |i: usize| {
+        i > 0
+            && QUESTION_FRAMES
+                .iter()
+                .any(|(a, b)| words[i - 1] == *a && words[i] == *b)
+    };
+    let phrases: Vec<Vec<&str>> = phrases
+        .iter()
+        .map(|p| p.split(' ').collect::<Vec<_>>())
+        .filter(|p| p.len() > 1)
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() && out.len() < MAX_ITEMS {
+        let phrase = phrases
+            .iter()
+            .filter(|p| words.len() - i >= p.len() && words[i..i + p.len()] == p[..])
+            .max_by_key(|p| p.len());
+        if let Some(p) = phrase {
+            out.push(p.join(" "));
+            i += p.len();
+            continue;
+        }
+        if !framed(i) && QUESTION_WORDS.binary_search(&words[i].as_str()).is_err() {
+            out.push(words[i].clone());
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Turns typed items into tantivy queries on the passage fields.
@@ -441,6 +487,41 @@ mod tests {
         );
         assert_eq!(content_words("What is Qwen3-Max?"), ["qwen3-max"]);
         assert_eq!(content_words("Who is China Unicom?"), ["china", "unicom"]);
+    }
+
+    #[test]
+    fn known_phrases_stay_whole_small_words_and_all() {
+        let phrases = ["broke the story", "take on", "hong kong"];
+        assert_eq!(
+            content_words_keeping("who broke the story on the Hong Kong deal?", &phrases),
+            ["broke the story", "hong kong", "deal"]
+        );
+        assert_eq!(
+            content_words_keeping("will it take on rivals", &phrases),
+            ["take on", "rivals"]
+        );
+        // Not in a row, they are words like any other.
+        assert_eq!(
+            content_words_keeping("take the story on", &phrases),
+            ["take", "story"]
+        );
+    }
+
+    #[test]
+    fn words_that_ask_for_a_kind_of_answer_are_not_content_words() {
+        assert_eq!(
+            content_words("What time was the premarket quote taken?"),
+            ["premarket", "quote", "taken"]
+        );
+        assert_eq!(
+            content_words("how long was the fund out of the stock?"),
+            ["fund", "out", "stock"]
+        );
+        // Elsewhere the same words are content.
+        assert_eq!(
+            content_words("long-term plans for the first time"),
+            ["long-term", "plans", "first", "time"]
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ use crate::index::Fields;
 
 /// Weight of a synonym relative to the word typed.
 const SYNONYM_WEIGHT: f32 = 0.7;
+/// Weight of what reporters write for a word people ask with (`asked` in synonyms.toml).
+const WRITTEN_WEIGHT: f32 = 0.9;
 /// Weight of two neighbouring question words found within two words of each other.
 const PROXIMITY_WEIGHT: f32 = 1.5;
 /// Share of a passage's score that does not depend on covering the question.
@@ -31,33 +33,36 @@ pub struct Concept {
     pub idf: f32,
 }
 
+/// The idf of the rarest of the terms; 0 when one of them occurs nowhere (a phrase with such a
+/// word cannot be found, however common its other words).
 fn idf(searcher: &Searcher, field: tantivy::schema::Field, terms: &[String]) -> f32 {
     let n = searcher.num_docs() as f32;
-    terms
-        .iter()
-        .map(|t| {
-            let df = searcher
-                .doc_freq(&Term::from_field_text(field, t))
-                .unwrap_or(0) as f32;
-            if df == 0.0 {
-                0.0
-            } else {
-                (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-            }
-        })
-        .fold(0.0, f32::max)
+    let mut best: f32 = 0.0;
+    for t in terms {
+        let df = searcher
+            .doc_freq(&Term::from_field_text(field, t))
+            .unwrap_or(0) as f32;
+        if df == 0.0 {
+            return 0.0;
+        }
+        best = best.max((1.0 + (n - df + 0.5) / (df + 0.5)).ln());
+    }
+    best
 }
 
 /// Groups the content words of a question into concepts, merging runs that form a synonym
-/// phrase ("capital expenditure", "hong kong") and adding the synonyms of each.
+/// phrase ("capital expenditure", "hong kong") and adding the synonyms of each. A question
+/// (`asked`) also searches what reporters write for the words people ask with ("pre-open" →
+/// "premarket"); a topic or a search, only the synonyms.
 pub fn concepts(
     builder: &mut Builder<'_>,
     searcher: &Searcher,
     knowledge: &Knowledge,
     items: &[Item],
+    asked: bool,
 ) -> Vec<Concept> {
     let words: Vec<String> = items.iter().map(|i| i.text().to_lowercase()).collect();
-    let phrases = knowledge.synonyms.phrases();
+    let phrases = knowledge.synonyms.phrases(asked);
     let field = builder.fields.text;
     let mut out = Vec::new();
     let mut i = 0;
@@ -82,7 +87,14 @@ pub fn concepts(
         let typed_idf = idf(searcher, field, &typed);
         let mut variants = vec![(typed.clone(), if phrase { 1.2 } else { 1.0 })];
         let mut best_idf = typed_idf;
-        for synonym in knowledge.synonyms.of(&label) {
+        let written = knowledge
+            .synonyms
+            .written_for(&label)
+            .iter()
+            .filter(|_| asked)
+            .map(|w| (w.as_str(), WRITTEN_WEIGHT));
+        let synonyms = knowledge.synonyms.of(&label).into_iter();
+        for (synonym, weight) in synonyms.map(|s| (s, SYNONYM_WEIGHT)).chain(written) {
             let terms = builder.terms(synonym);
             if terms.is_empty() || variants.iter().any(|(t, _)| *t == terms) {
                 continue;
@@ -98,7 +110,7 @@ pub fn concepts(
                 1.0
             };
             best_idf = best_idf.max(syn_idf * scale);
-            variants.push((terms, SYNONYM_WEIGHT * scale));
+            variants.push((terms, weight * scale));
         }
         out.push(Concept {
             label,
@@ -217,6 +229,10 @@ pub enum Expected {
     Date,
     /// "how much", "how many", "how big", "what percentage": a passage stating a figure.
     Figure,
+    /// "what time", "at what time": a passage stating a clock time.
+    Time,
+    /// "why", "how come", "what caused": a passage giving a cause.
+    Reason,
     Anything,
 }
 
@@ -224,9 +240,28 @@ pub enum Expected {
 pub fn expected(question: &str) -> Expected {
     let q = question.to_lowercase();
     let starts = |prefixes: &[&str]| prefixes.iter().any(|p| q.trim_start().starts_with(p));
-    if starts(&[
+    if starts(&["what time", "at what time", "what hour"]) {
+        Expected::Time
+    } else if starts(&[
+        "why ",
+        "how come",
+        "what caused",
+        "what's behind",
+        "whats behind",
+        "what is behind",
+        "what drove",
+        "what's driving",
+        "whats driving",
+        "what is driving",
+    ]) {
+        Expected::Reason
+    } else if starts(&[
         "when ",
         "what date",
+        "what month",
+        "which month",
+        "what week",
+        "which week",
         "what day",
         "which day",
         "what year",
@@ -263,6 +298,19 @@ static FIGURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     .expect("figure pattern is valid")
 });
 
+static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(\d{1,2}:\d\d|\d{1,2}\s*(a\.m\.|p\.m\.|am|pm)(?-u:\b)|noon|midnight)",
+    )
+    .expect("time pattern is valid")
+});
+static REASON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(because|due to|owing to|thanks to|driven by|stemm(ed|ing|s) (largely |mainly |partly )?from|as a result|on the back of|amid|fuell?ed by|spurred by|prompted by|weighed (down )?by|caused by|led to|reason|so that|in order to)(?-u:\b)",
+    )
+    .expect("reason pattern is valid")
+});
+
 /// How much a passage stating what the question expects rises.
 const EXPECTED_BOOST: f32 = 1.2;
 
@@ -270,18 +318,85 @@ pub fn states(expected: Expected, text: &str) -> bool {
     match expected {
         Expected::Date => DATE.is_match(text),
         Expected::Figure => FIGURE.is_match(text),
+        Expected::Time => TIME.is_match(text),
+        Expected::Reason => REASON.is_match(text),
         Expected::Anything => false,
     }
 }
 
+/// How much a passage from an outlet the question names rises ("what does Invezz say…").
+const OUTLET_BOOST: f32 = 1.5;
+
+/// Reads which outlets a question names: a publisher's words in a row among the question's.
+/// A one-word name that is also a word the passages use ("Time", "Fortune") counts only
+/// capitalised, as a name is written.
+pub struct NamedOutlets<F> {
+    /// The question's words, lower-cased.
+    lower: Vec<String>,
+    /// The question's words as typed.
+    typed: Vec<String>,
+    everyday: F,
+}
+
+impl<F: FnMut(&str) -> bool> NamedOutlets<F> {
+    pub fn new(question: &str, everyday: F) -> Self {
+        let typed: Vec<String> = question
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        NamedOutlets {
+            lower: typed.iter().map(|w| w.to_lowercase()).collect(),
+            typed,
+            everyday,
+        }
+    }
+
+    /// Whether the question names this publisher.
+    pub fn names(&mut self, publisher: &str) -> bool {
+        let typed: Vec<&str> = publisher
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let lower: Vec<String> = typed.iter().map(|w| w.to_lowercase()).collect();
+        match lower.as_slice() {
+            [] => false,
+            [word] => {
+                let name = typed[0];
+                self.typed.iter().any(|w| w == name)
+                    || (self.lower.contains(word) && !(self.everyday)(word))
+            }
+            _ => self
+                .lower
+                .windows(lower.len())
+                .any(|w| w == lower.as_slice()),
+        }
+    }
+}
+
 /// Re-ranks hits by how much of the question (weighted by rarity) each one covers: `tags`
-/// has bit `i` set where the passage holds concept `i` (see [`question_scoring`]).
-pub fn rerank(hits: Vec<(Hit, u64)>, concepts: &[Concept], expected: Expected) -> Vec<Hit> {
+/// has bit `i` set where the passage holds concept `i` (see [`question_scoring`]). Passages
+/// stating what the question expects, and from an outlet it names, rise.
+pub fn rerank<F: FnMut(&str) -> bool>(
+    hits: Vec<(Hit, u64)>,
+    concepts: &[Concept],
+    expected: Expected,
+    named: &mut NamedOutlets<F>,
+) -> Vec<Hit> {
     let total: f32 = concepts.iter().map(|c| c.idf).sum();
     let mut out = Vec::with_capacity(hits.len());
+    let mut outlets: std::collections::HashMap<String, bool> = Default::default();
     for (mut hit, tags) in hits {
         if states(expected, &hit.text) {
             hit.score *= EXPECTED_BOOST;
+        }
+        if let Some(publisher) = &hit.source.publisher {
+            let named = *outlets
+                .entry(publisher.clone())
+                .or_insert_with(|| named.names(publisher));
+            if named {
+                hit.score *= OUTLET_BOOST;
+            }
         }
         if total > 0.0 && concepts.len() >= 2 {
             let covered: f32 = concepts
@@ -315,8 +430,56 @@ mod tests {
         let mut builder = Builder::new(&snapshot.fields);
         let parsed = query::parse_search("\"data centers\" \"data center\" Brazil chips Brazil");
         let items: Vec<Item> = parsed.items().cloned().collect();
-        let concepts = concepts(&mut builder, &searcher, &knowledge, &items);
+        let concepts = concepts(&mut builder, &searcher, &knowledge, &items, false);
         let labels: Vec<&str> = concepts.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, ["data centers", "brazil", "chips"]);
+    }
+
+    #[test]
+    fn a_question_asks_for_a_time_or_a_reason_and_passages_stating_one_are_known() {
+        assert_eq!(expected("What time was the quote taken?"), Expected::Time);
+        assert_eq!(expected("why did the stock slump?"), Expected::Reason);
+        assert_eq!(expected("How come it fell?"), Expected::Reason);
+        assert_eq!(expected("which month did the quarter end?"), Expected::Date);
+        assert_eq!(expected("who said it?"), Expected::Anything);
+        assert!(states(Expected::Time, "rose 9.3% as of 4:21 a.m. ET"));
+        assert!(states(Expected::Time, "trading resumed at 3 pm"));
+        assert!(!states(Expected::Time, "rose 9.3% to $151.80"));
+        assert!(states(
+            Expected::Reason,
+            "the slump stemmed largely from a crackdown"
+        ));
+        assert!(states(Expected::Reason, "shares fell due to weak demand"));
+        assert!(!states(Expected::Reason, "shares fell 3% on Monday"));
+    }
+
+    #[test]
+    fn an_outlet_is_named_by_its_words_and_an_everyday_word_only_capitalised() {
+        let everyday = |w: &str| ["time", "fortune"].contains(&w);
+        let mut named = NamedOutlets::new("what does info finance say about AI?", everyday);
+        assert!(named.names("Info Finance"));
+        assert!(!named.names("Finance Times"));
+        assert!(!named.names("Invezz"));
+        let mut named = NamedOutlets::new("what did invezz and Fortune write", everyday);
+        assert!(named.names("Invezz"));
+        assert!(named.names("Fortune"));
+        // "what time" asks for a time; it does not name Time.
+        let mut named = NamedOutlets::new("what time did it open?", everyday);
+        assert!(!named.names("Time"));
+        let mut named = NamedOutlets::new("what did Time say?", everyday);
+        assert!(named.names("Time"));
+    }
+
+    #[test]
+    fn a_phrase_with_a_word_no_passage_has_is_as_rare_as_unknown() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let snapshot = Snapshot::in_ram(&data).unwrap();
+        let searcher = snapshot.reader.searcher();
+        let field = snapshot.fields.text;
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // "open" is common; "pre open" cannot be found, so it does not make what reporters
+        // write for it ("premarket") count as rarer than the question's word.
+        assert!(idf(&searcher, field, &words(&["open"])) > 0.0);
+        assert_eq!(idf(&searcher, field, &words(&["pre", "open"])), 0.0);
     }
 }

@@ -6,6 +6,8 @@ use std::path::Path;
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::index::tokenizer::stemmed_tokens;
+
 #[derive(Debug, Error)]
 pub enum TopicsError {
     #[error("cannot read {file}: {message}")]
@@ -40,6 +42,8 @@ struct TopicsFile {
 struct SynonymsFile {
     #[serde(default)]
     groups: Vec<Vec<String>>,
+    #[serde(default)]
+    asked: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The topics of a corpus, looked up by name or alias.
@@ -124,10 +128,17 @@ fn is_command_word(word: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// Groups of words and phrases that mean the same.
+/// Groups of words and phrases that mean the same. A word is found in a group by its spelling
+/// or by its stem, so a group lists a word once for all its forms ("convert" finds
+/// "converts").
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     groups: Vec<Vec<String>>,
+    /// The stemmed terms of each entry of each group.
+    stems: Vec<Vec<Vec<String>>>,
+    /// How people ask and what reporters write for it, one way: (the asked word or phrase, its
+    /// stemmed terms, the written words).
+    asked: Vec<(String, Vec<String>, Vec<String>)>,
 }
 
 impl Synonyms {
@@ -148,30 +159,62 @@ impl Synonyms {
             file: "synonyms.toml".to_string(),
             message: e.message().to_string(),
         })?;
-        let groups = parsed
-            .groups
+        let mut synonyms = Synonyms::from_groups(parsed.groups);
+        synonyms.asked = parsed
+            .asked
+            .into_iter()
+            .map(|(asked, written)| {
+                let asked = asked.to_lowercase();
+                let stems = stemmed_tokens(&asked);
+                let written = written.into_iter().map(|w| w.to_lowercase()).collect();
+                (asked, stems, written)
+            })
+            .collect();
+        Ok(synonyms)
+    }
+
+    /// Synonyms from groups of words and phrases.
+    pub fn from_groups(groups: Vec<Vec<String>>) -> Synonyms {
+        let groups: Vec<Vec<String>> = groups
             .into_iter()
             .map(|g| g.into_iter().map(|w| w.to_lowercase()).collect())
             .collect();
-        Ok(Synonyms { groups })
-    }
-
-    /// Synonyms from groups given in code (tests).
-    pub fn from_groups(groups: Vec<Vec<String>>) -> Synonyms {
+        let stems = groups
+            .iter()
+            .map(|g| g.iter().map(|w| stemmed_tokens(w)).collect())
+            .collect();
         Synonyms {
-            groups: groups
-                .into_iter()
-                .map(|g| g.into_iter().map(|w| w.to_lowercase()).collect())
-                .collect(),
+            groups,
+            stems,
+            asked: Vec::new(),
         }
     }
 
-    /// The other entries of every group containing `entry` (a lower-case word or phrase).
+    /// What reporters write for a word or phrase people use in questions (`asked` in
+    /// synonyms.toml), found by its spelling or its stemmed terms.
+    pub fn written_for(&self, entry: &str) -> &[String] {
+        let stems = stemmed_tokens(entry);
+        self.asked
+            .iter()
+            .find(|(asked, s, _)| asked == entry || (!stems.is_empty() && *s == stems))
+            .map_or(&[], |(_, _, written)| written.as_slice())
+    }
+
+    /// The other entries of every group containing `entry` (a lower-case word or phrase), by
+    /// its spelling or its stemmed terms.
     pub fn of(&self, entry: &str) -> Vec<&str> {
+        let stems = stemmed_tokens(entry);
         let mut out: Vec<&str> = Vec::new();
-        for group in self.groups.iter().filter(|g| g.iter().any(|w| w == entry)) {
-            for w in group.iter().filter(|w| *w != entry) {
-                if !out.contains(&w.as_str()) {
+        for (group, group_stems) in self.groups.iter().zip(&self.stems) {
+            let found = group
+                .iter()
+                .zip(group_stems)
+                .any(|(w, s)| w == entry || (!stems.is_empty() && *s == stems));
+            if !found {
+                continue;
+            }
+            for (w, s) in group.iter().zip(group_stems) {
+                if w != entry && *s != stems && !out.contains(&w.as_str()) {
                     out.push(w);
                 }
             }
@@ -179,12 +222,15 @@ impl Synonyms {
         out
     }
 
-    /// Multi-word entries, longest first, so a question can be matched against them.
-    pub fn phrases(&self) -> Vec<&str> {
+    /// Multi-word entries, longest first, so a question can be matched against them; with
+    /// `asked`, the multi-word phrases of questions too.
+    pub fn phrases(&self, asked: bool) -> Vec<&str> {
+        let asked = self.asked.iter().filter(|_| asked).map(|(a, _, _)| a);
         let mut p: Vec<&str> = self
             .groups
             .iter()
             .flatten()
+            .chain(asked)
             .map(String::as_str)
             .filter(|w| w.contains(' '))
             .collect();
@@ -284,11 +330,19 @@ mod tests {
 
     #[test]
     fn synonyms_expand_both_ways() {
-        let s = Synonyms {
-            groups: vec![vec!["capex".into(), "capital spending".into()]],
-        };
+        let s = Synonyms::from_groups(vec![vec!["capex".into(), "capital spending".into()]]);
         assert_eq!(s.of("capex"), ["capital spending"]);
         assert_eq!(s.of("capital spending"), ["capex"]);
         assert!(s.of("other").is_empty());
+    }
+
+    #[test]
+    fn a_group_finds_every_form_of_its_words() {
+        let s = Synonyms::from_groups(vec![vec!["acquire".into(), "buy".into(), "bought".into()]]);
+        assert_eq!(s.of("acquired"), ["buy", "bought"]);
+        assert_eq!(s.of("buys"), ["acquire", "bought"]);
+        assert_eq!(s.of("buy"), ["acquire", "bought"]);
+        // A word that only begins like one of the group is not in it.
+        assert!(s.of("buyer").is_empty());
     }
 }

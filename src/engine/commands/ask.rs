@@ -6,7 +6,8 @@ use super::*;
 /// the question count more when they stand together in a passage.
 pub fn ask(ctx: &Context<'_>, question: &str) -> Result<Found, SearchError> {
     let p = ctx.prefix();
-    let words = query::content_words(question);
+    let phrases = ctx.knowledge.synonyms.phrases(true);
+    let words = query::content_words_keeping(question, &phrases);
     if words.is_empty() {
         return Ok(Found::Done(Answer::notice(
             NoticeKind::BadInput,
@@ -19,27 +20,38 @@ pub fn ask(ctx: &Context<'_>, question: &str) -> Result<Found, SearchError> {
     }
     let searcher = ctx.snapshot.reader.searcher();
     let mut groups: Vec<Vec<Item>> = words.into_iter().map(|w| vec![Item::Word(w)]).collect();
-    let notices = respell(ctx, &searcher, &mut groups);
+    let notices = respell(ctx, &searcher, &mut groups, true);
     let items: Vec<Item> = groups.into_iter().flatten().collect();
-    let hits = rank_question(ctx, &searcher, &items, rank::expected(question))?;
+    let hits = rank_question(ctx, &searcher, &items, question)?;
     Ok(ctx.ranked(question, question.to_string(), hits, notices))
 }
 
-/// Ranked passages for the content words of a question.
+/// Ranked passages for the content words of a question (`items`), read with the question as
+/// typed: the kind of answer it wants, and an outlet it names.
 pub fn rank_question(
     ctx: &Context<'_>,
     searcher: &Searcher,
     items: &[Item],
-    expected: rank::Expected,
+    question: &str,
 ) -> Result<Hits, SearchError> {
     let mut builder = Builder::new(&ctx.snapshot.fields);
-    let concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items);
+    let concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items, true);
     let query = Ranked {
         first: rank::candidate_query(&builder, searcher, &concepts),
         full: rank::question_scoring(&builder, &concepts),
     };
     let tagged = run_ranked(ctx, searcher, &query)?;
-    let mut hits = rank::rerank(tagged, &concepts, expected);
+    let text = ctx.snapshot.fields.text;
+    let everyday = |word: &str| {
+        builder.terms(word).iter().any(|t| {
+            searcher
+                .doc_freq(&Term::from_field_text(text, t))
+                .unwrap_or(0)
+                > 0
+        })
+    };
+    let mut named = rank::NamedOutlets::new(question, everyday);
+    let mut hits = rank::rerank(tagged, &concepts, rank::expected(question), &mut named);
     hits.truncate(MAX_HITS);
     Ok(Hits {
         hits,

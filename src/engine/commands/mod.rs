@@ -133,7 +133,7 @@ fn ranked_query(
 ) -> Ranked {
     let mut b = Builder::new(&ctx.snapshot.fields);
     let items: Vec<Item> = groups.iter().flatten().cloned().collect();
-    let concepts = rank::concepts(&mut b, searcher, ctx.knowledge, &items);
+    let concepts = rank::concepts(&mut b, searcher, ctx.knowledge, &items, false);
     let first = rank::candidate_query(&b, searcher, &concepts);
     let full = rank::question_scoring(&b, &concepts);
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -200,9 +200,16 @@ fn doc_freq(searcher: &Searcher, field: tantivy::schema::Field, word: &str) -> u
     searcher.doc_freq(&term).unwrap_or(0)
 }
 
-/// Replaces words the index doesn't know by their closest indexed spelling, and says so.
-fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> Vec<String> {
+/// Replaces words the index doesn't know by their closest indexed spelling, and says so; an
+/// English word, an outlet's name or a word the synonyms know is not a typo.
+fn respell(
+    ctx: &Context<'_>,
+    searcher: &Searcher,
+    groups: &mut [Vec<Item>],
+    asked: bool,
+) -> Vec<String> {
     let words = &ctx.snapshot.words;
+    let synonyms = &ctx.knowledge.synonyms;
     let mut notices = Vec::new();
     for item in groups.iter_mut().flatten() {
         let Item::Word(word) = item else { continue };
@@ -210,7 +217,18 @@ fn respell(ctx: &Context<'_>, searcher: &Searcher, groups: &mut [Vec<Item>]) -> 
         let [token] = tokens.as_slice() else { continue };
         let stemmed = crate::index::tokenizer::stemmed_tokens(word);
         let indexed = |term: &String| doc_freq(searcher, ctx.snapshot.fields.text, term) > 0;
-        if words.count(token) > 0 || stemmed.iter().all(indexed) {
+        let outlet = doc_freq(searcher, ctx.snapshot.fields.source, token) > 0;
+        if words.count(token) > 0 || stemmed.iter().all(indexed) || outlet {
+            continue;
+        }
+        // An English word the passages lack ("finance", "white") is not a typo of one they
+        // have ("france", "while"); nor is a word the synonyms know, which is searched by its
+        // other words.
+        let lower = word.to_lowercase();
+        if wordnik_list::word_exists(&lower)
+            || !synonyms.of(&lower).is_empty()
+            || (asked && !synonyms.written_for(&lower).is_empty())
+        {
             continue;
         }
         if let Some(better) = spelling::closest(words, token) {

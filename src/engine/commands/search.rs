@@ -17,7 +17,7 @@ pub fn search(ctx: &Context<'_>, text: &str) -> Result<Found, SearchError> {
         )));
     }
     let searcher = ctx.snapshot.reader.searcher();
-    let mut notices = respell(ctx, &searcher, &mut parsed.groups);
+    let mut notices = respell(ctx, &searcher, &mut parsed.groups, false);
     if parsed.capped {
         notices.push(texts::searched_first(query::MAX_ITEMS));
     }
