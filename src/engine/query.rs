@@ -206,12 +206,22 @@ const QUESTION_WORDS: &[&str] = &[
 const QUESTION_FRAMES: &[(&str, &str)] = &[
     ("how", "long"),
     ("how", "often"),
+    ("what", "date"),
+    ("what", "day"),
     ("what", "kind"),
+    ("what", "month"),
+    ("what", "months"),
     ("what", "sort"),
     ("what", "time"),
     ("what", "type"),
+    ("what", "year"),
+    ("which", "date"),
+    ("which", "day"),
     ("which", "kind"),
+    ("which", "month"),
+    ("which", "months"),
     ("which", "type"),
+    ("which", "year"),
 ];
 
 /// The content words of a question, in order, lower-cased, without question and filler words.
