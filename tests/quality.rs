@@ -56,33 +56,33 @@ fn dev_questions_reach_the_targets() {
 /// the dev set by hurting other questions shows up.
 #[test]
 fn other_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.750 (15 of 20), hit@3 0.850 (17 of 20), MRR 0.810.
+    // Measured: hit@1 0.750 (15 of 20), hit@3 0.900 (18 of 20), MRR 0.825.
     at_least(
         &report(&fixture("extra_questions.json")),
         20,
-        [0.75, 0.85, 0.80],
+        [0.75, 0.90, 0.82],
     );
 }
 
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.481 (26 of 54), hit@3 0.667 (36 of 54), MRR 0.590.
+    // Measured: hit@1 0.556 (30 of 54), hit@3 0.741 (40 of 54), MRR 0.669.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.48, 0.66, 0.59],
+        [0.55, 0.74, 0.66],
     );
 }
 
 /// The everyday-words set that changes are tried on (the held-out one above is not).
 #[test]
 fn everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.067 (3 of 45), hit@3 0.244 (11 of 45), MRR 0.160.
+    // Measured: hit@1 0.489 (22 of 45), hit@3 0.778 (35 of 45), MRR 0.632.
     at_least(
         &report(&fixture("everyday_tuning.json")),
         45,
-        [0.06, 0.24, 0.16],
+        [0.48, 0.77, 0.63],
     );
 }
 

@@ -337,6 +337,38 @@ mod tests {
     }
 
     #[test]
+    fn what_reporters_write_for_a_word_asked_is_found_one_way_by_any_form() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let synonyms = Synonyms::load(&data).unwrap();
+        assert!(
+            synonyms
+                .written_for("pre-open")
+                .contains(&"premarket".to_string())
+        );
+        assert!(
+            synonyms
+                .written_for("tanks")
+                .contains(&"plunge".to_string())
+        );
+        assert!(synonyms.written_for("premarket").is_empty());
+        assert!(!synonyms.of("premarket").contains(&"pre-open"));
+        assert!(synonyms.phrases(true).contains(&"broke the story"));
+        assert!(!synonyms.phrases(false).contains(&"broke the story"));
+        let text = "[asked]\n\"Floor\" = [\"Support\"]\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("synonyms.toml"), text).unwrap();
+        let mine = Synonyms::load(dir.path()).unwrap();
+        assert_eq!(mine.written_for("floor"), ["support"]);
+        std::fs::write(dir.path().join("synonyms.toml"), "[asked]\nfloor = 3\n").unwrap();
+        assert!(
+            Synonyms::load(dir.path())
+                .unwrap_err()
+                .to_string()
+                .contains("synonyms.toml")
+        );
+    }
+
+    #[test]
     fn a_group_finds_every_form_of_its_words() {
         let s = Synonyms::from_groups(vec![vec!["acquire".into(), "buy".into(), "bought".into()]]);
         assert_eq!(s.of("acquired"), ["buy", "bought"]);
