@@ -300,7 +300,7 @@ static FIGURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 
 static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)(?-u:\b)(\d{1,2}:\d\d|\d{1,2}\s*(a\.m\.|p\.m\.|am|pm)(?-u:\b)|noon|midnight)",
+        r"(?i)(?-u:\b)(\d{1,2}:\d\d|\d{1,2}\s*(a\.m\.|p\.m\.|(am|pm)(?-u:\b))|noon|midnight)",
     )
     .expect("time pattern is valid")
 });
@@ -391,10 +391,15 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             hit.score *= EXPECTED_BOOST;
         }
         if let Some(publisher) = &hit.source.publisher {
-            let named = *outlets
-                .entry(publisher.clone())
-                .or_insert_with(|| named.names(publisher));
-            if named {
+            let is_named = match outlets.get(publisher) {
+                Some(known) => *known,
+                None => {
+                    let is_named = named.names(publisher);
+                    outlets.insert(publisher.clone(), is_named);
+                    is_named
+                }
+            };
+            if is_named {
                 hit.score *= OUTLET_BOOST;
             }
         }
@@ -444,6 +449,7 @@ mod tests {
         assert_eq!(expected("who said it?"), Expected::Anything);
         assert!(states(Expected::Time, "rose 9.3% as of 4:21 a.m. ET"));
         assert!(states(Expected::Time, "trading resumed at 3 pm"));
+        assert!(states(Expected::Time, "halted at 3 p.m. local time"));
         assert!(!states(Expected::Time, "rose 9.3% to $151.80"));
         assert!(states(
             Expected::Reason,
