@@ -365,6 +365,21 @@ proptest::proptest! {
     }
 }
 
+/// Found by the test above: equal sentences weighed by a float sum in hash order, so a quote
+/// could start at another sentence than the fresh build's.
+#[test]
+fn quotes_of_equal_sentences_are_chosen_alike_after_changes() {
+    let desk = Desk::new();
+    run(
+        &desk,
+        &[
+            vec![Op::Replace(29, 460), Op::Remove(7)],
+            vec![Op::Break(4), Op::Replace(42, 160)],
+            vec![Op::Remove(24), Op::Replace(25, 681), Op::Break(38)],
+        ],
+    );
+}
+
 #[test]
 fn a_long_fixed_sequence_of_changes_answers_like_a_fresh_build() {
     let desk = Desk::new();

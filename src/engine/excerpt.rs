@@ -115,7 +115,9 @@ pub fn choose_weighted(
         return 0..text.len();
     }
     let sentence_weight = |r: &Range<usize>| -> f32 {
-        let words: std::collections::HashSet<String> = highlights
+        // In order, so that equal sentences weigh exactly the same (a float sum depends on
+        // the order of its terms).
+        let words: std::collections::BTreeSet<String> = highlights
             .iter()
             .filter(|h| h.start >= r.start && h.end <= r.end)
             .map(|h| text[h.clone()].to_lowercase())
@@ -197,5 +199,27 @@ mod tests {
         let weighed = &text[choose_weighted(text, &highlights, rare)];
         assert!(weighed.starts_with("Analysts forecast"), "{weighed}");
         assert!(!weighed.contains("company"), "{weighed}");
+    }
+
+    #[test]
+    fn equal_sentences_weigh_exactly_the_same_so_the_first_is_quoted() {
+        // A float sum depends on the order of its terms (here 2²⁴ + 1 + 1 is 2²⁴ one way and
+        // 2²⁴ + 2 the other): summed in whatever order a hash set gave, the second of two
+        // equal sentences sometimes won, and an index updated in place quoted other sentences
+        // than a fresh build of the same passages.
+        let text = "Alpha beta gamma. Filler one. Filler two. Alpha beta gamma. End here.";
+        let second = text.rfind("Alpha").unwrap();
+        let highlights: Vec<Range<usize>> = [0, second]
+            .iter()
+            .flat_map(|&at| [(0, 5), (6, 10), (11, 16)].map(|(s, e)| at + s..at + e))
+            .collect();
+        let weight = |w: &str| if w == "alpha" { 16_777_216.0 } else { 1.0 };
+        for _ in 0..200 {
+            let quote = &text[choose_weighted(text, &highlights, weight)];
+            assert!(
+                quote.starts_with("Alpha beta gamma. Filler one."),
+                "{quote}"
+            );
+        }
     }
 }
