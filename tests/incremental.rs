@@ -624,6 +624,34 @@ fn closing_the_writer_removes_files_no_commit_uses() {
     assert!(differences(&desk).is_empty());
 }
 
+/// A merge that failed is not asked for again until the next commit or merge: settling asks
+/// for the merges that drop deletions itself rather than wait for ever (a random sequence of
+/// changes once waited two minutes per update for a segment no merge took).
+#[test]
+fn settling_merges_away_deletions_no_merge_took() {
+    let desk = Desk::new();
+    let dir = Store::open(&desk.index).unwrap().current().unwrap();
+    let mut updater = index::incremental::Updater::open(&dir).unwrap();
+    updater.without_merge_policy();
+    std::fs::remove_file(desk.data.join("articles").join("abmedia-ai-budget.md")).unwrap();
+    let (changes, _) = updater.apply(&desk.data).unwrap().unwrap();
+    assert!(changes.deleted_passages);
+    let settled = updater
+        .settle(std::time::Duration::from_secs(20))
+        .unwrap()
+        .expect("the deletions were merged away");
+    assert!(
+        settled
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .all(|s| s.num_deleted_docs() == 0)
+    );
+    updater.finish().unwrap();
+    assert!(differences(&desk).is_empty());
+}
+
 /// Merges that drop deleted passages may end before the writer looks: it still hands over
 /// the merged index (whose statistics are a fresh build's), not the one of its commit.
 #[test]

@@ -39,6 +39,9 @@ use crate::corpus;
 
 /// Memory of the incremental writer: one thread, articles come a few at a time.
 const WRITER_MEMORY: usize = 32 * 1024 * 1024;
+/// How long [`Updater::settle`] waits for the merge policy's merges before it asks for the
+/// merges that drop deletions itself.
+const NUDGE_AFTER: Duration = Duration::from_millis(500);
 /// A segment with any deleted passage is merged (see the module's documentation).
 const DELETES_BEFORE_MERGE: f32 = f32::MIN_POSITIVE;
 const MANIFEST_PREFIX: &str = "manifest-";
@@ -164,6 +167,14 @@ impl Updater {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Stops the merge policy from asking for merges: what a merge that failed, or one the
+    /// policy was never asked for, leaves (tests of [`Updater::settle`]).
+    #[doc(hidden)]
+    pub fn without_merge_policy(&mut self) {
+        self.writer
+            .set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     }
 
     /// Applies what changed in `data_dir` since the last commit and commits it; `None` when
@@ -380,17 +391,30 @@ impl Updater {
     /// snapshot handed out or the merges did not end in time.
     pub fn settle(&mut self, limit: Duration) -> Result<Option<Snapshot>, IndexError> {
         let started = Instant::now();
+        let mut nudged = Instant::now();
         loop {
-            let pending = self
+            let pending: Vec<tantivy::index::SegmentId> = self
                 .index
                 .searchable_segment_metas()?
                 .iter()
-                .any(|m| m.has_deletes());
-            if !pending {
+                .filter(|m| m.has_deletes())
+                .map(SegmentMeta::id)
+                .collect();
+            if pending.is_empty() {
                 break;
             }
             if started.elapsed() >= limit {
                 return Ok(None);
+            }
+            // The merge policy asks for these merges after each commit and merge; a merge that
+            // failed is not asked for again until the next. Each segment still holding
+            // deletions a while later, in no merge, is rewritten alone (one in a merge
+            // refuses).
+            if nudged.elapsed() >= NUDGE_AFTER {
+                for id in pending {
+                    drop(self.writer.merge(&[id]));
+                }
+                nudged = Instant::now();
             }
             std::thread::sleep(Duration::from_millis(10));
         }
