@@ -30,18 +30,15 @@ impl Highlighter {
             .ok()?;
         // The whole passage is the fragment: the quote is chosen afterwards.
         generator.set_max_num_chars(crate::corpus::passages::MAX_PASSAGE_CHARS * 4);
-        let n = searcher.num_docs() as f32;
         let mut rarity = HashMap::new();
         query.query_terms(&mut |term, _| {
-            if term.field() != field {
-                return;
-            }
-            let value = term.value();
-            let (Some(text), Ok(df)) = (value.as_str(), searcher.doc_freq(term)) else {
-                return;
-            };
-            if df > 0 {
-                rarity.insert(text.to_string(), (1.0 + n / df as f32).ln());
+            if let (true, Some(text)) = (term.field() == field, term.value().as_str()) {
+                let text = [text.to_string()];
+                let idf = super::rank::idf(searcher, field, &text);
+                if idf > 0.0 {
+                    let [text] = text;
+                    rarity.insert(text, idf);
+                }
             }
         });
         Some(Highlighter(Arc::new(generator), Arc::new(rarity)))

@@ -226,12 +226,12 @@ const QUESTION_FRAMES: &[(&str, &str)] = &[
 
 /// The content words of a question, in order, lower-cased, without question and filler words.
 pub fn content_words(question: &str) -> Vec<String> {
-    content_words_keeping(question, &[])
+    content_words_keeping::<&str>(question, &[])
 }
 
 /// [`content_words`], keeping each of `phrases` found in the question whole, as one entry,
 /// small words and all ("broke the story", "take on").
-pub fn content_words_keeping(question: &str, phrases: &[&str]) -> Vec<String> {
+pub fn content_words_keeping<S: AsRef<str>>(question: &str, phrases: &[S]) -> Vec<String> {
     let words: Vec<String> = question
         .split(|c: char| {
             c.is_whitespace()
@@ -253,7 +253,7 @@ pub fn content_words_keeping(question: &str, phrases: &[&str]) -> Vec<String> {
     };
     let phrases: Vec<Vec<&str>> = phrases
         .iter()
-        .map(|p| p.split(' ').collect::<Vec<_>>())
+        .map(|p| p.as_ref().split(' ').collect::<Vec<_>>())
         .filter(|p| p.len() > 1)
         .collect();
     let mut out = Vec::new();

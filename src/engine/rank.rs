@@ -35,7 +35,7 @@ pub struct Concept {
 
 /// The idf of the rarest of the terms; 0 when one of them occurs nowhere (a phrase with such a
 /// word cannot be found, however common its other words).
-fn idf(searcher: &Searcher, field: tantivy::schema::Field, terms: &[String]) -> f32 {
+pub(crate) fn idf(searcher: &Searcher, field: tantivy::schema::Field, terms: &[String]) -> f32 {
     let n = searcher.num_docs() as f32;
     let mut best: f32 = 0.0;
     for t in terms {

@@ -1,6 +1,6 @@
 //! Topic commands and the synonym map, read from `data/topics.toml` and `data/synonyms.toml`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -43,7 +43,7 @@ struct SynonymsFile {
     #[serde(default)]
     groups: Vec<Vec<String>>,
     #[serde(default)]
-    asked: std::collections::BTreeMap<String, Vec<String>>,
+    asked: BTreeMap<String, Vec<String>>,
 }
 
 /// The topics of a corpus, looked up by name or alias.
@@ -139,6 +139,9 @@ pub struct Synonyms {
     /// How people ask and what reporters write for it, one way: (the asked word or phrase, its
     /// stemmed terms, the written words).
     asked: Vec<(String, Vec<String>, Vec<String>)>,
+    /// The multi-word entries of the groups, longest first; and with those of `asked`.
+    phrases: Vec<String>,
+    asked_phrases: Vec<String>,
 }
 
 impl Synonyms {
@@ -159,22 +162,15 @@ impl Synonyms {
             file: "synonyms.toml".to_string(),
             message: e.message().to_string(),
         })?;
-        let mut synonyms = Synonyms::from_groups(parsed.groups);
-        synonyms.asked = parsed
-            .asked
-            .into_iter()
-            .map(|(asked, written)| {
-                let asked = asked.to_lowercase();
-                let stems = stemmed_tokens(&asked);
-                let written = written.into_iter().map(|w| w.to_lowercase()).collect();
-                (asked, stems, written)
-            })
-            .collect();
-        Ok(synonyms)
+        Ok(Synonyms::new(parsed.groups, parsed.asked))
     }
 
     /// Synonyms from groups of words and phrases.
     pub fn from_groups(groups: Vec<Vec<String>>) -> Synonyms {
+        Synonyms::new(groups, BTreeMap::new())
+    }
+
+    fn new(groups: Vec<Vec<String>>, asked: BTreeMap<String, Vec<String>>) -> Synonyms {
         let groups: Vec<Vec<String>> = groups
             .into_iter()
             .map(|g| g.into_iter().map(|w| w.to_lowercase()).collect())
@@ -183,10 +179,39 @@ impl Synonyms {
             .iter()
             .map(|g| g.iter().map(|w| stemmed_tokens(w)).collect())
             .collect();
+        let asked: Vec<(String, Vec<String>, Vec<String>)> = asked
+            .into_iter()
+            .map(|(asked, written)| {
+                let asked = asked.to_lowercase();
+                let stems = stemmed_tokens(&asked);
+                let written = written.into_iter().map(|w| w.to_lowercase()).collect();
+                (asked, stems, written)
+            })
+            .collect();
+        let longest_first = |entries: Vec<&String>| {
+            let mut p: Vec<String> = entries
+                .into_iter()
+                .filter(|w| w.contains(' '))
+                .cloned()
+                .collect();
+            p.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            p.dedup();
+            p
+        };
+        let phrases = longest_first(groups.iter().flatten().collect());
+        let asked_phrases = longest_first(
+            groups
+                .iter()
+                .flatten()
+                .chain(asked.iter().map(|(a, _, _)| a))
+                .collect(),
+        );
         Synonyms {
             groups,
             stems,
-            asked: Vec::new(),
+            asked,
+            phrases,
+            asked_phrases,
         }
     }
 
@@ -224,19 +249,12 @@ impl Synonyms {
 
     /// Multi-word entries, longest first, so a question can be matched against them; with
     /// `asked`, the multi-word phrases of questions too.
-    pub fn phrases(&self, asked: bool) -> Vec<&str> {
-        let asked = self.asked.iter().filter(|_| asked).map(|(a, _, _)| a);
-        let mut p: Vec<&str> = self
-            .groups
-            .iter()
-            .flatten()
-            .chain(asked)
-            .map(String::as_str)
-            .filter(|w| w.contains(' '))
-            .collect();
-        p.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        p.dedup();
-        p
+    pub fn phrases(&self, asked: bool) -> &[String] {
+        if asked {
+            &self.asked_phrases
+        } else {
+            &self.phrases
+        }
     }
 }
 
@@ -352,8 +370,18 @@ mod tests {
         );
         assert!(synonyms.written_for("premarket").is_empty());
         assert!(!synonyms.of("premarket").contains(&"pre-open"));
-        assert!(synonyms.phrases(true).contains(&"broke the story"));
-        assert!(!synonyms.phrases(false).contains(&"broke the story"));
+        assert!(
+            synonyms
+                .phrases(true)
+                .iter()
+                .any(|p| p == "broke the story")
+        );
+        assert!(
+            !synonyms
+                .phrases(false)
+                .iter()
+                .any(|p| p == "broke the story")
+        );
         let text = "[asked]\n\"Floor\" = [\"Support\"]\n";
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("synonyms.toml"), text).unwrap();
