@@ -56,11 +56,11 @@ fn dev_questions_reach_the_targets() {
 /// the dev set by hurting other questions shows up.
 #[test]
 fn other_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.750 (15 of 20), hit@3 0.900 (18 of 20), MRR 0.825.
+    // Measured: hit@1 0.750 (15 of 20), hit@3 0.900 (18 of 20), MRR 0.835.
     at_least(
         &report(&fixture("extra_questions.json")),
         20,
-        [0.75, 0.90, 0.82],
+        [0.75, 0.90, 0.83],
     );
 }
 
@@ -78,11 +78,11 @@ fn everyday_questions_stay_above_their_floor() {
 /// The everyday-words set that changes are tried on (the held-out one above is not).
 #[test]
 fn everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.489 (22 of 45), hit@3 0.778 (35 of 45), MRR 0.632.
+    // Measured: hit@1 0.600 (27 of 45), hit@3 0.800 (36 of 45), MRR 0.700.
     at_least(
         &report(&fixture("everyday_tuning.json")),
         45,
-        [0.48, 0.77, 0.63],
+        [0.59, 0.79, 0.69],
     );
 }
 

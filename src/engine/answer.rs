@@ -49,6 +49,30 @@ impl Attribution {
 }
 
 impl Hit {
+    /// A hit of `article` (its outlet the article's name in capitals) for unit tests.
+    #[cfg(test)]
+    pub(crate) fn of_article(article: &str, score: f32, text: &str) -> Hit {
+        Hit {
+            rank: 0,
+            score,
+            text: text.to_string(),
+            highlights: vec![],
+            quote: 0..text.len(),
+            source: Attribution {
+                article: article.into(),
+                publisher: Some(article.to_uppercase()),
+                title: "t".into(),
+                date: None,
+                url: None,
+            },
+            section: None,
+            paragraph: 1,
+            part: 1,
+            reference: format!("{article}:1"),
+            also_reported_by: vec![],
+        }
+    }
+
     /// The quoted sentences, verbatim.
     pub fn quote_text(&self) -> &str {
         self.text.get(self.quote.clone()).unwrap_or(&self.text)

@@ -259,28 +259,9 @@ pub fn group(mut hits: Vec<Hit>) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::answer::Attribution;
 
     fn hit(article: &str, score: f32, text: &str) -> Hit {
-        Hit {
-            rank: 0,
-            score,
-            text: text.to_string(),
-            highlights: vec![],
-            quote: 0..text.len(),
-            source: Attribution {
-                article: article.into(),
-                publisher: Some(article.to_uppercase()),
-                title: "t".into(),
-                date: None,
-                url: None,
-            },
-            section: None,
-            paragraph: 1,
-            part: 1,
-            reference: format!("{article}:1"),
-            also_reported_by: vec![],
-        }
+        Hit::of_article(article, score, text)
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Ranking questions: content words become concepts (a word with its synonyms), each scored
 //! once (the best of its variants, a synonym never outweighing the word typed), neighbouring
-//! words found together count more, and passages covering more of the question's rare words
-//! rise.
+//! words found together count more, and passages with a sentence holding more of the
+//! question's rare words rise.
 
 use tantivy::Searcher;
 use tantivy::Term;
@@ -20,8 +20,9 @@ const SYNONYM_WEIGHT: f32 = 0.7;
 const WRITTEN_WEIGHT: f32 = 0.9;
 /// Weight of two neighbouring question words found within two words of each other.
 const PROXIMITY_WEIGHT: f32 = 1.5;
-/// Share of a passage's score that does not depend on covering the question.
-const COVERAGE_FLOOR: f32 = 0.3;
+/// Share of a passage's score that does not depend on one of its sentences holding the
+/// question (a small share, so that passages holding nothing keep their order).
+const COVERAGE_FLOOR: f32 = 0.05;
 
 /// A question word or phrase, with the stemmed terms of each of its variants.
 #[derive(Debug, Clone)]
@@ -374,9 +375,10 @@ impl<F: FnMut(&str) -> bool> NamedOutlets<F> {
     }
 }
 
-/// Re-ranks hits by how much of the question (weighted by rarity) each one covers: `tags`
-/// has bit `i` set where the passage holds concept `i` (see [`question_scoring`]). Passages
-/// stating what the question expects, and from an outlet it names, rise.
+/// Re-ranks hits by how much of the question (weighted by rarity) the best sentence of each
+/// holds: `tags` has bit `i` set where the passage holds concept `i` anywhere (see
+/// [`question_scoring`]). Passages stating what the question expects, and from an outlet it
+/// names, rise.
 pub fn rerank<F: FnMut(&str) -> bool>(
     hits: Vec<(Hit, u64)>,
     concepts: &[Concept],
@@ -404,18 +406,56 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             }
         }
         if total > 0.0 && concepts.len() >= 2 {
-            let covered: f32 = concepts
+            // Only the concepts the passage holds somewhere can be in one of its sentences.
+            let found: Vec<&Concept> = concepts
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i < 64 && tags & (1 << i) != 0)
-                .map(|(_, c)| c.idf)
-                .sum();
-            hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * covered / total;
+                .map(|(_, c)| c)
+                .collect();
+            let held = sentence_coverage(&hit.text, hit.section.as_deref(), &found);
+            hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * held / total;
         }
         out.push(hit);
     }
     super::answer::sort_hits(&mut out);
     out
+}
+
+/// How much of a concept a passage holds when only its heading has it.
+const HEADING_SHARE: f32 = 0.5;
+
+/// The rarity (summed idf) of the question's concepts that the passage's best sentence holds:
+/// a reader sees a sentence or two, so a passage answers when one sentence holds the question,
+/// not when its words are scattered over the passage. The heading the passage sits under
+/// ("Alibaba Chart Analysis") speaks for each of its sentences.
+pub fn sentence_coverage(text: &str, section: Option<&str>, concepts: &[&Concept]) -> f32 {
+    use crate::index::tokenizer::stemmed_tokens;
+    use unicode_segmentation::UnicodeSegmentation;
+    let heading = section.map(stemmed_tokens).unwrap_or_default();
+    let holds = |stems: &[String], c: &Concept| {
+        c.variants
+            .iter()
+            .any(|(terms, _)| !terms.is_empty() && terms.iter().all(|t| stems.contains(t)))
+    };
+    let mut best: f32 = 0.0;
+    for sentence in text.split_sentence_bounds() {
+        let stems = stemmed_tokens(sentence);
+        let held: f32 = concepts
+            .iter()
+            .map(|c| {
+                if holds(&stems, c) {
+                    c.idf
+                } else if holds(&heading, c) {
+                    HEADING_SHARE * c.idf
+                } else {
+                    0.0
+                }
+            })
+            .sum();
+        best = best.max(held);
+    }
+    best
 }
 
 #[cfg(test)]
@@ -474,6 +514,64 @@ mod tests {
         assert!(!named.names("Time"));
         let mut named = NamedOutlets::new("what did Time say?", everyday);
         assert!(named.names("Time"));
+    }
+
+    fn concept(label: &str, idf: f32) -> Concept {
+        Concept {
+            label: label.into(),
+            variants: vec![(crate::index::tokenizer::stemmed_tokens(label), 1.0)],
+            idf,
+        }
+    }
+
+    #[test]
+    fn a_sentence_holds_the_concepts_whose_words_it_has_weighted_by_rarity() {
+        let (rely, largest, training) = (
+            concept("rely", 2.0),
+            concept("largest", 1.0),
+            concept("training tasks", 3.0),
+        );
+        let all = [&rely, &largest, &training];
+        let one = "Shares rose. They still rely on Nvidia for their largest training tasks.";
+        assert_eq!(sentence_coverage(one, None, &all), 6.0);
+        let scattered = "They rely on others. It is the largest. Training tasks grow.";
+        assert_eq!(sentence_coverage(scattered, None, &all), 3.0);
+        // A phrase's words must all be in the sentence.
+        assert_eq!(sentence_coverage("Training grew.", None, &all), 0.0);
+        // The heading above the passage speaks for each of its sentences, weaker.
+        let heading = Some("Training tasks");
+        assert_eq!(sentence_coverage(scattered, heading, &all), 2.0 + 1.5);
+    }
+
+    #[test]
+    fn a_passage_with_one_sentence_holding_the_question_outranks_one_scattering_it() {
+        let concepts = [
+            concept("rely", 2.0),
+            concept("largest", 1.0),
+            concept("training tasks", 3.0),
+        ];
+        let scattered = Hit::of_article(
+            "scattered",
+            3.0,
+            "Chinese firms rely on imports. Baidu is the largest. Training tasks grow.",
+        );
+        let together = Hit::of_article(
+            "together",
+            2.0,
+            "Shares rose on Monday. They still rely on Nvidia for their largest training tasks.",
+        );
+        let mut named =
+            NamedOutlets::new("do they rely on it for the largest training tasks", |_| {
+                false
+            });
+        let ranked = rerank(
+            vec![(scattered, 0b111), (together, 0b111)],
+            &concepts,
+            Expected::Anything,
+            &mut named,
+        );
+        let order: Vec<&str> = ranked.iter().map(|h| h.source.article.as_str()).collect();
+        assert_eq!(order, ["together", "scattered"]);
     }
 
     #[test]
