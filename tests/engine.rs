@@ -384,12 +384,7 @@ fn synonyms_from_data_match_other_words_for_the_same_thing() {
 #[test]
 fn chat_shorthand_finds_the_words_reporters_write() {
     // People type "pt", "qtrs", "3-yr"; articles say "target price", "quarters", "three years".
-    let p = passages("!ask who raised their pt");
-    assert!(
-        p.hits[0].text.contains("target price"),
-        "{}",
-        p.hits[0].text
-    );
+    first_holds("!ask who raised their pt", "target price");
     let p = passages("!ask where could it trade in the coming qtrs");
     assert!(
         p.hits.iter().take(3).any(|h| h.text.contains("quarters")),
@@ -405,6 +400,31 @@ fn chat_shorthand_finds_the_words_reporters_write() {
         "{:?}",
         p.hits
     );
+}
+
+/// The first passage answering `message` holds `fragment`.
+fn first_holds(message: &str, fragment: &str) {
+    let p = passages(message);
+    assert!(
+        p.hits[0].text.contains(fragment),
+        "{message}: {}",
+        p.hits[0].text
+    );
+}
+
+#[test]
+fn degrees_of_an_adjective_chat_shorthand_and_desk_phrases_are_read() {
+    // The stemmer keeps "faster" apart from "fast"; the synonyms join an adjective's degrees.
+    first_holds("!ask how fast is AI developing?", "much faster pace");
+    // "biz" is business, "y/y" year-on-year.
+    first_holds(
+        "!ask how much did the cloud biz grow y/y?",
+        "cloud business revenue increased by 26% year-on-year",
+    );
+    // A bond deal is an offering of bonds, not a partnership.
+    first_holds("!ask how big is the bond deal?", "$3.2 billion through");
+    // "dec" is December.
+    first_holds("!ask what happened in dec 2021?", "since December 2021");
 }
 
 #[test]

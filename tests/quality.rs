@@ -78,11 +78,23 @@ fn everyday_questions_stay_above_their_floor() {
 /// The everyday-words set that changes are tried on (the held-out one above is not).
 #[test]
 fn everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.600 (27 of 45), hit@3 0.800 (36 of 45), MRR 0.700.
+    // Measured: hit@1 0.600 (27 of 45), hit@3 0.822 (37 of 45), MRR 0.707.
     at_least(
         &report(&fixture("everyday_tuning.json")),
         45,
-        [0.59, 0.79, 0.69],
+        [0.59, 0.81, 0.70],
+    );
+}
+
+/// A second everyday-words set for trying changes, written later over other passages; its
+/// first measure (before any change tried on it) is in the README.
+#[test]
+fn second_everyday_tuning_questions_stay_above_their_floor() {
+    // Measured: hit@1 0.706 (24 of 34), hit@3 0.853 (29 of 34), MRR 0.784.
+    at_least(
+        &report(&fixture("everyday_tuning2.json")),
+        34,
+        [0.70, 0.85, 0.78],
     );
 }
 
