@@ -425,6 +425,12 @@ fn degrees_of_an_adjective_chat_shorthand_and_desk_phrases_are_read() {
     first_holds("!ask how big is the bond deal?", "$3.2 billion through");
     // "dec" is December.
     first_holds("!ask what happened in dec 2021?", "since December 2021");
+    // What is next is what is coming; the other part is the rest.
+    first_holds("!ask which markets come next year?", "in the coming year");
+    first_holds(
+        "!ask where does the other 20% go?",
+        "the rest will support its international e-commerce business",
+    );
 }
 
 #[test]
