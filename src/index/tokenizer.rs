@@ -63,6 +63,15 @@ pub fn for_each_stemmed_token(text: &str, mut f: impl FnMut(&str)) {
     });
 }
 
+/// Calls `f` with the byte offsets and the stem of each stemmed token of `text`, in order.
+pub fn for_each_stemmed_token_at(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    STEMMED_ANALYZER.with(|a| {
+        a.borrow_mut()
+            .token_stream(text)
+            .process(&mut |t| f(t.offset_from, t.offset_to, &t.text))
+    });
+}
+
 /// The tokens of `text` under `analyzer`, in order.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
