@@ -397,6 +397,18 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_groups_join_price_move_verbs_and_an_adjectives_degrees() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let synonyms = Synonyms::load(&data).unwrap();
+        assert!(synonyms.of("tumbled").contains(&"fell"));
+        assert!(synonyms.of("rallied").contains(&"rose"));
+        assert!(synonyms.of("faster").contains(&"fast"));
+        assert!(synonyms.of("largest").contains(&"big"));
+        // A rise is not a fall.
+        assert!(!synonyms.of("rallied").contains(&"fell"));
+    }
+
+    #[test]
     fn a_group_finds_every_form_of_its_words() {
         let s = Synonyms::from_groups(vec![vec!["acquire".into(), "buy".into(), "bought".into()]]);
         assert_eq!(s.of("acquired"), ["buy", "bought"]);
