@@ -425,6 +425,16 @@ fn degrees_of_an_adjective_chat_shorthand_and_desk_phrases_are_read() {
     first_holds("!ask how big is the bond deal?", "$3.2 billion through");
     // "dec" is December.
     first_holds("!ask what happened in dec 2021?", "since December 2021");
+    // "grow" is answered by "grew".
+    let p = passages("!ask how did alibaba grow?");
+    assert!(
+        p.hits
+            .iter()
+            .take(2)
+            .any(|h| h.text.contains("grew by more than triple digits")),
+        "{:?}",
+        p.hits
+    );
     // What is next is what is coming; the other part is the rest.
     first_holds("!ask which markets come next year?", "in the coming year");
     first_holds(

@@ -397,7 +397,7 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_groups_join_price_move_verbs_and_an_adjectives_degrees() {
+    fn the_shipped_groups_join_price_move_verbs_and_the_forms_the_stemmer_keeps_apart() {
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
         let synonyms = Synonyms::load(&data).unwrap();
         assert!(synonyms.of("tumbled").contains(&"fell"));
@@ -406,6 +406,9 @@ mod tests {
         assert!(synonyms.of("largest").contains(&"big"));
         // A rise is not a fall.
         assert!(!synonyms.of("rallied").contains(&"fell"));
+        // Irregular past forms.
+        assert!(synonyms.of("spend").contains(&"spent"));
+        assert!(synonyms.of("grew").contains(&"grow"));
     }
 
     #[test]
