@@ -67,11 +67,11 @@ fn other_questions_stay_above_their_floor() {
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.556 (30 of 54), hit@3 0.741 (40 of 54), MRR 0.669.
+    // Measured: hit@1 0.593 (32 of 54), hit@3 0.778 (42 of 54), MRR 0.698.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.55, 0.74, 0.66],
+        [0.59, 0.77, 0.69],
     );
 }
 
