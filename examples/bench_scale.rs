@@ -198,6 +198,10 @@ pub struct SizeReport {
     pub fts5_mb: f64,
     pub first_answer_ms: f64,
     pub serving_rss_mb: f64,
+    /// Of the serving process's resident memory after every query: private memory (heap)
+    /// and pages of files mapped into it (the index, which tantivy reads through mmap).
+    pub serving_rss_anon_mb: f64,
+    pub serving_rss_file_mb: f64,
     pub latencies: Vec<Latency>,
     /// Queries per second with 2 threads, per engine.
     pub throughput: Vec<(String, f64)>,
@@ -205,10 +209,15 @@ pub struct SizeReport {
 }
 
 pub fn rss_peak_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// A memory figure of this process from /proc/self/status, in MB (0 where not known).
+fn status_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -506,7 +515,12 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
     let fts_path = work.join(format!("fts5-{passages}.sqlite"));
     let (fts, fts5_build_secs) = Fts5::build(&fts_path, &data);
     let fts5_mb = std::fs::metadata(&fts_path).map_or(0.0, |m| m.len() as f64 / 1e6);
-    let (first_answer_ms, serving_rss_mb) = if separate_probe {
+    let [
+        first_answer_ms,
+        serving_rss_mb,
+        serving_rss_anon_mb,
+        serving_rss_file_mb,
+    ] = if separate_probe {
         serve_probe(&data, &index_dir)
     } else {
         probe_figures(&data, &index_dir)
@@ -580,6 +594,8 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
         fts5_mb,
         first_answer_ms,
         serving_rss_mb,
+        serving_rss_anon_mb,
+        serving_rss_file_mb,
         latencies,
         throughput,
         bench_peak_rss_mb: rss_peak_mb(),
@@ -587,36 +603,44 @@ pub fn run_size(passages: usize, work: &Path, reps: usize, separate_probe: bool)
 }
 
 /// Starts a fresh process on the existing index (the real start-up path) and reports the time
-/// to its first answer and its peak RSS after answering every query.
-fn serve_probe(data: &Path, index_dir: &Path) -> (f64, f64) {
+/// to its first answer, its peak RSS after answering every query, and its private and
+/// file-backed resident memory then.
+fn serve_probe(data: &Path, index_dir: &Path) -> [f64; 4] {
     let Ok(exe) = std::env::current_exe() else {
-        return (0.0, 0.0);
+        return [0.0; 4];
     };
     let out = std::process::Command::new(exe)
         .arg("--serve-probe")
         .arg(data)
         .arg(index_dir)
         .output();
-    let Ok(out) = out else { return (0.0, 0.0) };
+    let Ok(out) = out else { return [0.0; 4] };
     let text = String::from_utf8_lossy(&out.stdout);
     let mut parts = text
         .split_whitespace()
         .filter_map(|p| p.parse::<f64>().ok());
-    (parts.next().unwrap_or(0.0), parts.next().unwrap_or(0.0))
+    std::array::from_fn(|_| parts.next().unwrap_or(0.0))
 }
 
 fn probe(data: &Path, index_dir: &Path) {
-    let (first, rss) = probe_figures(data, index_dir);
-    println!("{first:.1} {rss:.1}");
+    let [first, rss, anon, file] = probe_figures(data, index_dir);
+    println!("{first:.1} {rss:.1} {anon:.1} {file:.1}");
 }
 
-fn probe_figures(data: &Path, index_dir: &Path) -> (f64, f64) {
+fn probe_figures(data: &Path, index_dir: &Path) -> [f64; 4] {
     let started = Instant::now();
     // As the bot starts: the existing index served at once, data/ compared in the background.
     let engine =
         clippings::lifecycle::serving_engine(data, index_dir, "!", false, false).expect("engine");
     let _reloader =
         clippings::lifecycle::keep_current(engine.clone(), index_dir, false).expect("reloader");
+    // Another first-pass cut, to compare what it costs in memory.
+    if let Some(cut) = std::env::var("CLIPPINGS_BENCH_CANDIDATES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        engine.set_candidates(cut);
+    }
     let engine = Pipeline::new(engine);
     std::hint::black_box(engine.handle(
         "probe",
@@ -626,7 +650,12 @@ fn probe_figures(data: &Path, index_dir: &Path) -> (f64, f64) {
     for q in queries() {
         std::hint::black_box(engine.handle("probe", &q.command));
     }
-    (first, rss_peak_mb())
+    [
+        first,
+        rss_peak_mb(),
+        status_mb("RssAnon:"),
+        status_mb("RssFile:"),
+    ]
 }
 
 pub fn table(reports: &[SizeReport]) -> String {
@@ -656,8 +685,8 @@ pub fn table(reports: &[SizeReport]) -> String {
         );
         let _ = writeln!(
             out,
-            "| serving RSS after all queries | {:.0} MB |",
-            r.serving_rss_mb
+            "| serving RSS after all queries | {:.0} MB (now {:.0} MB private, {:.0} MB of mapped files) |",
+            r.serving_rss_mb, r.serving_rss_anon_mb, r.serving_rss_file_mb
         );
         for (engine, qps) in &r.throughput {
             let _ = writeln!(

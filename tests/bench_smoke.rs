@@ -13,6 +13,10 @@ fn the_benchmark_runs_end_to_end_on_a_small_corpus() {
     assert!(report.passages >= 3000, "{}", report.passages);
     assert!(report.build_passages_per_sec > 0.0 && report.index_mb > 0.0 && report.fts5_mb > 0.0);
     assert!(report.first_answer_ms > 0.0);
+    // The serving memory and its private and mapped-file shares (Linux reports both).
+    assert!(report.serving_rss_mb > 0.0);
+    assert!(report.serving_rss_anon_mb > 0.0 && report.serving_rss_file_mb > 0.0);
+    assert!(report.serving_rss_anon_mb + report.serving_rss_file_mb <= report.serving_rss_mb + 1.0);
     for engine in ["clippings", "tantivy", "fts5", "adapter"] {
         for class in bench_scale::CLASSES {
             assert!(
@@ -44,4 +48,5 @@ fn the_benchmark_runs_end_to_end_on_a_small_corpus() {
     let table = bench_scale::table(&[report]);
     assert!(table.contains("| hostile |"));
     assert!(table.contains("| topic, ranking reused |"));
+    assert!(table.contains("MB private,"));
 }
