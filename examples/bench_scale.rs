@@ -650,12 +650,45 @@ fn probe_figures(data: &Path, index_dir: &Path) -> [f64; 4] {
     for q in queries() {
         std::hint::black_box(engine.handle("probe", &q.command));
     }
+    if std::env::var_os("CLIPPINGS_BENCH_MAPS").is_some() {
+        for (path, mb) in mapped_mb() {
+            eprintln!("{mb:8.1} MB  {path}");
+        }
+    }
     [
         first,
         rss_peak_mb(),
         status_mb("RssAnon:"),
         status_mb("RssFile:"),
     ]
+}
+
+/// Resident MB of each file mapped into this process (/proc/self/smaps), largest first.
+fn mapped_mb() -> Vec<(String, f64)> {
+    let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
+    let mut by_file: std::collections::BTreeMap<String, f64> = Default::default();
+    let mut current: Option<String> = None;
+    for line in smaps.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields
+            .first()
+            .is_some_and(|f| f.contains('-') && !f.ends_with(':'))
+        {
+            current = fields.get(5).filter(|p| p.starts_with('/')).map(|p| {
+                // Index files by their folder: one line for the index.
+                let path = Path::new(p);
+                match path.parent() {
+                    Some(dir) if p.contains("gen-") => dir.display().to_string(),
+                    _ => p.to_string(),
+                }
+            });
+        } else if let (Some(file), ["Rss:", kb, ..]) = (&current, fields.as_slice()) {
+            *by_file.entry(file.clone()).or_default() += kb.parse::<f64>().unwrap_or(0.0) / 1024.0;
+        }
+    }
+    let mut out: Vec<(String, f64)> = by_file.into_iter().filter(|(_, mb)| *mb >= 0.1).collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
 }
 
 pub fn table(reports: &[SizeReport]) -> String {
