@@ -664,7 +664,7 @@ fn probe_figures(data: &Path, index_dir: &Path) -> [f64; 4] {
 }
 
 /// Resident MB of each file mapped into this process (/proc/self/smaps), largest first.
-fn mapped_mb() -> Vec<(String, f64)> {
+pub fn mapped_mb() -> Vec<(String, f64)> {
     let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
     let mut by_file: std::collections::BTreeMap<String, f64> = Default::default();
     let mut current: Option<String> = None;
