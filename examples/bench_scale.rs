@@ -675,10 +675,12 @@ pub fn mapped_mb() -> Vec<(String, f64)> {
             .is_some_and(|f| f.contains('-') && !f.ends_with(':'))
         {
             current = fields.get(5).filter(|p| p.starts_with('/')).map(|p| {
-                // Index files by their folder: one line for the index.
+                // Index files by their folder and kind (postings, positions, store…).
                 let path = Path::new(p);
-                match path.parent() {
-                    Some(dir) if p.contains("gen-") => dir.display().to_string(),
+                match (path.parent(), path.extension()) {
+                    (Some(dir), Some(kind)) if p.contains("gen-") => {
+                        format!("{}/*.{}", dir.display(), kind.to_string_lossy())
+                    }
                     _ => p.to_string(),
                 }
             });
