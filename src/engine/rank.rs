@@ -13,7 +13,7 @@ use super::answer::Hit;
 use super::query::{Builder, Item};
 use super::scoring::two_pass::{ScoredUnion, Scoring};
 use crate::index::Fields;
-use crate::index::tokenizer::for_each_stemmed_token_at;
+use crate::index::tokenizer::{for_each_stemmed_token, for_each_stemmed_token_at};
 
 /// Weight of a synonym relative to the word typed.
 const SYNONYM_WEIGHT: f32 = 0.7;
@@ -425,14 +425,14 @@ const HEADING_SHARE: f32 = 0.5;
 /// stemmed term of the concepts' variants gets a number, so a sentence is read once, token by
 /// token, without collecting its words.
 pub struct SentenceMatcher<'c> {
-    terms: std::collections::HashMap<&'c str, usize>,
+    terms: rustc_hash::FxHashMap<&'c str, usize>,
     /// Per concept: its rarity and, per variant, the numbers of its terms.
     concepts: Vec<(f32, Vec<Vec<usize>>)>,
 }
 
 impl<'c> SentenceMatcher<'c> {
     pub fn new(concepts: &'c [Concept]) -> Self {
-        let mut terms = std::collections::HashMap::new();
+        let mut terms = rustc_hash::FxHashMap::default();
         let concepts = concepts
             .iter()
             .map(|c| {
@@ -463,7 +463,7 @@ impl<'c> SentenceMatcher<'c> {
     pub fn coverage(&self, text: &str, section: Option<&str>, found: u64) -> f32 {
         let mut heading = vec![false; self.terms.len()];
         if let Some(section) = section {
-            for_each_stemmed_token_at(section, |_, _, t| {
+            for_each_stemmed_token(section, |t| {
                 if let Some(&i) = self.terms.get(t) {
                     heading[i] = true;
                 }

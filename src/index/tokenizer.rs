@@ -56,11 +56,7 @@ pub fn stemmed_tokens(text: &str) -> Vec<String> {
 
 /// Calls `f` with each stemmed token of `text`, in order, without collecting them.
 pub fn for_each_stemmed_token(text: &str, mut f: impl FnMut(&str)) {
-    STEMMED_ANALYZER.with(|a| {
-        a.borrow_mut()
-            .token_stream(text)
-            .process(&mut |t| f(&t.text))
-    });
+    for_each_stemmed_token_at(text, |_, _, t| f(t));
 }
 
 /// Calls `f` with the byte offsets and the stem of each stemmed token of `text`, in order.
