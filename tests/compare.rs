@@ -56,6 +56,17 @@ fn the_seed_spending_amounts_are_lined_up_and_abmedia_is_flagged_ten_times_apart
         notices.iter().any(|n| n.contains("10× apart")),
         "{notices:?}"
     );
+    // The share moves the spending lifted are compared too: ABMedia's passage stating one
+    // ranks just below the best 20 on words alone, and rises for the figure it states.
+    let moves = c.groups.iter().find(|g| g.quantity == "share move");
+    let moves = moves.expect("the share moves compared under capex");
+    assert!(
+        moves
+            .lines
+            .iter()
+            .any(|l| l.source.publisher.as_deref() == Some("ABMedia")),
+        "{moves:#?}"
+    );
     // Share moves are a group of their own, each line with the day it gives (or none).
     let (c, _) = compare(&engine, "stock");
     let moves = c

@@ -7,6 +7,8 @@ use super::clean::Block;
 
 /// Passages longer than this are split (counted in chars).
 pub const MAX_PASSAGE_CHARS: usize = 600;
+/// A piece shorter than this is not left alone before a sentence too long to join it whole.
+const ORPHAN_CHARS: usize = MAX_PASSAGE_CHARS / 3;
 
 /// One quotable piece of an article, verbatim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +64,9 @@ pub fn passages(paragraphs: &[Paragraph]) -> Vec<Passage> {
 }
 
 /// Cuts a paragraph into pieces of at most about `MAX_PASSAGE_CHARS`: lists and tables at
-/// line ends, prose at sentence ends, and a sentence that is itself too long at word ends.
+/// line ends, prose at sentence ends, and a sentence that is itself too long at clauses or
+/// words. Such a sentence continues a short piece before it (under [`ORPHAN_CHARS`]) rather
+/// than leaving it alone: a question and the start of its answer stay one passage.
 pub fn split(text: &str) -> Vec<String> {
     if text.chars().count() <= MAX_PASSAGE_CHARS {
         return vec![text.to_string()];
@@ -76,8 +80,10 @@ pub fn split(text: &str) -> Vec<String> {
     let mut current = String::new();
     for unit in units {
         if unit.chars().count() > MAX_PASSAGE_CHARS {
-            flush(&mut current, &mut pieces);
-            pack(clauses(unit), &mut pieces);
+            if current.trim().chars().count() >= ORPHAN_CHARS {
+                flush(&mut current, &mut pieces);
+            }
+            pack(clauses(unit), &mut current, &mut pieces);
             continue;
         }
         if current.chars().count() + unit.chars().count() > MAX_PASSAGE_CHARS {
@@ -106,15 +112,15 @@ fn clauses(sentence: &str) -> impl Iterator<Item = &str> {
         })
 }
 
-fn pack<'a>(units: impl Iterator<Item = &'a str>, pieces: &mut Vec<String>) {
-    let mut current = String::new();
+/// Adds `units` to `current`, flushing it whenever the next would not fit; what is left of
+/// the last piece stays in `current`.
+fn pack<'a>(units: impl Iterator<Item = &'a str>, current: &mut String, pieces: &mut Vec<String>) {
     for unit in units {
         if current.chars().count() + unit.chars().count() > MAX_PASSAGE_CHARS {
-            flush(&mut current, pieces);
+            flush(current, pieces);
         }
         current.push_str(unit);
     }
-    flush(&mut current, pieces);
 }
 
 fn flush(current: &mut String, pieces: &mut Vec<String>) {
@@ -157,6 +163,35 @@ mod tests {
                 .all(|p| p.chars().count() <= MAX_PASSAGE_CHARS)
         );
         assert_eq!(pieces.join(" ").split(' ').count(), 400);
+    }
+
+    #[test]
+    fn a_short_piece_is_continued_by_an_overlong_sentence_not_left_alone() {
+        let question = "Is the pivot a growth engine or a response to regulation? - It is both.";
+        let answer = format!(
+            "It serves as a growth engine driven by demand, {}and a response to export rules.",
+            "and a hedge against rivals, ".repeat(25)
+        );
+        let text = format!("{question} {answer}");
+        let pieces = split(&text);
+        assert!(pieces[0].starts_with(question), "{pieces:?}");
+        assert!(
+            pieces[0].contains("It serves as a growth engine"),
+            "{pieces:?}"
+        );
+        assert!(
+            pieces
+                .iter()
+                .all(|p| p.chars().count() <= MAX_PASSAGE_CHARS)
+        );
+        assert_eq!(pieces.join(" "), text);
+
+        // A piece long enough to stand alone still ends at its sentence end.
+        let long = "Alibaba said it would raise spending on cloud infrastructure again. ".repeat(4);
+        let text = format!("{long}{answer}");
+        let pieces = split(&text);
+        assert_eq!(pieces[0], long.trim());
+        assert_eq!(pieces.join(" "), text);
     }
 
     #[test]

@@ -127,6 +127,17 @@ pub fn choose_weighted(
         .rev()
         .max_by(|&a, &b| weights[a].total_cmp(&weights[b]))
         .unwrap_or(0);
+    if let Some(asked) = question_end(&text[sentences[best].clone()]) {
+        // A question is not its own answer: the quote goes on into what follows it.
+        let answer = sentences[best].start + asked;
+        let mut end = best;
+        while end + 1 < sentences.len()
+            && text[answer..sentences[end].end].trim().chars().count() < ANSWER_CHARS
+        {
+            end += 1;
+        }
+        return trim(text, sentences[best].start..sentences[end].end);
+    }
     let before = best.checked_sub(1).map_or(0.0, |i| weights[i]);
     let after = weights.get(best + 1).copied().unwrap_or(0.0);
     let range = if best + 1 < sentences.len() && after >= before {
@@ -137,6 +148,16 @@ pub fn choose_weighted(
         sentences[best].clone()
     };
     trim(text, range)
+}
+
+/// How much of the answer a quote of a question in the text shows at least (chars).
+const ANSWER_CHARS: usize = 100;
+
+/// Where the question a sentence ends with ends (a byte offset): its last question mark,
+/// when less than [`ANSWER_CHARS`] follow it ("Is it…? - It is both." is one sentence).
+fn question_end(sentence: &str) -> Option<usize> {
+    let at = sentence.rfind('?')? + 1;
+    (sentence[at..].trim().chars().count() < ANSWER_CHARS).then_some(at)
 }
 
 fn trim(text: &str, range: Range<usize>) -> Range<usize> {
@@ -169,6 +190,29 @@ mod tests {
             &text[range],
             "Alibaba will open data centers in Brazil. Then France follows."
         );
+    }
+
+    #[test]
+    fn a_question_in_the_text_is_quoted_with_the_answer_after_it() {
+        let text = "An earlier remark on the pivot. Is the pivot a growth engine or a response to regulation? \
+                    - It is both. It serves as a growth engine driven by market demand and a \
+                    pragmatic response to the regulatory environment. Unrelated end here.";
+        let second = text.rfind("pivot").unwrap();
+        let highlights = [
+            span(text, "pivot"),
+            second..second + 5,
+            span(text, "regulation"),
+        ];
+        let quote = &text[choose(text, &highlights)];
+        assert!(quote.starts_with("Is the pivot"), "{quote}");
+        assert!(quote.ends_with("regulatory environment."), "{quote}");
+
+        // A question quoted within a sentence is not one.
+        assert_eq!(question_end("Is it over? - Yes."), Some(11));
+        assert_eq!(question_end("It is over."), None);
+        let long = "He asked “is it over?” and went on to say that the market had already moved a lot \
+                    before the company had said anything about its plans.";
+        assert_eq!(question_end(long), None);
     }
 
     #[test]

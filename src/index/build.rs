@@ -23,7 +23,8 @@ type Loaded = Result<(corpus::Article, Vec<corpus::Passage>), corpus::Warning>;
 /// 2: the spelling dictionary moved from a second text field to `words.fst`.
 /// 3: attribution (publisher, title, date, link) is kept once per article in the manifest,
 /// no longer stored with every passage.
-pub(crate) const FORMAT: u32 = 3;
+/// 4: a sentence too long for one passage continues a short piece before it.
+pub(crate) const FORMAT: u32 = 4;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 /// Bytes of stored passages compressed together. A shown passage decompresses its whole
 /// block, so blocks smaller than tantivy's 16 kB default make one-word searches faster for a
@@ -306,7 +307,7 @@ mod tests {
             BuildOptions::default(),
         )
         .unwrap();
-        assert_eq!(manifest.format, 3);
+        assert_eq!(manifest.format, FORMAT);
         // Stored passages are compressed in small blocks, and the setting is kept with the
         // index, so segments added or merged later use it too.
         let reopened = Index::open_in_dir(dir.path()).unwrap();

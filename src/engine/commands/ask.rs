@@ -39,7 +39,7 @@ pub fn rank_question(
         first: rank::candidate_query(&builder, searcher, &concepts),
         full: rank::question_scoring(&builder, &concepts),
     };
-    let tagged = run_ranked(ctx, searcher, &query)?;
+    let tagged = run_ranked(ctx, searcher, &query, MAX_HITS)?;
     let text = ctx.snapshot.fields.text;
     let everyday = |word: &str| {
         builder.terms(word).iter().any(|t| {

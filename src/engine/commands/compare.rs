@@ -26,14 +26,21 @@ pub fn compare(ctx: &Context<'_>, text: &str) -> Result<Found, SearchError> {
     let Hits {
         mut hits,
         highlighter,
-    } = ranked_hits(ctx, &searcher, &ranked_query(ctx, &searcher, &groups, &[]))?;
-    // What outlets report differently is mostly figures: prefer passages that state some.
+    } = ranked_hits(
+        ctx,
+        &searcher,
+        &ranked_query(ctx, &searcher, &groups, &[]),
+        COMPARED_CANDIDATES,
+    )?;
+    // What outlets report differently is mostly figures: prefer passages that state some,
+    // among more than are kept, so that one just below the others can rise.
     for hit in &mut hits {
         if rank::states(rank::Expected::Figure, &hit.text) {
             hit.score *= 1.3;
         }
     }
     sort_hits(&mut hits);
+    hits.truncate(MAX_HITS);
     let comparison = comparison(ctx, &groups, &hits);
     let best = hits.first().map_or(0.0, |h| h.score);
     let mut per_outlet: Vec<Hit> = Vec::new();
@@ -69,6 +76,10 @@ pub fn compare(ctx: &Context<'_>, text: &str) -> Result<Found, SearchError> {
     }
     Ok(found)
 }
+
+/// How many ranked passages the figures' preference chooses among (the best [`MAX_HITS`] of
+/// them are compared).
+const COMPARED_CANDIDATES: usize = 2 * MAX_HITS;
 
 /// What kind of figure a quantity is stated in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,7 +21,13 @@ pub fn figures(ctx: &Context<'_>, topic_name: Option<&str>) -> Result<Found, Sea
             .collect(),
     };
     let searcher = ctx.snapshot.reader.searcher();
-    let hits = ranked_hits(ctx, &searcher, &ranked_query(ctx, &searcher, &groups, &[]))?.hits;
+    let hits = ranked_hits(
+        ctx,
+        &searcher,
+        &ranked_query(ctx, &searcher, &groups, &[]),
+        MAX_HITS,
+    )?
+    .hits;
     let mut lines: Vec<(String, FigureLine)> = Vec::new();
     for hit in &hits {
         for found in figure_reading::extract(&hit.text) {

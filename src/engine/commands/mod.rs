@@ -160,30 +160,32 @@ fn ranked_query(
 }
 
 /// Ranks passages for a two-pass query: each loaded with the tags it matched, best first,
-/// with any passages tied with the last of [`MAX_HITS`] (the caller sorts and cuts).
+/// with any passages tied with the last of the best `top` (the caller sorts and cuts).
 fn run_ranked(
     ctx: &Context<'_>,
     searcher: &Searcher,
     query: &Ranked,
+    top: usize,
 ) -> Result<Vec<(Hit, u64)>, SearchError> {
-    two_pass::best(searcher, query, ctx.candidates, MAX_HITS)?
+    two_pass::best(searcher, query, ctx.candidates, top)?
         .into_iter()
         .map(|s| Ok((loaded(ctx, searcher, s.score, s.address)?, s.tags)))
         .collect()
 }
 
-/// The hits of a two-pass query, best first, and their highlighter.
+/// The best `top` hits of a two-pass query, best first, and their highlighter.
 fn ranked_hits(
     ctx: &Context<'_>,
     searcher: &Searcher,
     query: &Ranked,
+    top: usize,
 ) -> Result<Hits, SearchError> {
-    let mut hits: Vec<Hit> = run_ranked(ctx, searcher, query)?
+    let mut hits: Vec<Hit> = run_ranked(ctx, searcher, query, top)?
         .into_iter()
         .map(|(hit, _)| hit)
         .collect();
     sort_hits(&mut hits);
-    hits.truncate(MAX_HITS);
+    hits.truncate(top);
     Ok(Hits {
         hits,
         highlighter: highlighter(ctx, searcher, &*query.full.terms_query()),

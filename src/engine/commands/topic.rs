@@ -14,6 +14,7 @@ pub fn topic(ctx: &Context<'_>, name: &str, extra: &str) -> Result<Found, Search
         ctx,
         &searcher,
         &ranked_query(ctx, &searcher, &parsed.groups, &required),
+        MAX_HITS,
     )?;
     let label = if extra.is_empty() {
         topic.name.clone()
