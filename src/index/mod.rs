@@ -2,6 +2,7 @@
 //! handle the engine searches through.
 
 pub mod build;
+pub mod directory;
 pub mod incremental;
 pub mod schema;
 pub mod store;
@@ -68,7 +69,9 @@ const OPEN_ATTEMPTS: usize = 50;
 
 impl Snapshot {
     pub fn open(dir: &Path) -> Result<Snapshot, IndexError> {
-        let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+        let corrupt = |e: &dyn std::fmt::Display| IndexError::Corrupt(e.to_string());
+        let directory = directory::IndexDirectory::open(dir).map_err(|e| corrupt(&e))?;
+        let index = Index::open(directory).map_err(|e| corrupt(&e))?;
         Snapshot::open_index(index, dir)
     }
 
