@@ -441,6 +441,15 @@ fn degrees_of_an_adjective_chat_shorthand_and_desk_phrases_are_read() {
         "!ask where does the other 20% go?",
         "the rest will support its international e-commerce business",
     );
+    // What a company needs it relies on; overseas growth is its global expansion.
+    first_holds(
+        "!ask do they still need american gpus?",
+        "still rely on Nvidia",
+    );
+    first_holds(
+        "!ask is there a risk to their overseas growth?",
+        "This global expansion aims",
+    );
 }
 
 #[test]
