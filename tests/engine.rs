@@ -450,6 +450,13 @@ fn degrees_of_an_adjective_chat_shorthand_and_desk_phrases_are_read() {
         "!ask is there a risk to their overseas growth?",
         "This global expansion aims",
     );
+    // A noun finds its verb's other noun or adjective: "regulation" finds "regulatory".
+    let p = passages("!ask what does regulation mean for alibaba?");
+    assert!(
+        p.hits.iter().take(3).all(|h| h.text.contains("regulat")),
+        "{:?}",
+        p.hits
+    );
 }
 
 #[test]

@@ -409,6 +409,11 @@ mod tests {
         // Irregular past forms.
         assert!(synonyms.of("spend").contains(&"spent"));
         assert!(synonyms.of("grew").contains(&"grow"));
+        // A verb and its noun: any form of the verb finds the noun, and back.
+        assert!(synonyms.of("expanding").contains(&"expansion"));
+        assert!(synonyms.of("reliance").contains(&"rely"));
+        assert!(synonyms.of("regulatory").contains(&"regulation"));
+        assert!(synonyms.of("growth").contains(&"grow"));
     }
 
     #[test]
