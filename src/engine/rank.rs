@@ -20,10 +20,14 @@ const SYNONYM_WEIGHT: f32 = 0.7;
 /// Weight of what reporters write for a word people ask with (`asked` in synonyms.toml).
 const WRITTEN_WEIGHT: f32 = 0.9;
 /// Weight of two neighbouring question words found within two words of each other.
-const PROXIMITY_WEIGHT: f32 = 1.5;
+const PROXIMITY_WEIGHT: f32 = 1.0;
 /// Share of a passage's score that does not depend on one of its sentences holding the
 /// question (a small share, so that passages holding nothing keep their order).
 const COVERAGE_FLOOR: f32 = 0.05;
+/// How steeply a passage falls with the share of the question its best sentence holds: the
+/// factor is that share to this power (above 1, a passage whose best sentence holds less of
+/// the question falls more than in proportion).
+const COVERAGE_POWER: f32 = 1.25;
 
 /// A question word or phrase, with the stemmed terms of each of its variants.
 #[derive(Debug, Clone)]
@@ -314,7 +318,7 @@ static REASON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 
 /// How much a passage stating what the question expects rises.
-const EXPECTED_BOOST: f32 = 1.2;
+const EXPECTED_BOOST: f32 = 1.3;
 
 pub fn states(expected: Expected, text: &str) -> bool {
     match expected {
@@ -410,7 +414,8 @@ pub fn rerank<F: FnMut(&str) -> bool>(
         if total > 0.0 && concepts.len() >= 2 {
             // Only the concepts the passage holds somewhere can be in one of its sentences.
             let held = matcher.coverage(&hit.text, hit.section.as_deref(), tags);
-            hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * held / total;
+            let share = (held / total).min(1.0);
+            hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * share.powf(COVERAGE_POWER);
         }
         out.push(hit);
     }
@@ -654,6 +659,24 @@ mod tests {
         );
         let order: Vec<&str> = ranked.iter().map(|h| h.source.article.as_str()).collect();
         assert_eq!(order, ["together", "scattered"]);
+    }
+
+    #[test]
+    fn a_sentence_holding_half_the_question_falls_more_than_in_proportion() {
+        let concepts = [concept("rely", 1.0), concept("nvidia", 1.0)];
+        // Twice the score, half the question in its best sentence: in proportion it would
+        // still lead (2.0 × 0.525 against 1.0).
+        let half = Hit::of_article("half", 2.0, "Chinese firms rely on imports of many kinds.");
+        let whole = Hit::of_article("whole", 1.0, "They still rely on Nvidia.");
+        let mut named = NamedOutlets::new("do they still rely on nvidia", |_| false);
+        let ranked = rerank(
+            vec![(half, 0b01), (whole, 0b11)],
+            &concepts,
+            Expected::Anything,
+            &mut named,
+        );
+        let order: Vec<&str> = ranked.iter().map(|h| h.source.article.as_str()).collect();
+        assert_eq!(order, ["whole", "half"]);
     }
 
     /// The sentence each word of `text` is in (by its byte offset), by [`sentence_ends`] and
