@@ -647,18 +647,16 @@ mod tests {
             2.0,
             "Shares rose on Monday. They still rely on Nvidia for their largest training tasks.",
         );
-        let mut named =
-            NamedOutlets::new("do they rely on it for the largest training tasks", |_| {
-                false
-            });
-        let ranked = rerank(
-            vec![(scattered, 0b111), (together, 0b111)],
-            &concepts,
-            Expected::Anything,
-            &mut named,
-        );
-        let order: Vec<&str> = ranked.iter().map(|h| h.source.article.as_str()).collect();
-        assert_eq!(order, ["together", "scattered"]);
+        let hits = vec![(scattered, 0b111), (together, 0b111)];
+        assert_eq!(order_of(hits, &concepts), ["together", "scattered"]);
+    }
+
+    /// The articles of `hits` in the order [`rerank`] gives them (no outlet named, any kind
+    /// of answer).
+    fn order_of(hits: Vec<(Hit, u64)>, concepts: &[Concept]) -> Vec<String> {
+        let mut named = NamedOutlets::new("a question", |_| false);
+        let ranked = rerank(hits, concepts, Expected::Anything, &mut named);
+        ranked.into_iter().map(|h| h.source.article).collect()
     }
 
     #[test]
@@ -668,15 +666,8 @@ mod tests {
         // still lead (2.0 × 0.525 against 1.0).
         let half = Hit::of_article("half", 2.0, "Chinese firms rely on imports of many kinds.");
         let whole = Hit::of_article("whole", 1.0, "They still rely on Nvidia.");
-        let mut named = NamedOutlets::new("do they still rely on nvidia", |_| false);
-        let ranked = rerank(
-            vec![(half, 0b01), (whole, 0b11)],
-            &concepts,
-            Expected::Anything,
-            &mut named,
-        );
-        let order: Vec<&str> = ranked.iter().map(|h| h.source.article.as_str()).collect();
-        assert_eq!(order, ["whole", "half"]);
+        let hits = vec![(half, 0b01), (whole, 0b11)];
+        assert_eq!(order_of(hits, &concepts), ["whole", "half"]);
     }
 
     /// The sentence each word of `text` is in (by its byte offset), by [`sentence_ends`] and
