@@ -87,9 +87,17 @@ impl Hit {
             .collect()
     }
 
-    /// Whether the quote leaves out the start or the end of the passage.
+    /// Whether the quote leaves out the start or the end of what it is part of: of the
+    /// passage, or of a sentence too long for one passage that the passage was cut from (it
+    /// goes on from the piece before in lower case, or breaks off after a comma).
     pub fn quote_is_partial(&self) -> (bool, bool) {
-        (self.quote.start > 0, self.quote.end < self.text.len())
+        let text = self.text.as_str();
+        let goes_on = self.part > 1 && text.starts_with(|c: char| c.is_lowercase());
+        let breaks_off = text.trim_end().ends_with([',', ';']);
+        (
+            self.quote.start > 0 || goes_on,
+            self.quote.end < text.len() || breaks_off,
+        )
     }
 }
 
@@ -393,5 +401,29 @@ impl Answer {
             text: text.into(),
             suggestions,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_of_a_passage_cut_from_a_long_sentence_is_marked_as_partial() {
+        let whole = Hit::of_article("a", 1.0, "Alibaba rose. It gained 5%.");
+        assert_eq!(whole.quote_is_partial(), (false, false));
+        let mut quoted = whole.clone();
+        quoted.quote = 14..whole.text.len();
+        assert_eq!(quoted.quote_is_partial(), (true, false));
+        // The first piece of a long sentence breaks off after a comma; the next goes on in
+        // lower case.
+        let first = Hit::of_article("a", 1.0, "It serves as an engine. - However,");
+        assert_eq!(first.quote_is_partial(), (false, true));
+        let mut next = Hit::of_article("a", 1.0, "the rest goes to e-commerce.");
+        next.part = 2;
+        assert_eq!(next.quote_is_partial(), (true, false));
+        // A paragraph's first passage may begin in lower case ("eBay said…").
+        let first_piece = Hit::of_article("a", 1.0, "eBay said it would.");
+        assert_eq!(first_piece.quote_is_partial(), (false, false));
     }
 }
