@@ -239,6 +239,9 @@ pub enum Expected {
     Time,
     /// "why", "how come", "what caused": a passage giving a cause.
     Reason,
+    /// "who": a passage naming a person by role ("Chief Executive Eddie Wu", "Vey-Sern Ling,
+    /// a senior analyst").
+    Person,
     Anything,
 }
 
@@ -274,6 +277,8 @@ pub fn expected(question: &str) -> Expected {
         "since when",
     ]) {
         Expected::Date
+    } else if starts(&["who ", "who's ", "whos ", "who’s "]) {
+        Expected::Person
     } else if starts(&[
         "how much",
         "how many",
@@ -317,6 +322,13 @@ static REASON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     .expect("reason pattern is valid")
 });
 
+static PERSON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?-u:\b)((?i:ceo|chief executive( officer)?|chairman|chairwoman|founder|president|analyst|strategist|economist|director|minister|spokesperson|spokesman|spokeswoman|head) (of [A-Z][\w&]*( [A-Z][\w&]*)* )?[A-Z][\w-]+ [A-Z][\w-]+|[A-Z][\w-]+ [A-Z][\w-]+, (a|an|the) [\w '’-]{0,40}(?i:analyst|executive|founder|chairman|strategist|economist|director|officer|manager|head))",
+    )
+    .expect("person pattern is valid")
+});
+
 /// How much a passage stating what the question expects rises.
 const EXPECTED_BOOST: f32 = 1.3;
 
@@ -326,6 +338,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Figure => FIGURE.is_match(text),
         Expected::Time => TIME.is_match(text),
         Expected::Reason => REASON.is_match(text),
+        Expected::Person => PERSON.is_match(text),
         Expected::Anything => false,
     }
 }
@@ -565,12 +578,34 @@ mod tests {
     }
 
     #[test]
-    fn a_question_asks_for_a_time_or_a_reason_and_passages_stating_one_are_known() {
+    fn a_question_asks_for_a_time_a_reason_or_a_person_and_passages_stating_one_are_known() {
         assert_eq!(expected("What time was the quote taken?"), Expected::Time);
         assert_eq!(expected("why did the stock slump?"), Expected::Reason);
         assert_eq!(expected("How come it fell?"), Expected::Reason);
         assert_eq!(expected("which month did the quarter end?"), Expected::Date);
-        assert_eq!(expected("who said it?"), Expected::Anything);
+        assert_eq!(expected("who said it?"), Expected::Person);
+        assert_eq!(expected("who's the guy running it?"), Expected::Person);
+        assert_eq!(expected("whose idea was it?"), Expected::Anything);
+        assert_eq!(expected("what is it?"), Expected::Anything);
+        assert!(states(
+            Expected::Person,
+            "Chief Executive Eddie Wu said so."
+        ));
+        assert!(states(Expected::Person, "said CEO Wu Yongming on Monday"));
+        assert!(states(
+            Expected::Person,
+            "Vey-Sern Ling, a senior analyst at Union Bancaire Privee, said"
+        ));
+        assert!(states(
+            Expected::Person,
+            "Jane Doe, the company's chief executive"
+        ));
+        // A name alone, or a role alone, is not a person named by role.
+        assert!(!states(
+            Expected::Person,
+            "Alibaba Cloud and Hong Kong rose."
+        ));
+        assert!(!states(Expected::Person, "the chief executive said"));
         assert!(states(Expected::Time, "rose 9.3% as of 4:21 a.m. ET"));
         assert!(states(Expected::Time, "trading resumed at 3 pm"));
         assert!(states(Expected::Time, "halted at 3 p.m. local time"));
