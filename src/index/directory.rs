@@ -1,5 +1,6 @@
 //! The index's directory: tantivy's memory-mapped one, except that small reads of the stored
-//! passages (`.store` files) are copied out with `pread` instead of read through the map.
+//! passages (`.store` files) are copied out with `pread` instead of read through the map (on
+//! Unix; elsewhere they read the map).
 //!
 //! A shown passage decompresses one small block of its segment's store. Read through the
 //! map, each such read faults in the block's page and the kernel maps cached neighbouring
@@ -12,7 +13,6 @@
 use std::fs::File;
 use std::io;
 use std::ops::Range;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -47,6 +47,7 @@ impl IndexDirectory {
 /// A store file: small reads copied from the file, large ones sliced from its map.
 #[derive(Debug)]
 struct StoreFile {
+    #[cfg_attr(not(unix), allow(dead_code))]
     file: File,
     mapped: Arc<dyn FileHandle>,
 }
@@ -68,10 +69,22 @@ impl FileHandle for StoreFile {
                 format!("read past the end of a store file ({range:?})"),
             ));
         }
-        let mut buffer = vec![0; range.len()];
-        self.file.read_exact_at(&mut buffer, range.start as u64)?;
-        Ok(OwnedBytes::new(buffer))
+        #[cfg(unix)]
+        return copied(&self.file, range);
+        // Elsewhere a file has no positioned read that readers on several threads can share:
+        // the map it is.
+        #[cfg(not(unix))]
+        return self.mapped.read_bytes(range);
     }
+}
+
+/// `range` of `file`, read into memory with `pread`.
+#[cfg(unix)]
+fn copied(file: &File, range: Range<usize>) -> io::Result<OwnedBytes> {
+    use std::os::unix::fs::FileExt;
+    let mut buffer = vec![0; range.len()];
+    file.read_exact_at(&mut buffer, range.start as u64)?;
+    Ok(OwnedBytes::new(buffer))
 }
 
 impl Directory for IndexDirectory {
