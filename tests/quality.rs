@@ -56,11 +56,11 @@ fn dev_questions_reach_the_targets() {
 /// the dev set by hurting other questions shows up.
 #[test]
 fn other_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.750 (15 of 20), hit@3 0.900 (18 of 20), MRR 0.838.
+    // Measured: hit@1 0.750 (15 of 20), hit@3 0.950 (19 of 20), MRR 0.833.
     at_least(
         &report(&fixture("extra_questions.json")),
         20,
-        [0.75, 0.90, 0.83],
+        [0.75, 0.95, 0.83],
     );
 }
 

@@ -21,6 +21,9 @@ const SYNONYM_WEIGHT: f32 = 0.7;
 const WRITTEN_WEIGHT: f32 = 0.9;
 /// Weight of two neighbouring question words found within two words of each other.
 const PROXIMITY_WEIGHT: f32 = 1.0;
+/// How many forms of a concept (the word typed, then its synonyms) are tried for proximity
+/// with its neighbour's.
+const PROXIMATE_VARIANTS: usize = 4;
 /// Share of a passage's score that does not depend on one of its sentences holding the
 /// question (a small share, so that passages holding nothing keep their order).
 const COVERAGE_FLOOR: f32 = 0.05;
@@ -37,23 +40,35 @@ pub struct Concept {
     pub variants: Vec<(Vec<String>, f32)>,
     /// How rare the concept is (the idf of the word typed, or of its best variant).
     pub idf: f32,
+    /// How many of the variants are the word typed and its synonyms (the rest are what
+    /// reporters write for it, `asked`).
+    pub same: usize,
 }
 
 /// The idf of the rarest of the terms; 0 when one of them occurs nowhere (a phrase with such a
 /// word cannot be found, however common its other words).
 pub(crate) fn idf(searcher: &Searcher, field: tantivy::schema::Field, terms: &[String]) -> f32 {
+    idfs(searcher, field, terms).0
+}
+
+/// The idf of the rarest of the terms, and the weight a phrase of them scores with: BM25 adds
+/// up the idf of every word of a phrase ("chief executive officer" weighs three words). Both
+/// 0 when one of the terms occurs nowhere.
+fn idfs(searcher: &Searcher, field: tantivy::schema::Field, terms: &[String]) -> (f32, f32) {
     let n = searcher.num_docs() as f32;
-    let mut best: f32 = 0.0;
+    let (mut rarest, mut sum) = (0.0f32, 0.0f32);
     for t in terms {
         let df = searcher
             .doc_freq(&Term::from_field_text(field, t))
             .unwrap_or(0) as f32;
         if df == 0.0 {
-            return 0.0;
+            return (0.0, 0.0);
         }
-        best = best.max((1.0 + (n - df + 0.5) / (df + 0.5)).ln());
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        rarest = rarest.max(idf);
+        sum += idf;
     }
-    best
+    (rarest, sum)
 }
 
 /// Groups the content words of a question into concepts, merging runs that form a synonym
@@ -90,38 +105,46 @@ pub fn concepts(
         if typed.is_empty() || out.iter().any(|c: &Concept| c.variants[0].0 == typed) {
             continue;
         }
-        let typed_idf = idf(searcher, field, &typed);
+        let (typed_idf, typed_weight) = idfs(searcher, field, &typed);
         let mut variants = vec![(typed.clone(), if phrase { 1.2 } else { 1.0 })];
+        let mut same = 1;
         let mut best_idf = typed_idf;
         let written = knowledge
             .synonyms
             .written_for(&label)
             .iter()
             .filter(|_| asked)
-            .map(|w| (w.as_str(), WRITTEN_WEIGHT));
+            .map(|w| (w.as_str(), WRITTEN_WEIGHT, false));
         let synonyms = knowledge.synonyms.of(&label).into_iter();
-        for (synonym, weight) in synonyms.map(|s| (s, SYNONYM_WEIGHT)).chain(written) {
+        for (synonym, weight, is_synonym) in
+            synonyms.map(|s| (s, SYNONYM_WEIGHT, true)).chain(written)
+        {
             let terms = builder.terms(synonym);
             if terms.is_empty() || variants.iter().any(|(t, _)| *t == terms) {
                 continue;
             }
-            let syn_idf = idf(searcher, field, &terms);
+            let (syn_idf, syn_weight) = idfs(searcher, field, &terms);
             if syn_idf == 0.0 {
                 continue;
             }
-            // A rare synonym of a common word must not outweigh the word itself.
-            let scale = if typed_idf > 0.0 {
-                (typed_idf / syn_idf).min(1.0)
+            // A rare synonym of a common word must not outweigh the word itself, nor a
+            // phrase for a word ("chief executive officer" for "ceo") by its many words.
+            let scale = if typed_weight > 0.0 {
+                (typed_weight / syn_weight).min(1.0)
             } else {
                 1.0
             };
             best_idf = best_idf.max(syn_idf * scale);
+            if is_synonym {
+                same += 1;
+            }
             variants.push((terms, weight * scale));
         }
         out.push(Concept {
             label,
             variants,
             idf: best_idf,
+            same,
         });
     }
     out
@@ -158,17 +181,34 @@ pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring 
     // phrase of more words (or a repeated one) in the order of their posting lists' sizes,
     // which differ between segments, so its matches would depend on how the index is split
     // (tantivy#2580); a two-word one matches either way round.
+    // Either may be written in another of its forms ("Chinese chip maker" for "Chinese
+    // chipmakers"): the best pair among the word typed and its first synonyms counts, a
+    // synonym's weaker (not what reporters write for it: that is a looser reading).
     for pair in concepts.windows(2) {
-        let (Some(last), Some(first)) =
-            (pair[0].variants[0].0.last(), pair[1].variants[0].0.first())
-        else {
-            continue;
-        };
-        if last != first {
-            clauses.push((
-                PROXIMITY_WEIGHT,
-                Scoring::Leaf(builder.near(last, first, 2)),
-            ));
+        let mut near: Vec<(f32, Scoring)> = Vec::new();
+        for (left, lw) in pair[0]
+            .variants
+            .iter()
+            .take(PROXIMATE_VARIANTS.min(pair[0].same))
+        {
+            for (right, rw) in pair[1]
+                .variants
+                .iter()
+                .take(PROXIMATE_VARIANTS.min(pair[1].same))
+            {
+                let (Some(last), Some(first)) = (left.last(), right.first()) else {
+                    continue;
+                };
+                if last != first {
+                    near.push((
+                        lw.min(*rw).min(1.0),
+                        Scoring::Leaf(builder.near(last, first, 2)),
+                    ));
+                }
+            }
+        }
+        if !near.is_empty() {
+            clauses.push((PROXIMITY_WEIGHT, Scoring::Max(near, 0.0)));
         }
     }
     Scoring::Sum(clauses)
@@ -640,6 +680,7 @@ mod tests {
             label: label.into(),
             variants: vec![(crate::index::tokenizer::stemmed_tokens(label), 1.0)],
             idf,
+            same: 1,
         }
     }
 

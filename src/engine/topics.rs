@@ -409,6 +409,8 @@ mod tests {
         // Irregular past forms.
         assert!(synonyms.of("spend").contains(&"spent"));
         assert!(synonyms.of("grew").contains(&"grow"));
+        assert!(synonyms.of("saw").contains(&"see"));
+        assert!(synonyms.of("began").contains(&"begun"));
         // A verb and its noun: any form of the verb finds the noun, and back.
         assert!(synonyms.of("expanding").contains(&"expansion"));
         assert!(synonyms.of("reliance").contains(&"rely"));
