@@ -141,6 +141,7 @@ fn hit(rank: usize, text: String, publisher: String, title: String) -> Hit {
             };
             30
         ],
+        concepts: 0,
     }
 }
 

@@ -475,6 +475,15 @@ fn a_phrase_standing_for_a_word_weighs_what_the_word_does_and_counts_near_its_ne
 }
 
 #[test]
+fn desk_shorthand_for_the_premarket_is_read() {
+    // "pre-mkt" is the premarket, where U.S.-listed shares (the ADRs) trade before the open.
+    first_holds(
+        "!ask how were the US adrs doing pre-mkt?",
+        "U.S.-listed shares rose 9.3% in premarket trade",
+    );
+}
+
+#[test]
 fn questions_also_search_what_reporters_write_for_chat_words() {
     // No passage says "floor"; a trader means the support level by it.
     let p = passages("!ask where is the floor on the chart");

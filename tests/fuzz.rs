@@ -202,6 +202,7 @@ fn answer_from(text: &str) -> Answer {
                 part: 1,
                 reference: "fuzz:1".into(),
                 also_reported_by: Vec::new(),
+                concepts: 0,
             }
         })
         .collect();

@@ -38,6 +38,7 @@ fn hit(rank: usize, text: &str, url: Option<&str>) -> Hit {
         part: 1,
         reference: "a:1".into(),
         also_reported_by: Vec::new(),
+        concepts: 0,
     }
 }
 

@@ -39,6 +39,7 @@ fn passages() -> Answer {
             part: 1,
             reference: "bet:2".into(),
             also_reported_by: vec![known_outlet(), unknown_outlet("other", "Another page")],
+            concepts: 0,
         }],
         offset: 0,
         total: 1,

@@ -586,6 +586,7 @@ fn hit(p: &StoredPassage, found: Option<Match>) -> Hit {
         part: p.part,
         reference: p.reference(),
         also_reported_by: Vec::new(),
+        concepts: 0,
     }
 }
 

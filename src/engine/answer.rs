@@ -35,6 +35,10 @@ pub struct Hit {
     pub reference: String,
     /// Other outlets carrying the same fact.
     pub also_reported_by: Vec<Attribution>,
+    /// Which of a question's words (its concepts: bit `i` for the `i`-th) the passage holds;
+    /// 0 outside questions. A passage holding one its line lacks is not folded into it.
+    #[serde(skip)]
+    pub concepts: u64,
 }
 
 impl Attribution {
@@ -70,6 +74,7 @@ impl Hit {
             part: 1,
             reference: format!("{article}:1"),
             also_reported_by: vec![],
+            concepts: 0,
         }
     }
 

@@ -223,6 +223,9 @@ pub fn group(mut hits: Vec<Hit>) -> Vec<Hit> {
     for (i, hit) in hits.into_iter().enumerate() {
         let home = lines.iter_mut().find(|(line, members)| {
             line.source.article != hit.source.article
+                // A passage holding a word of the question its line lacks may answer what the
+                // line does not ("who broke the story": the one naming the outlet that did).
+                && hit.concepts & !line.concepts == 0
                 && !line
                     .also_reported_by
                     .iter()
@@ -436,6 +439,26 @@ mod tests {
         assert_eq!(lines[0].also_reported_by.len(), 1);
         assert_eq!(lines[0].also_reported_by[0].article, "c");
         assert_eq!(lines[1].rank, 2);
+    }
+
+    #[test]
+    fn a_passage_holding_a_word_of_the_question_its_line_lacks_stays_a_line_of_its_own() {
+        let fact = "Alibaba and Baidu have begun training AI models on their own homegrown chips.";
+        let told = "A report from The Information indicated that Alibaba and Baidu have begun training AI models on their own homegrown chips.";
+        // The question's words: 0 "story" (reported), 1 "alibaba", 2 "baidu", 3 "chips".
+        let (line, teller) = (0b1110, 0b1111);
+        let mut first = hit("a", 2.0, fact);
+        first.concepts = line;
+        let mut second = hit("b", 1.0, told);
+        second.concepts = teller;
+        let lines = group(vec![first.clone(), second.clone()]);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].source.article, "b");
+        // Holding no more of the question, it is the same fact from another outlet.
+        second.concepts = line;
+        let lines = group(vec![first, second]);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].also_reported_by[0].article, "b");
     }
 
     #[test]

@@ -195,10 +195,10 @@ const QUESTION_WORDS: &[&str] = &[
     "from", "get", "gets", "give", "gonna", "got", "gotta", "had", "has", "have", "how", "i", "in",
     "into", "is", "it", "its", "just", "kinda", "know", "like", "ll", "lol", "m", "many", "me",
     "much", "my", "nah", "of", "on", "or", "our", "please", "pls", "re", "really", "s", "said",
-    "say", "says", "should", "show", "so", "some", "t", "tell", "than", "that", "the", "their",
-    "them", "then", "there", "these", "they", "this", "tho", "those", "to", "u", "ur", "us", "ve",
-    "wanna", "was", "we", "were", "what", "whats", "when", "where", "which", "who", "whom",
-    "whose", "why", "will", "with", "would", "ya", "yeah", "yo", "you", "your",
+    "say", "says", "should", "show", "so", "some", "stuff", "t", "tell", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "tho", "those", "to", "u", "ur",
+    "us", "ve", "wanna", "was", "we", "were", "what", "whats", "when", "where", "which", "who",
+    "whom", "whose", "why", "will", "with", "would", "ya", "yeah", "yo", "you", "your",
 ];
 
 /// Two words that ask together: the second says what kind of answer is wanted ("what time",
@@ -210,6 +210,8 @@ const QUESTION_FRAMES: &[(&str, &str)] = &[
     ("what", "day"),
     ("what", "kind"),
     ("what", "month"),
+    ("what", "name"),
+    ("whats", "name"),
     ("what", "months"),
     ("what", "sort"),
     ("what", "time"),
@@ -223,6 +225,9 @@ const QUESTION_FRAMES: &[(&str, &str)] = &[
     ("which", "type"),
     ("which", "year"),
 ];
+
+/// The words a question frame starts with.
+const ASKING: &[&str] = &["how", "what", "whats", "which"];
 
 /// The content words of a question, in order, lower-cased, without question and filler words.
 pub fn content_words(question: &str) -> Vec<String> {
@@ -245,11 +250,16 @@ pub fn content_words_keeping<S: AsRef<str>>(question: &str, phrases: &[S]) -> Ve
         })
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .collect();
+    // The asking word may stand a few small words before ("what is the name of").
     let framed = |i: usize| {
-        i > 0
-            && QUESTION_FRAMES
+        let before = words[..i].iter().rev().find(|w| {
+            QUESTION_WORDS.binary_search(&w.as_str()).is_err() || ASKING.contains(&w.as_str())
+        });
+        before.is_some_and(|a| {
+            QUESTION_FRAMES
                 .iter()
-                .any(|(a, b)| words[i - 1] == *a && words[i] == *b)
+                .any(|(x, b)| a == x && words[i] == *b)
+        })
     };
     let phrases: Vec<Vec<&str>> = phrases
         .iter()
@@ -526,6 +536,15 @@ mod tests {
         assert_eq!(
             content_words("how long was the fund out of the stock?"),
             ["fund", "out", "stock"]
+        );
+        // A few small words may stand between: "what's the name of" asks for a name.
+        assert_eq!(
+            content_words("what's the name of their cloud chip?"),
+            ["cloud", "chip"]
+        );
+        assert_eq!(
+            content_words("what is the name of the new model and stuff"),
+            ["new", "model"]
         );
         // Elsewhere the same words are content.
         assert_eq!(

@@ -448,6 +448,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
     let mut outlets: std::collections::HashMap<String, bool> = Default::default();
     let matcher = SentenceMatcher::new(concepts);
     for (mut hit, tags) in hits {
+        hit.concepts = tags;
         if states(expected, &hit.text) {
             hit.score *= EXPECTED_BOOST;
         }

@@ -288,6 +288,7 @@ fn hit(score: f32, stored: StoredPassage) -> Hit {
         quote,
         highlights: Vec::new(),
         also_reported_by: Vec::new(),
+        concepts: 0,
     }
 }
 
