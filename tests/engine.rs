@@ -475,6 +475,20 @@ fn a_phrase_standing_for_a_word_weighs_what_the_word_does_and_counts_near_its_ne
 }
 
 #[test]
+fn business_idioms_find_what_reporters_write() {
+    // Local players fighting for share are domestic rivals competing for the market.
+    first_holds(
+        "!ask which local cloud players is baba fighting for share?",
+        "domestic rivals like Huawei Cloud and Tencent Cloud",
+    );
+    // The West pushing back is scrutiny and restrictions from Western countries.
+    first_holds(
+        "!ask any chance the west pushes back on baba's overseas expansion?",
+        "potential restrictions from Western countries",
+    );
+}
+
+#[test]
 fn desk_shorthand_for_the_premarket_is_read() {
     // "pre-mkt" is the premarket, where U.S.-listed shares (the ADRs) trade before the open.
     first_holds(
