@@ -67,11 +67,11 @@ fn other_questions_stay_above_their_floor() {
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.630 (34 of 54), hit@3 0.796 (43 of 54), MRR 0.727.
+    // Measured: hit@1 0.648 (35 of 54), hit@3 0.833 (45 of 54), MRR 0.754.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.62, 0.79, 0.72],
+        [0.64, 0.83, 0.75],
     );
 }
 
