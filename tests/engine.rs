@@ -489,6 +489,15 @@ fn business_idioms_find_what_reporters_write() {
 }
 
 #[test]
+fn when_something_started_is_answered_by_since_when() {
+    // A plan that kicked off in February "runs since February".
+    first_holds(
+        "!ask when did the 380bn rmb 3yr plan actually kick off?",
+        "since February 2025",
+    );
+}
+
+#[test]
 fn desk_shorthand_for_the_premarket_is_read() {
     // "pre-mkt" is the premarket, where U.S.-listed shares (the ADRs) trade before the open.
     first_holds(

@@ -90,11 +90,11 @@ fn everyday_tuning_questions_stay_above_their_floor() {
 /// measure (before any change tried on it) is in the README.
 #[test]
 fn third_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.829 (29 of 35), hit@3 0.971 (34 of 35), MRR 0.896.
+    // Measured: hit@1 0.857 (30 of 35), hit@3 0.971 (34 of 35), MRR 0.910.
     at_least(
         &report(&fixture("everyday_tuning3.json")),
         35,
-        [0.82, 0.97, 0.89],
+        [0.85, 0.97, 0.90],
     );
 }
 
