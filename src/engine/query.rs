@@ -226,6 +226,9 @@ const QUESTION_FRAMES: &[(&str, &str)] = &[
     ("which", "year"),
 ];
 
+/// How many small words may stand between a frame's two words ("what is the name").
+const FRAME_GAP: usize = 3;
+
 /// The words a question frame starts with.
 const ASKING: &[&str] = &["how", "what", "whats", "which"];
 
@@ -252,9 +255,15 @@ pub fn content_words_keeping<S: AsRef<str>>(question: &str, phrases: &[S]) -> Ve
         .collect();
     // The asking word may stand a few small words before ("what is the name of").
     let framed = |i: usize| {
-        let before = words[..i].iter().rev().find(|w| {
-            QUESTION_WORDS.binary_search(&w.as_str()).is_err() || ASKING.contains(&w.as_str())
-        });
+        if !QUESTION_FRAMES.iter().any(|(_, b)| words[i] == *b) {
+            return false;
+        }
+        let before = words[i.saturating_sub(FRAME_GAP + 1)..i]
+            .iter()
+            .rev()
+            .find(|w| {
+                QUESTION_WORDS.binary_search(&w.as_str()).is_err() || ASKING.contains(&w.as_str())
+            });
         before.is_some_and(|a| {
             QUESTION_FRAMES
                 .iter()
@@ -546,6 +555,8 @@ mod tests {
             content_words("what is the name of the new model and stuff"),
             ["new", "model"]
         );
+        // Not further: a frame's words stand close.
+        assert_eq!(content_words("how is it that it was so long"), ["long"]);
         // Elsewhere the same words are content.
         assert_eq!(
             content_words("long-term plans for the first time"),
