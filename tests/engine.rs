@@ -498,6 +498,24 @@ fn when_something_started_is_answered_by_since_when() {
 }
 
 #[test]
+fn a_word_the_question_names_counts_once() {
+    // "Ernie" stands for Baidu, but the question names Baidu itself: the passage on Ernie
+    // comes first, not those naming Baidu twice over.
+    first_holds(
+        "!ask what silicon is baidu training ernie on?",
+        "Kunlun P800",
+    );
+}
+
+#[test]
+fn market_slang_for_moves_and_sectors_is_read() {
+    // How much a stock is "up" is its gain, not money it raised.
+    first_holds("!ask how much is baba up YTD lol", "Year-to-date gains");
+    // Chip stocks are the chipmakers' shares.
+    first_holds("!ask which chip stocks rallied?", "semiconductor names");
+}
+
+#[test]
 fn desk_shorthand_for_the_premarket_is_read() {
     // "pre-mkt" is the premarket, where U.S.-listed shares (the ADRs) trade before the open.
     first_holds(

@@ -56,11 +56,11 @@ fn dev_questions_reach_the_targets() {
 /// the dev set by hurting other questions shows up.
 #[test]
 fn other_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.750 (15 of 20), hit@3 0.950 (19 of 20), MRR 0.833.
+    // Measured: hit@1 0.800 (16 of 20), hit@3 0.950 (19 of 20), MRR 0.867.
     at_least(
         &report(&fixture("extra_questions.json")),
         20,
-        [0.75, 0.95, 0.83],
+        [0.80, 0.95, 0.86],
     );
 }
 
@@ -107,6 +107,18 @@ fn second_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning2.json")),
         34,
         [0.73, 0.88, 0.81],
+    );
+}
+
+/// A fourth everyday-words set for trying changes, written apart from the engine like the
+/// third; its first measure is in the README.
+#[test]
+fn fourth_everyday_tuning_questions_stay_above_their_floor() {
+    // Measured: hit@1 0.857 (30 of 35), hit@3 0.943 (33 of 35), MRR 0.895.
+    at_least(
+        &report(&fixture("everyday_tuning4.json")),
+        35,
+        [0.85, 0.94, 0.89],
     );
 }
 

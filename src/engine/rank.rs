@@ -147,6 +147,27 @@ pub fn concepts(
             same,
         });
     }
+    // A word the question names itself counts for itself, not again for another word it
+    // stands for ("what is Baidu training Ernie on": "Ernie" → Baidu would count Baidu twice).
+    // Neighbours may say together what one word says ("come next year": "the coming year").
+    let typed: Vec<Vec<String>> = out.iter().map(|c| c.variants[0].0.clone()).collect();
+    for (n, concept) in out.iter_mut().enumerate() {
+        let mut index = 0;
+        let mut same = concept.same;
+        concept.variants.retain(|(terms, _)| {
+            let keep = index == 0
+                || !typed
+                    .iter()
+                    .enumerate()
+                    .any(|(m, t)| m.abs_diff(n) > 1 && t == terms);
+            if !keep && index < concept.same {
+                same -= 1;
+            }
+            index += 1;
+            keep
+        });
+        concept.same = same;
+    }
     out
 }
 
