@@ -829,3 +829,16 @@ fn a_curly_quoted_phrase_keeps_the_rest_of_the_search() {
         }
     }
 }
+
+#[test]
+fn a_passage_cut_off_mid_sentence_does_not_hide_another_outlets_answer() {
+    // An Invezz passage ends "International Market Expansion: Although the primary funds are
+    // for cloud infrastructure," (the sentence goes on in the next passage). Its few words
+    // paired it with Info Finance's sentence on the rivals abroad, which was then folded away
+    // as the same fact.
+    among_first(
+        3,
+        "!ask who's the competition for their overseas cloud biz",
+        "established rivals such as Amazon Web Services",
+    );
+}

@@ -8,7 +8,7 @@ use crate::index::tokenizer;
 /// Share of the shorter sentence's words that must recur in the other sentence.
 const SAME_FACT_OVERLAP: f32 = 0.5;
 /// At least this many shared words, so short sentences don't pair by chance.
-const MIN_SHARED: usize = 4;
+const MIN_SHARED: usize = 5;
 /// How many of the best hits are compared with each other.
 const GROUP_WINDOW: usize = 12;
 /// Score bonus per extra outlet carrying the fact.
@@ -57,21 +57,36 @@ fn is_figure(term: &str) -> bool {
     term.chars().any(|c| c.is_ascii_digit()) && !is_year
 }
 
-/// Sentences split at ".", "!", "?" or a line end followed by a space (decimals like "3.2"
-/// stay whole); cheaper than full Unicode segmentation, and enough for comparing facts.
+/// The complete sentences of a passage, split where the ranking splits them (at a line end,
+/// or a full stop, question or exclamation mark before a new sentence: "U.S. premarket" goes
+/// on). A passage cut off mid-sentence ("... Although the primary funds are for cloud
+/// infrastructure,") ends in a fragment that states no whole fact, and is left out: its few
+/// words would pair it with any sentence on the topic.
 fn sentences(text: &str) -> impl Iterator<Item = &str> {
-    let mut start = 0;
     let bytes = text.as_bytes();
     let mut cuts = Vec::new();
+    let mut start = 0;
     for (i, b) in bytes.iter().enumerate() {
-        let ends = matches!(b, b'.' | b'!' | b'?' | b'\n')
-            && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace());
-        if ends {
+        if !matches!(b, b'.' | b'!' | b'?' | b'\n') {
+            continue;
+        }
+        let next_word = text[i + 1..]
+            .find(|c: char| !c.is_whitespace())
+            .map_or(text.len(), |n| i + 1 + n);
+        if next_word == i + 1 && next_word < text.len() {
+            continue;
+        }
+        if next_word == text.len()
+            || super::rank::sentence_ends(&text[i..next_word], &text[next_word..])
+        {
             cuts.push(start..i + 1);
             start = i + 1;
         }
     }
-    cuts.push(start..text.len());
+    let tail = text[start..].trim_end();
+    if tail.ends_with(['.', '!', '?', '"', '\u{201d}', '\u{2019}', ')']) {
+        cuts.push(start..text.len());
+    }
     cuts.into_iter()
         .filter_map(move |r| text.get(r))
         .filter(|s| !s.trim().is_empty())
@@ -459,6 +474,34 @@ mod tests {
         let lines = group(vec![first, second]);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].also_reported_by[0].article, "b");
+    }
+
+    #[test]
+    fn a_sentence_cut_off_or_sharing_only_the_topic_is_not_the_same_fact() {
+        // A passage cut off mid-sentence: its last words are not a fact of their own (the
+        // sentence may go on "..., analysts doubt it").
+        let cut = "How might this shift impact Alibaba's competitive landscape? Although Alibaba will strengthen its presence in international cloud markets,";
+        let rivals = "This global expansion aims to strengthen the company's presence in international cloud markets, positioning it to compete more aggressively with established rivals such as Amazon Web Services (AWS), Microsoft Azure, and Google Cloud.";
+        assert_eq!(
+            group(vec![hit("a", 2.0, cut), hit("b", 1.0, rivals)]).len(),
+            2
+        );
+        // Whole, the same sentence does state the fact.
+        let whole = "Although Alibaba will strengthen its presence in international cloud markets, rivals lead.";
+        assert_eq!(
+            group(vec![hit("a", 2.0, whole), hit("b", 1.0, rivals)]).len(),
+            1
+        );
+        // "U.S." before a word in lower case does not end the sentence, and four words of the
+        // topic (Alibaba, announce, rally, Chinese) are not one fact.
+        let shares = "Alibaba shares rallied strongly in both Hong Kong and U.S. premarket trading on Wednesday after the Chinese tech giant announced new plans to boost AI investment.";
+        assert_eq!(signature(shares).len(), 1);
+        let sector =
+            "Alibaba's announcement triggered a broad rally in Chinese semiconductor names.";
+        assert_eq!(
+            group(vec![hit("a", 2.0, shares), hit("b", 1.0, sector)]).len(),
+            2
+        );
     }
 
     #[test]

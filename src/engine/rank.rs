@@ -594,7 +594,7 @@ impl<'c> SentenceMatcher<'c> {
 /// ("U.S. export" and "e.g. the" go on). This is the part of Unicode's sentence rules (UAX
 /// #29, which the quotes use) that ranking needs, without their per-character table look-ups
 /// over every passage ranked; a test checks that the two agree on the seed corpus.
-fn sentence_ends(gap: &str, next: &str) -> bool {
+pub(crate) fn sentence_ends(gap: &str, next: &str) -> bool {
     if gap.contains(['\n', '\r', '\u{2029}']) {
         return true;
     }
