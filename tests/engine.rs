@@ -842,3 +842,17 @@ fn a_passage_cut_off_mid_sentence_does_not_hide_another_outlets_answer() {
         "established rivals such as Amazon Web Services",
     );
 }
+
+#[test]
+fn a_chat_phrase_is_read_with_a_word_inside_it() {
+    // "fresh number" with "capex" inside: the updated figure Wu did not give.
+    first_holds(
+        "!ask did eddie give a fresh capex number or no",
+        "did not disclose an updated figure",
+    );
+    // "before the open" with "NY" inside: the premarket.
+    first_holds(
+        "!ask what were the ADRs doing before the NY open",
+        "rose 9.3% in premarket trade",
+    );
+}

@@ -240,6 +240,39 @@ pub fn content_words(question: &str) -> Vec<String> {
 /// [`content_words`], keeping each of `phrases` found in the question whole, as one entry,
 /// small words and all ("broke the story", "take on").
 pub fn content_words_keeping<S: AsRef<str>>(question: &str, phrases: &[S]) -> Vec<String> {
+    let known: Vec<KnownPhrase> = phrases
+        .iter()
+        .map(|p| KnownPhrase::new(p.as_ref()))
+        .collect();
+    content_words_with(question, &known)
+}
+
+/// A multi-word phrase a question may hold, with the stem of each of its words, so that it is
+/// found in any of its forms ("pulled back" for "pulls back").
+#[derive(Debug, Clone)]
+pub struct KnownPhrase {
+    words: Vec<String>,
+    stems: Vec<String>,
+}
+
+impl KnownPhrase {
+    pub fn new(phrase: &str) -> KnownPhrase {
+        let words: Vec<String> = phrase.split(' ').map(str::to_string).collect();
+        let stems = words.iter().map(|w| word_stem(w)).collect();
+        KnownPhrase { words, stems }
+    }
+}
+
+/// The stemmed terms of one word, as one string ("u.s." has two).
+fn word_stem(word: &str) -> String {
+    crate::index::tokenizer::stemmed_tokens(word).join(" ")
+}
+
+/// [`content_words_keeping`] with the phrases' stems worked out once. A phrase is found in
+/// any of its words' forms, and with one more word inside it ("fresh capex number" holds
+/// "fresh number", "before the NY open" holds "before the open"): the phrase is kept whole and
+/// the word inside follows it as a word of its own.
+pub fn content_words_with(question: &str, phrases: &[KnownPhrase]) -> Vec<String> {
     let words: Vec<String> = question
         .split(|c: char| {
             c.is_whitespace()
@@ -270,21 +303,55 @@ pub fn content_words_keeping<S: AsRef<str>>(question: &str, phrases: &[S]) -> Ve
                 .any(|(x, b)| a == x && words[i] == *b)
         })
     };
-    let phrases: Vec<Vec<&str>> = phrases
-        .iter()
-        .map(|p| p.as_ref().split(' ').collect::<Vec<_>>())
-        .filter(|p| p.len() > 1)
-        .collect();
+    let phrases: Vec<&KnownPhrase> = phrases.iter().filter(|p| p.words.len() > 1).collect();
+    let stems: Vec<String> = if phrases.is_empty() {
+        Vec::new()
+    } else {
+        words.iter().map(|w| word_stem(w)).collect()
+    };
+    let same = |i: usize, p: &KnownPhrase, k: usize| {
+        words[i] == p.words[k] || (!p.stems[k].is_empty() && stems[i] == p.stems[k])
+    };
+    // Where a phrase starts at `i`: the positions of its words, in a row or with one other
+    // word inside (after its first word at the earliest).
+    let found_at = |i: usize, used: &[bool]| -> Option<(&KnownPhrase, Vec<usize>)> {
+        let in_a_row = phrases
+            .iter()
+            .filter(|p| {
+                words.len() - i >= p.words.len()
+                    && (0..p.words.len()).all(|k| !used[i + k] && same(i + k, p, k))
+            })
+            .max_by_key(|p| p.words.len());
+        if let Some(p) = in_a_row {
+            return Some((p, (i..i + p.words.len()).collect()));
+        }
+        phrases
+            .iter()
+            .filter(|p| words.len() - i > p.words.len())
+            .find_map(|p| {
+                (1..p.words.len()).find_map(|gap| {
+                    let at: Vec<usize> = (0..p.words.len())
+                        .map(|k| i + k + usize::from(k >= gap))
+                        .collect();
+                    at.iter()
+                        .enumerate()
+                        .all(|(k, &w)| !used[w] && same(w, p, k))
+                        .then_some((*p, at))
+                })
+            })
+    };
+    let mut used = vec![false; words.len()];
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() && out.len() < MAX_ITEMS {
-        let phrase = phrases
-            .iter()
-            .filter(|p| words.len() - i >= p.len() && words[i..i + p.len()] == p[..])
-            .max_by_key(|p| p.len());
-        if let Some(p) = phrase {
-            out.push(p.join(" "));
-            i += p.len();
+        if used[i] {
+            i += 1;
+            continue;
+        }
+        if let Some((p, at)) = found_at(i, &used) {
+            out.push(p.words.join(" "));
+            at.iter().for_each(|&w| used[w] = true);
+            i += 1;
             continue;
         }
         if !framed(i) && QUESTION_WORDS.binary_search(&words[i].as_str()).is_err() {
@@ -529,10 +596,21 @@ mod tests {
             content_words_keeping("will it take on rivals", &phrases),
             ["take on", "rivals"]
         );
-        // Not in a row, they are words like any other.
+        // Two words apart, they are words like any other.
         assert_eq!(
             content_words_keeping("take the story on", &phrases),
             ["take", "story"]
+        );
+        // In another form, or with one word inside, the phrase is found; the word inside
+        // follows it.
+        let phrases = ["pulls back", "fresh number", "before the open"];
+        assert_eq!(
+            content_words_keeping("where's the floor if it pulled back?", &phrases),
+            ["floor", "if", "pulls back"]
+        );
+        assert_eq!(
+            content_words_keeping("a fresh capex number before the NY open", &phrases),
+            ["fresh number", "capex", "before the open", "ny"]
         );
     }
 

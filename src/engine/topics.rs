@@ -142,6 +142,8 @@ pub struct Synonyms {
     /// The multi-word entries of the groups, longest first; and with those of `asked`.
     phrases: Vec<String>,
     asked_phrases: Vec<String>,
+    /// `asked_phrases` with their words' stems.
+    asked_known: Vec<super::query::KnownPhrase>,
 }
 
 impl Synonyms {
@@ -206,12 +208,17 @@ impl Synonyms {
                 .chain(asked.iter().map(|(a, _, _)| a))
                 .collect(),
         );
+        let asked_known = asked_phrases
+            .iter()
+            .map(|p| super::query::KnownPhrase::new(p))
+            .collect();
         Synonyms {
             groups,
             stems,
             asked,
             phrases,
             asked_phrases,
+            asked_known,
         }
     }
 
@@ -245,6 +252,12 @@ impl Synonyms {
             }
         }
         out
+    }
+
+    /// The multi-word phrases of questions and the groups, each with its words' stems, for
+    /// finding them in a question in any of their forms.
+    pub fn known_phrases(&self) -> &[super::query::KnownPhrase] {
+        &self.asked_known
     }
 
     /// Multi-word entries, longest first, so a question can be matched against them; with

@@ -6,7 +6,7 @@ use super::*;
 /// the question count more when they stand together in a passage.
 pub fn ask(ctx: &Context<'_>, question: &str) -> Result<Found, SearchError> {
     let p = ctx.prefix();
-    let words = query::content_words_keeping(question, ctx.knowledge.synonyms.phrases(true));
+    let words = query::content_words_with(question, ctx.knowledge.synonyms.known_phrases());
     if words.is_empty() {
         return Ok(Found::Done(Answer::notice(
             NoticeKind::BadInput,
