@@ -856,3 +856,13 @@ fn a_chat_phrase_is_read_with_a_word_inside_it() {
         "rose 9.3% in premarket trade",
     );
 }
+
+#[test]
+fn names_listed_in_the_question_are_not_looked_for_side_by_side() {
+    // "SMIC and Hua Hong" side by side is a list in a passage too ("beneficiaries (SMIC,
+    // Hua Hong, Naura)"); the move of each is told apart.
+    first_holds(
+        "!ask how'd smic and hua hong trade on the news",
+        "Hua Hong climbed 9%",
+    );
+}

@@ -43,6 +43,9 @@ pub struct Concept {
     /// How many of the variants are the word typed and its synonyms (the rest are what
     /// reporters write for it, `asked`).
     pub same: usize,
+    /// This concept and the one before it are items of a list in the question ("SMIC and Hua
+    /// Hong", "Brazil/France"), not one expression: they are not looked for side by side.
+    pub listed: bool,
 }
 
 /// The idf of the rarest of the terms; 0 when one of them occurs nowhere (a phrase with such a
@@ -145,6 +148,7 @@ pub fn concepts(
             variants,
             idf: best_idf,
             same,
+            listed: false,
         });
     }
     // A word the question names itself counts for itself, not again for another word it
@@ -169,6 +173,59 @@ pub fn concepts(
         concept.same = same;
     }
     out
+}
+
+/// Marks the concepts that follow the one before them in a list of the question: joined by
+/// "and", "or", "vs", "&", "/" or a comma and nothing else ("how did SMIC and Hua Hong
+/// trade"; not "other than NL, where are cloud regions").
+pub fn mark_lists(concepts: &mut [Concept], question: &str) {
+    let lower = question.to_lowercase();
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut start = None;
+    for (i, c) in lower.char_indices() {
+        let word = c.is_alphanumeric() || matches!(c, '-' | '\'' | '’' | '$' | '%' | '.');
+        if word {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            tokens.push(&lower[s..i]);
+        }
+        if matches!(c, ',' | '/' | '&' | ';' | '+') {
+            tokens.push(",");
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(&lower[s..]);
+    }
+    let joins = |t: &str| {
+        matches!(
+            t,
+            "," | "and" | "or" | "vs" | "vs." | "versus" | "plus" | "nor"
+        )
+    };
+    let position = |word: &str, from: usize| {
+        tokens[from.min(tokens.len())..]
+            .iter()
+            .position(|t| t.trim_end_matches(['.', '\'', '’']) == word)
+            .map(|p| p + from)
+    };
+    let mut after = 0;
+    let mut previous_end: Option<usize> = None;
+    for concept in concepts.iter_mut() {
+        let words: Vec<&str> = concept.label.split(' ').collect();
+        let first = words.first().and_then(|w| position(w, after));
+        if let (Some(end), Some(first)) = (previous_end, first) {
+            let between = &tokens[end + 1..first.max(end + 1)];
+            concept.listed = between.iter().any(|t| joins(t))
+                && between
+                    .iter()
+                    .all(|t| joins(t) || matches!(*t, "the" | "a" | "an" | "its" | "their"));
+        }
+        let last = first.and_then(|f| position(words.last().unwrap_or(&""), f));
+        previous_end = last.or(previous_end);
+        after = last.map_or(after, |l| l + 1);
+    }
 }
 
 /// The full relevance score of a question: each concept the best of its variants (in the
@@ -202,10 +259,15 @@ pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring 
     // phrase of more words (or a repeated one) in the order of their posting lists' sizes,
     // which differ between segments, so its matches would depend on how the index is split
     // (tantivy#2580); a two-word one matches either way round.
+    // Items of a list in the question ("SMIC and Hua Hong") side by side in a passage make a
+    // list there too ("beneficiaries (SMIC, Hua Hong, Naura)"), not an answer: not counted.
     // Either may be written in another of its forms ("Chinese chip maker" for "Chinese
     // chipmakers"): the best pair among the word typed and its first synonyms counts, a
     // synonym's weaker (not what reporters write for it: that is a looser reading).
     for pair in concepts.windows(2) {
+        if pair[1].listed {
+            continue;
+        }
         let mut near: Vec<(f32, Scoring)> = Vec::new();
         for (left, lw) in pair[0]
             .variants
@@ -626,6 +688,51 @@ mod tests {
     use crate::index::Snapshot;
 
     #[test]
+    fn items_of_a_list_in_the_question_are_marked() {
+        let labelled = |labels: &[&str], question: &str| {
+            let mut concepts: Vec<Concept> = labels
+                .iter()
+                .map(|l| Concept {
+                    label: l.to_string(),
+                    variants: Vec::new(),
+                    idf: 1.0,
+                    same: 1,
+                    listed: false,
+                })
+                .collect();
+            mark_lists(&mut concepts, question);
+            concepts.iter().map(|c| c.listed).collect::<Vec<bool>>()
+        };
+        assert_eq!(
+            labelled(
+                &["smic", "hua hong", "trade"],
+                "how'd SMIC and Hua Hong trade?"
+            ),
+            [false, true, false]
+        );
+        assert_eq!(
+            labelled(
+                &["brazil", "france", "nl", "cloud", "regions"],
+                "other than brazil/france/NL, where else are cloud regions?"
+            ),
+            [false, true, true, false, false]
+        );
+        assert_eq!(
+            labelled(&["baba", "capex", "2025"], "baba capex 2025 vs. 2024"),
+            [false, false, false]
+        );
+        // A word the question does not hold as typed (a phrase found in another form) is
+        // not marked.
+        assert_eq!(
+            labelled(
+                &["pulls back", "floor"],
+                "if it pulled back, and the floor?"
+            ),
+            [false, false]
+        );
+    }
+
+    #[test]
     fn a_word_given_twice_or_in_two_forms_is_one_concept() {
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
         let snapshot = Snapshot::in_ram(&data).unwrap();
@@ -703,6 +810,7 @@ mod tests {
             variants: vec![(crate::index::tokenizer::stemmed_tokens(label), 1.0)],
             idf,
             same: 1,
+            listed: false,
         }
     }
 

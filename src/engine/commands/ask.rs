@@ -34,7 +34,8 @@ pub fn rank_question(
     question: &str,
 ) -> Result<Hits, SearchError> {
     let mut builder = Builder::new(&ctx.snapshot.fields);
-    let concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items, true);
+    let mut concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items, true);
+    rank::mark_lists(&mut concepts, question);
     let query = Ranked {
         first: rank::candidate_query(&builder, searcher, &concepts),
         full: rank::question_scoring(&builder, &concepts),
