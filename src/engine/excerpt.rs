@@ -140,14 +140,51 @@ pub fn choose_weighted(
     }
     let before = best.checked_sub(1).map_or(0.0, |i| weights[i]);
     let after = weights.get(best + 1).copied().unwrap_or(0.0);
-    let range = if best + 1 < sentences.len() && after >= before {
+    let mut range = if best + 1 < sentences.len() && after >= before {
         sentences[best].start..sentences[best + 1].end
     } else if best > 0 {
         sentences[best - 1].start..sentences[best].end
     } else {
         sentences[best].clone()
     };
+    // A passage opening with a short reply ("Yes, partially.") to a question above it is read
+    // with the sentence after the reply: the quote keeps the reply.
+    if range.start == sentences[1].start && is_reply(&text[sentences[0].clone()]) {
+        range.start = 0;
+    }
     trim(text, range)
+}
+
+/// How long a passage's first sentence may be to be a reply kept with the next ("Yes,
+/// partially.", "Not yet.").
+const REPLY_CHARS: usize = 20;
+
+/// Whether a sentence is a short reply: a few words opening with yes, no or the like.
+fn is_reply(sentence: &str) -> bool {
+    let sentence = sentence.trim();
+    let first = sentence
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    sentence.chars().count() <= REPLY_CHARS
+        && matches!(
+            first.as_str(),
+            "yes"
+                | "no"
+                | "not"
+                | "partially"
+                | "partly"
+                | "absolutely"
+                | "correct"
+                | "indeed"
+                | "maybe"
+                | "perhaps"
+                | "probably"
+                | "likely"
+                | "unlikely"
+                | "exactly"
+        )
 }
 
 /// How much of the answer a quote of a question in the text shows at least (chars).
@@ -213,6 +250,20 @@ mod tests {
         let long = "He asked “is it over?” and went on to say that the market had already moved a lot \
                     before the company had said anything about its plans.";
         assert_eq!(question_end(long), None);
+    }
+
+    #[test]
+    fn a_short_reply_opening_the_passage_is_quoted_with_the_sentence_after_it() {
+        let text = "Yes, partially. They now train models on their own chips to reduce reliance on Nvidia. The chips are used for cloud tasks. Analysts expect more.";
+        let quoted = &text[choose(text, &[span(text, "reliance"), span(text, "Nvidia")])];
+        assert!(
+            quoted.starts_with("Yes, partially. They now train"),
+            "{quoted}"
+        );
+        // Another short first sentence is a sentence like any other.
+        let text = "Intro here. They now train models on their own chips to reduce reliance on Nvidia. The chips are used for cloud tasks. Analysts expect more.";
+        let quoted = &text[choose(text, &[span(text, "reliance"), span(text, "Nvidia")])];
+        assert!(quoted.starts_with("They now train"), "{quoted}");
     }
 
     #[test]
