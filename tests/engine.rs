@@ -866,3 +866,18 @@ fn names_listed_in_the_question_are_not_looked_for_side_by_side() {
         "Hua Hong climbed 9%",
     );
 }
+
+#[test]
+fn what_a_company_budgets_or_rolls_out_is_read_as_reporters_write_it() {
+    // An AI budget is what the company will spend or invest on AI.
+    among_first(
+        3,
+        "!ask What is Alibaba's AI budget?",
+        "raise its AI and cloud infrastructure spending above the 380 billion yuan",
+    );
+    // Rolling out accelerators is deploying them.
+    first_holds(
+        "!ask which telco is rolling out baba's homegrown AI accelerators?",
+        "to deploy Alibaba’s AI accelerators",
+    );
+}
