@@ -881,3 +881,12 @@ fn what_a_company_budgets_or_rolls_out_is_read_as_reporters_write_it() {
         "to deploy Alibaba’s AI accelerators",
     );
 }
+
+#[test]
+fn names_written_with_slashes_are_words_of_their_own() {
+    // "tencent/baidu/jd" was one word, a phrase no passage holds.
+    first_holds(
+        "!ask tencent/baidu/jd etc all together, how much r they dropping on ai infra this yr vs 2 yrs ago?",
+        "combined capital expenditure on AI infrastructure",
+    );
+}

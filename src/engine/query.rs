@@ -247,6 +247,19 @@ pub fn content_words_keeping<S: AsRef<str>>(question: &str, phrases: &[S]) -> Ve
     content_words_with(question, &known)
 }
 
+/// Words written with a slash between them are words of their own ("Tencent/Baidu/JD",
+/// "Brazil/France/NL"); a slash between single letters or figures is part of one word ("y/y",
+/// "24/7").
+fn split_slashed(word: &str) -> Vec<&str> {
+    let parts: Vec<&str> = word.split('/').collect();
+    let wordy = |p: &str| p.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+    if parts.len() > 1 && parts.iter().all(|p| wordy(p)) {
+        parts
+    } else {
+        vec![word]
+    }
+}
+
 /// A multi-word phrase a question may hold, with the stem of each of its words, so that it is
 /// found in any of its forms ("pulled back" for "pulls back").
 #[derive(Debug, Clone)]
@@ -274,11 +287,15 @@ fn word_stem(word: &str) -> String {
 /// the word inside follows it as a word of its own.
 pub fn content_words_with(question: &str, phrases: &[KnownPhrase]) -> Vec<String> {
     let words: Vec<String> = question
-        .split(|c: char| {
-            c.is_whitespace()
-                || "?!,;:()[]{}".contains(c)
-                || DOUBLE_QUOTES.contains(&c)
-                || SINGLE_QUOTES.contains(&c)
+        .split_whitespace()
+        .flat_map(split_slashed)
+        .flat_map(|w| {
+            w.split(|c: char| {
+                c.is_whitespace()
+                    || "?!,;:()[]{}".contains(c)
+                    || DOUBLE_QUOTES.contains(&c)
+                    || SINGLE_QUOTES.contains(&c)
+            })
         })
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '%')
@@ -600,6 +617,11 @@ mod tests {
         assert_eq!(
             content_words_keeping("take the story on", &phrases),
             ["take", "story"]
+        );
+        // Words between slashes are words of their own; "y/y" is one.
+        assert_eq!(
+            content_words("tencent/baidu/jd y/y growth"),
+            ["tencent", "baidu", "jd", "y/y", "growth"]
         );
         // In another form, or with one word inside, the phrase is found; the word inside
         // follows it.
