@@ -890,3 +890,12 @@ fn names_written_with_slashes_are_words_of_their_own() {
         "combined capital expenditure on AI infrastructure",
     );
 }
+
+#[test]
+fn what_the_question_sets_aside_weighs_little() {
+    // The three first-time markets are known; the answer is where else the cloud goes.
+    first_holds(
+        "!ask apart from the 3 first-timers, which other markets are on the rollout list for next year?",
+        "expanding to Mexico, Japan, South Korea, Malaysia, and Dubai",
+    );
+}

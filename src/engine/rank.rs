@@ -228,6 +228,51 @@ pub fn mark_lists(concepts: &mut [Concept], question: &str) {
     }
 }
 
+/// Words that start what a question asks, ending a span of words it sets aside.
+const ASKING_WORDS: &[&str] = &["where", "which", "what", "who", "how", "when", "why"];
+
+/// How much a word the question sets aside as known weighs ("besides Brazil, where else").
+const KNOWN_WEIGHT: f32 = 0.2;
+
+/// Words the question sets aside as already known ("other than Brazil/France, where else",
+/// "besides the capex, what did he say") weigh little: the answer is about something else,
+/// though it may name them too.
+pub fn weigh_known(concepts: &mut [Concept], question: &str) {
+    let lower = question.to_lowercase();
+    for cue in [
+        "other than ",
+        "besides ",
+        "apart from ",
+        "aside from ",
+        "except ",
+    ] {
+        let Some(at) = lower.find(cue) else {
+            continue;
+        };
+        let rest = &lower[at + cue.len()..];
+        let end = rest.find([',', '?', ';']).unwrap_or(rest.len());
+        let span: Vec<&str> = rest[..end]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take_while(|w| !ASKING_WORDS.contains(w))
+            .collect();
+        for concept in concepts.iter_mut() {
+            let mut words = concept
+                .label
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .peekable();
+            if words.peek().is_some() && words.all(|w| span.contains(&w)) {
+                concept.idf *= KNOWN_WEIGHT;
+                concept
+                    .variants
+                    .iter_mut()
+                    .for_each(|v| v.1 *= KNOWN_WEIGHT);
+            }
+        }
+    }
+}
+
 /// The full relevance score of a question: each concept the best of its variants (in the
 /// text, or weaker in the section heading), plus proximity of neighbouring words.
 pub fn question_scoring(builder: &Builder<'_>, concepts: &[Concept]) -> Scoring {
@@ -686,6 +731,46 @@ mod tests {
     use super::*;
     use crate::engine::query;
     use crate::index::Snapshot;
+
+    #[test]
+    fn words_the_question_sets_aside_weigh_little() {
+        let weighed = |labels: &[&str], question: &str| {
+            let mut concepts: Vec<Concept> = labels
+                .iter()
+                .map(|l| Concept {
+                    label: l.to_string(),
+                    variants: vec![(vec![l.to_string()], 1.0)],
+                    idf: 1.0,
+                    same: 1,
+                    listed: false,
+                })
+                .collect();
+            weigh_known(&mut concepts, question);
+            concepts
+                .iter()
+                .map(|c| c.variants[0].1)
+                .collect::<Vec<f32>>()
+        };
+        let k = KNOWN_WEIGHT;
+        assert_eq!(
+            weighed(
+                &["brazil", "france", "nl", "cloud", "regions"],
+                "other than brazil/france/NL, where else r they putting cloud regions?"
+            ),
+            [k, k, k, 1.0, 1.0]
+        );
+        assert_eq!(
+            weighed(
+                &["3", "first-timers", "markets", "next year"],
+                "apart from the 3 first-timers which other markets are on the list for next year?"
+            ),
+            [k, k, 1.0, 1.0]
+        );
+        assert_eq!(
+            weighed(&["capex", "wu"], "besides, what did wu say on capex?"),
+            [1.0, 1.0]
+        );
+    }
 
     #[test]
     fn items_of_a_list_in_the_question_are_marked() {

@@ -36,6 +36,7 @@ pub fn rank_question(
     let mut builder = Builder::new(&ctx.snapshot.fields);
     let mut concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items, true);
     rank::mark_lists(&mut concepts, question);
+    rank::weigh_known(&mut concepts, question);
     let query = Ranked {
         first: rank::candidate_query(&builder, searcher, &concepts),
         full: rank::question_scoring(&builder, &concepts),
