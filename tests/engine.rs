@@ -899,3 +899,32 @@ fn what_the_question_sets_aside_weighs_little() {
         "expanding to Mexico, Japan, South Korea, Malaysia, and Dubai",
     );
 }
+
+#[test]
+fn chat_names_and_desk_words_for_cases_and_risks_are_read() {
+    // "according to" says whose word it is: it is not a word to find ("According to
+    // Alibaba's latest financial report" answered first).
+    first_holds(
+        "!ask how fast is ai moving according to wu?",
+        "much faster pace than expected",
+    );
+    // "ali" is Alibaba; rivals "at home" are domestic ones.
+    first_holds(
+        "!ask which rivals does ali face at home?",
+        "domestic rivals like Huawei Cloud and Tencent Cloud",
+    );
+    // A downside is a risk; the worst case is the bearish one.
+    first_holds(
+        "!ask is there any downside to spending this much $$?",
+        "poses financial risks in the short term",
+    );
+    first_holds(
+        "!ask what's the worst case for baba / china tech in the bear scenario?",
+        "Bearish Case: Export controls",
+    );
+    // What a word means is what it refers to.
+    first_holds(
+        "!ask wait what does 'superintelligence' even mean in eddie's quote",
+        "refers to a theoretical form of AI",
+    );
+}
