@@ -928,3 +928,9 @@ fn chat_names_and_desk_words_for_cases_and_risks_are_read() {
         "refers to a theoretical form of AI",
     );
 }
+
+#[test]
+fn a_question_asking_what_a_thing_is_called_prefers_a_passage_naming_it() {
+    // "Alibaba's Zhenwu chips": a rare name right before a word of the question.
+    first_holds("!ask what's baba's own ai silicon called?", "Zhenwu");
+}

@@ -410,6 +410,9 @@ pub enum Expected {
     /// "who": a passage naming a person by role ("Chief Executive Eddie Wu", "Vey-Sern Ling,
     /// a senior analyst").
     Person,
+    /// "what's X called", "the name of X": a passage naming the thing asked about ("the
+    /// Zhenwu processor" for "what's their chip called").
+    Name,
     Anything,
 }
 
@@ -461,6 +464,11 @@ pub fn expected(question: &str) -> Expected {
         "by how much",
     ]) {
         Expected::Figure
+    } else if q
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w, "called" | "named" | "name"))
+    {
+        Expected::Name
     } else {
         Expected::Anything
     }
@@ -507,6 +515,9 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Time => TIME.is_match(text),
         Expected::Reason => REASON.is_match(text),
         Expected::Person => PERSON.is_match(text),
+        // Which name stands for the thing asked about depends on the question's words: see
+        // [`SentenceMatcher::names_a_thing`].
+        Expected::Name => false,
         Expected::Anything => false,
     }
 }
@@ -570,6 +581,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
     concepts: &[Concept],
     expected: Expected,
     named: &mut NamedOutlets<F>,
+    mut rare: impl FnMut(&str) -> bool,
 ) -> Vec<Hit> {
     let total: f32 = concepts.iter().map(|c| c.idf).sum();
     let mut out = Vec::with_capacity(hits.len());
@@ -577,7 +589,11 @@ pub fn rerank<F: FnMut(&str) -> bool>(
     let matcher = SentenceMatcher::new(concepts);
     for (mut hit, tags) in hits {
         hit.concepts = tags;
-        if states(expected, &hit.text) {
+        let stated = match expected {
+            Expected::Name => matcher.names_a_thing(&hit.text, &mut rare),
+            _ => states(expected, &hit.text),
+        };
+        if stated {
             hit.score *= EXPECTED_BOOST;
         }
         if let Some(publisher) = &hit.source.publisher {
@@ -640,6 +656,31 @@ impl<'c> SentenceMatcher<'c> {
             })
             .collect();
         SentenceMatcher { terms, concepts }
+    }
+
+    /// Whether the text names one of the things the question asks about: a rare capitalised
+    /// word, not the question's and not opening a sentence, right before one of the
+    /// question's words ("the Zhenwu processor", "its Kunlun P800 chips").
+    pub fn names_a_thing(&self, text: &str, rare: &mut impl FnMut(&str) -> bool) -> bool {
+        let mut previous: Option<(usize, usize, bool)> = None;
+        let mut names: Vec<&str> = Vec::new();
+        for_each_stemmed_token_at(text, |from, to, t| {
+            let asked = self.terms.contains_key(t);
+            if asked && let Some((start, end, false)) = previous {
+                let word = &text[start..end];
+                let opens = text[..start]
+                    .trim_end()
+                    .chars()
+                    .last()
+                    .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '\n'));
+                if word.chars().next().is_some_and(char::is_uppercase) && !opens {
+                    names.push(word);
+                }
+            }
+            previous = Some((from, to, asked));
+        });
+        // Looked up after the text is read: the lookup stems too.
+        names.into_iter().any(rare)
     }
 
     /// The rarity (summed idf) of the question's concepts that the passage's best sentence
@@ -770,6 +811,21 @@ mod tests {
             weighed(&["capex", "wu"], "besides, what did wu say on capex?"),
             [1.0, 1.0]
         );
+    }
+
+    #[test]
+    fn a_rare_name_before_a_word_of_the_question_names_the_thing_asked_about() {
+        assert_eq!(expected("what's their AI chip called?"), Expected::Name);
+        assert_eq!(expected("what is the name of the fund?"), Expected::Name);
+        let concepts = [concept("chips", 1.0), concept("processor", 1.0)];
+        let matcher = SentenceMatcher::new(&concepts);
+        let mut rare = |w: &str| w == "Zhenwu";
+        assert!(matcher.names_a_thing("Alibaba's Zhenwu chips are used.", &mut rare));
+        assert!(matcher.names_a_thing("It developed the Zhenwu processor.", &mut rare));
+        // A common name, one opening the sentence, or a word in lower case is not one.
+        assert!(!matcher.names_a_thing("They still rely on Nvidia chips.", &mut rare));
+        assert!(!matcher.names_a_thing("It said so. Zhenwu chips are used.", &mut rare));
+        assert!(!matcher.names_a_thing("They use zhenwu chips.", &mut rare));
     }
 
     #[test]
@@ -946,7 +1002,7 @@ mod tests {
     /// of answer).
     fn order_of(hits: Vec<(Hit, u64)>, concepts: &[Concept]) -> Vec<String> {
         let mut named = NamedOutlets::new("a question", |_| false);
-        let ranked = rerank(hits, concepts, Expected::Anything, &mut named);
+        let ranked = rerank(hits, concepts, Expected::Anything, &mut named, |_| false);
         ranked.into_iter().map(|h| h.source.article).collect()
     }
 

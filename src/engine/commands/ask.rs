@@ -25,6 +25,10 @@ pub fn ask(ctx: &Context<'_>, question: &str) -> Result<Found, SearchError> {
     Ok(ctx.ranked(question, question.to_string(), hits, notices))
 }
 
+/// A name is rare when at most this share of passages holds it ("Zhenwu", not "Chinese" or
+/// "Nvidia" in coverage of Chinese chips).
+const RARE_NAME_SHARE: f32 = 0.03;
+
 /// Ranked passages for the content words of a question (`items`), read with the question as
 /// typed: the kind of answer it wants, and an outlet it names.
 pub fn rank_question(
@@ -52,7 +56,24 @@ pub fn rank_question(
         })
     };
     let mut named = rank::NamedOutlets::new(question, everyday);
-    let mut hits = rank::rerank(tagged, &concepts, rank::expected(question), &mut named);
+    let docs = searcher.num_docs().max(1) as f32;
+    let rare = |word: &str| {
+        crate::index::tokenizer::stemmed_tokens(word)
+            .iter()
+            .all(|t| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(text, t))
+                    .unwrap_or(0) as f32;
+                df / docs <= RARE_NAME_SHARE
+            })
+    };
+    let mut hits = rank::rerank(
+        tagged,
+        &concepts,
+        rank::expected(question),
+        &mut named,
+        rare,
+    );
     hits.truncate(MAX_HITS);
     Ok(Hits {
         hits,
