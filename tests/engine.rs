@@ -934,3 +934,12 @@ fn a_question_asking_what_a_thing_is_called_prefers_a_passage_naming_it() {
     // "Alibaba's Zhenwu chips": a rare name right before a word of the question.
     first_holds("!ask what's baba's own ai silicon called?", "Zhenwu");
 }
+
+#[test]
+fn stealing_share_is_competing_with_rivals() {
+    among_first(
+        2,
+        "!ask who is alicloud tryna steal share from internationally?",
+        "established rivals such as Amazon Web Services",
+    );
+}
