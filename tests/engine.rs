@@ -943,3 +943,12 @@ fn stealing_share_is_competing_with_rivals() {
         "established rivals such as Amazon Web Services",
     );
 }
+
+#[test]
+fn a_count_and_its_unit_in_shorthand_finds_it_written_out() {
+    // "3-yr" is the "three-year" plan.
+    first_holds(
+        "!ask when did the og 3-yr plan start?",
+        "vigorously advancing a three-year",
+    );
+}

@@ -118,9 +118,19 @@ pub fn concepts(
             .iter()
             .filter(|_| asked)
             .map(|w| (w.as_str(), WRITTEN_WEIGHT, false));
-        let synonyms = knowledge.synonyms.of(&label).into_iter();
-        for (synonym, weight, is_synonym) in
-            synonyms.map(|s| (s, SYNONYM_WEIGHT, true)).chain(written)
+        let mut synonyms: Vec<String> = knowledge
+            .synonyms
+            .of(&label)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        if synonyms.is_empty() {
+            synonyms = part_synonyms(knowledge, &label);
+        }
+        for (synonym, weight, is_synonym) in synonyms
+            .iter()
+            .map(|s| (s.as_str(), SYNONYM_WEIGHT, true))
+            .chain(written)
         {
             let terms = builder.terms(synonym);
             if terms.is_empty() || variants.iter().any(|(t, _)| *t == terms) {
@@ -271,6 +281,55 @@ pub fn weigh_known(concepts: &mut [Concept], question: &str) {
             }
         }
     }
+}
+
+/// How many other forms of each part of a compound word are tried ("3-yr": "three", "year").
+const PART_FORMS: usize = 2;
+
+/// A count and its unit written in shorthand ("3-yr") in the other forms its parts have in the
+/// synonyms ("three-year", "3 year", "three yr"), when the compound has no synonyms of its own.
+fn part_synonyms(knowledge: &Knowledge, label: &str) -> Vec<String> {
+    let parts: Vec<&str> = label
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    // A count and its unit ("3-yr", "10-day"); not a name ("Qwen3-Next").
+    let counted = parts.iter().any(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if !(2..=3).contains(&parts.len()) || !counted {
+        return Vec::new();
+    }
+    let forms: Vec<Vec<&str>> = parts
+        .iter()
+        .map(|p| {
+            let mut forms = vec![*p];
+            forms.extend(
+                knowledge
+                    .synonyms
+                    .of(p)
+                    .into_iter()
+                    .filter(|f| !f.contains(' '))
+                    .take(PART_FORMS),
+            );
+            forms
+        })
+        .collect();
+    let mut out: Vec<String> = vec![String::new()];
+    for part in &forms {
+        out = out
+            .iter()
+            .flat_map(|start| {
+                part.iter().map(move |f| {
+                    if start.is_empty() {
+                        f.to_string()
+                    } else {
+                        format!("{start} {f}")
+                    }
+                })
+            })
+            .collect();
+    }
+    out.retain(|c| c != &parts.join(" "));
+    out
 }
 
 /// The full relevance score of a question: each concept the best of its variants (in the
@@ -826,6 +885,19 @@ mod tests {
         assert!(!matcher.names_a_thing("They still rely on Nvidia chips.", &mut rare));
         assert!(!matcher.names_a_thing("It said so. Zhenwu chips are used.", &mut rare));
         assert!(!matcher.names_a_thing("They use zhenwu chips.", &mut rare));
+    }
+
+    #[test]
+    fn a_count_and_its_unit_in_shorthand_is_searched_in_its_parts_other_forms() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let knowledge = Knowledge::load(&data).unwrap();
+        let forms = part_synonyms(&knowledge, "3-yr");
+        for form in ["three yr", "3 year", "three year"] {
+            assert!(forms.iter().any(|f| f == form), "{forms:?}");
+        }
+        assert!(!forms.iter().any(|f| f == "3 yr"), "{forms:?}");
+        // A name is not a count.
+        assert!(part_synonyms(&knowledge, "qwen3-next").is_empty());
     }
 
     #[test]
