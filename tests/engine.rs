@@ -952,3 +952,23 @@ fn a_count_and_its_unit_in_shorthand_finds_it_written_out() {
         "vigorously advancing a three-year",
     );
 }
+
+#[test]
+fn taking_on_a_rival_and_foundries_are_read_as_reporters_write_them() {
+    // Taking on a rival is challenging it.
+    first_holds(
+        "!ask any word on what huawei is doing to take on nvda?",
+        "launched a three-year plan to challenge Nvidia",
+    );
+    // A foundry is a contract chipmaker.
+    first_holds(
+        "!ask how'd the foundries trade that day, smic etc",
+        "the country’s largest contract chipmaker, rose nearly 8%",
+    );
+    // "against" asks who the rival is; it is not a word to find ("competitive landscape
+    // against domestic rivals" answered first).
+    first_holds(
+        "!ask who's qwen3-max supposed to be competing against",
+        "in direct competition with OpenAI",
+    );
+}

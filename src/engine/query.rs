@@ -194,6 +194,7 @@ const QUESTION_WORDS: &[&str] = &[
     "about",
     "according",
     "actually",
+    "against",
     "all",
     "also",
     "am",
