@@ -972,3 +972,11 @@ fn taking_on_a_rival_and_foundries_are_read_as_reporters_write_them() {
         "in direct competition with OpenAI",
     );
 }
+
+#[test]
+fn back_in_the_day_is_what_came_prior() {
+    first_holds(
+        "!ask remind me why baba tanked back in the day?",
+        "prior slump stemmed largely from Beijing",
+    );
+}
