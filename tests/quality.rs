@@ -48,41 +48,41 @@ fn at_least(report: &Report, questions: usize, floors: [f64; 3]) {
 
 #[test]
 fn dev_questions_reach_the_targets() {
-    // Measured: hit@1 0.933 (14 of 15), hit@3 1.000, MRR 0.967.
-    at_least(&report(&dev_questions()), 15, [0.93, 1.0, 0.96]);
+    // Measured: hit@1 1.000 (15 of 15), hit@3 1.000, MRR 1.000.
+    at_least(&report(&dev_questions()), 15, [1.0, 1.0, 1.0]);
 }
 
 /// Questions written apart from the dev set, of the same kind, so that a change that helps
 /// the dev set by hurting other questions shows up.
 #[test]
 fn other_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.800 (16 of 20), hit@3 0.950 (19 of 20), MRR 0.867.
+    // Measured: hit@1 0.800 (16 of 20), hit@3 1.000 (20 of 20), MRR 0.892.
     at_least(
         &report(&fixture("extra_questions.json")),
         20,
-        [0.80, 0.95, 0.86],
+        [0.80, 1.0, 0.89],
     );
 }
 
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.648 (35 of 54), hit@3 0.833 (45 of 54), MRR 0.754.
+    // Measured: hit@1 0.704 (38 of 54), hit@3 0.852 (46 of 54), MRR 0.791.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.64, 0.83, 0.75],
+        [0.70, 0.85, 0.79],
     );
 }
 
 /// The everyday-words set that changes are tried on (the held-out one above is not).
 #[test]
 fn everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.756 (34 of 45), hit@3 0.956 (43 of 45), MRR 0.845.
+    // Measured: hit@1 0.800 (36 of 45), hit@3 0.956 (43 of 45), MRR 0.871.
     at_least(
         &report(&fixture("everyday_tuning.json")),
         45,
-        [0.75, 0.95, 0.84],
+        [0.80, 0.95, 0.87],
     );
 }
 
@@ -90,11 +90,11 @@ fn everyday_tuning_questions_stay_above_their_floor() {
 /// measure (before any change tried on it) is in the README.
 #[test]
 fn third_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.857 (30 of 35), hit@3 0.971 (34 of 35), MRR 0.910.
+    // Measured: hit@1 0.886 (31 of 35), hit@3 1.000 (35 of 35), MRR 0.933.
     at_least(
         &report(&fixture("everyday_tuning3.json")),
         35,
-        [0.85, 0.97, 0.90],
+        [0.88, 1.0, 0.93],
     );
 }
 
@@ -102,11 +102,11 @@ fn third_everyday_tuning_questions_stay_above_their_floor() {
 /// first measure (before any change tried on it) is in the README.
 #[test]
 fn second_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.735 (25 of 34), hit@3 0.882 (30 of 34), MRR 0.814.
+    // Measured: hit@1 0.794 (27 of 34), hit@3 0.912 (31 of 34), MRR 0.863.
     at_least(
         &report(&fixture("everyday_tuning2.json")),
         34,
-        [0.73, 0.88, 0.81],
+        [0.79, 0.91, 0.86],
     );
 }
 
@@ -114,11 +114,35 @@ fn second_everyday_tuning_questions_stay_above_their_floor() {
 /// third; its first measure is in the README.
 #[test]
 fn fourth_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.857 (30 of 35), hit@3 0.943 (33 of 35), MRR 0.895.
+    // Measured: hit@1 0.886 (31 of 35), hit@3 0.971 (34 of 35), MRR 0.924.
     at_least(
         &report(&fixture("everyday_tuning4.json")),
         35,
-        [0.85, 0.94, 0.89],
+        [0.88, 0.97, 0.92],
+    );
+}
+
+/// Three more everyday-words sets for trying changes, each written apart from the engine and
+/// measured before any change was tried on it (the first measures are in the README).
+#[test]
+fn fifth_to_seventh_everyday_tuning_questions_stay_above_their_floor() {
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.884.
+    at_least(
+        &report(&fixture("everyday_tuning5.json")),
+        40,
+        [0.82, 0.95, 0.88],
+    );
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.879.
+    at_least(
+        &report(&fixture("everyday_tuning6.json")),
+        40,
+        [0.80, 0.95, 0.87],
+    );
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.925 (37 of 40), MRR 0.835.
+    at_least(
+        &report(&fixture("everyday_tuning7.json")),
+        40,
+        [0.75, 0.92, 0.83],
     );
 }
 
