@@ -289,10 +289,14 @@ const PART_FORMS: usize = 2;
 /// A count and its unit written in shorthand ("3-yr") in the other forms its parts have in the
 /// synonyms ("three-year", "3 year", "three yr"), when the compound has no synonyms of its own.
 fn part_synonyms(knowledge: &Knowledge, label: &str) -> Vec<String> {
-    let parts: Vec<&str> = label
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .collect();
+    // One hyphenated word: not a phrase, a figure ("$3.2 billion") or a decimal.
+    let parts: Vec<&str> = label.split('-').collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.chars().all(char::is_alphanumeric))
+    {
+        return Vec::new();
+    }
     // A count and its unit ("3-yr", "10-day"); not a name ("Qwen3-Next").
     let counted = parts.iter().any(|p| p.chars().all(|c| c.is_ascii_digit()));
     if !(2..=3).contains(&parts.len()) || !counted {
@@ -896,8 +900,11 @@ mod tests {
             assert!(forms.iter().any(|f| f == form), "{forms:?}");
         }
         assert!(!forms.iter().any(|f| f == "3 yr"), "{forms:?}");
-        // A name is not a count.
+        // A name is not a count, nor a figure or a phrase.
         assert!(part_synonyms(&knowledge, "qwen3-next").is_empty());
+        assert!(part_synonyms(&knowledge, "$3.2 billion").is_empty());
+        assert!(part_synonyms(&knowledge, "3.2").is_empty());
+        assert!(part_synonyms(&knowledge, "3 yr").is_empty());
     }
 
     #[test]
