@@ -980,3 +980,40 @@ fn back_in_the_day_is_what_came_prior() {
         "prior slump stemmed largely from Beijing",
     );
 }
+
+#[test]
+fn desk_slang_for_buying_signing_and_now_is_read() {
+    // Names that "caught a bid" rallied.
+    first_holds(
+        "!ask which chinese chip names caught a bid off the baba news and by how much?",
+        "broad rally in Chinese semiconductor names",
+    );
+    // Whoever "signed up" entered a partnership.
+    first_holds(
+        "!ask who signed up to deploy ali's homemade accelerators?",
+        "secured a partnership with Unicom",
+    );
+    // "rn" is right now: the current price and its support.
+    first_holds(
+        "!ask what are the floors on the baba chart rn",
+        "Current price: $155.44",
+    );
+    // The "HK listing" is the Hong Kong-listed shares.
+    first_holds(
+        "!ask what did the HK listing close at in local currency",
+        "rose 5.9% to HK$151.80",
+    );
+}
+
+#[test]
+fn an_idiom_that_asks_searches_nothing() {
+    // "What's the deal with" is not about a deal (the Unicom partnership came first).
+    first_holds(
+        "!ask whats the deal w/ qwen3-next, what's it supposed to be good at",
+        "built for deeper long-text understanding",
+    );
+    first_holds(
+        "!ask what’s the deal w/ qwen3-next, what's it supposed to be good at",
+        "built for deeper long-text understanding",
+    );
+}

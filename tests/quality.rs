@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Three more everyday-words sets for trying changes, each written apart from the engine and
+/// Four more everyday-words sets for trying changes, each written apart from the engine and
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_seventh_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_eighth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.884.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -143,6 +143,12 @@ fn fifth_to_seventh_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning7.json")),
         40,
         [0.75, 0.92, 0.83],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.925 (37 of 40), MRR 0.901.
+    at_least(
+        &report(&fixture("everyday_tuning8.json")),
+        40,
+        [0.85, 0.92, 0.90],
     );
 }
 

@@ -368,16 +368,43 @@ fn split_slashed(word: &str) -> Vec<&str> {
 /// found in any of its forms ("pulled back" for "pulls back").
 #[derive(Debug, Clone)]
 pub struct KnownPhrase {
+    /// As written in the synonyms ("jury's out"), which is how the question keeps it.
+    text: String,
+    /// Its words as a question's are split ("jury", "s", "out").
     words: Vec<String>,
     stems: Vec<String>,
 }
 
 impl KnownPhrase {
     pub fn new(phrase: &str) -> KnownPhrase {
-        let words: Vec<String> = phrase.split(' ').map(str::to_string).collect();
+        let words = question_words(phrase);
         let stems = words.iter().map(|w| word_stem(w)).collect();
-        KnownPhrase { words, stems }
+        KnownPhrase {
+            text: phrase.to_string(),
+            words,
+            stems,
+        }
     }
+}
+
+/// A question's words: split at spaces, quote marks (an apostrophe too: "what's" is "what"
+/// and "s") and punctuation, trimmed and lower-cased.
+fn question_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .flat_map(split_slashed)
+        .flat_map(|w| {
+            w.split(|c: char| {
+                "?!,;:()[]{}".contains(c)
+                    || DOUBLE_QUOTES.contains(&c)
+                    || SINGLE_QUOTES.contains(&c)
+            })
+        })
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '%')
+                .to_lowercase()
+        })
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect()
 }
 
 /// The stemmed terms of one word, as one string ("u.s." has two).
@@ -390,23 +417,7 @@ fn word_stem(word: &str) -> String {
 /// "fresh number", "before the NY open" holds "before the open"): the phrase is kept whole and
 /// the word inside follows it as a word of its own.
 pub fn content_words_with(question: &str, phrases: &[KnownPhrase]) -> Vec<String> {
-    let words: Vec<String> = question
-        .split_whitespace()
-        .flat_map(split_slashed)
-        .flat_map(|w| {
-            w.split(|c: char| {
-                c.is_whitespace()
-                    || "?!,;:()[]{}".contains(c)
-                    || DOUBLE_QUOTES.contains(&c)
-                    || SINGLE_QUOTES.contains(&c)
-            })
-        })
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '$' && c != '%')
-                .to_lowercase()
-        })
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .collect();
+    let words = question_words(question);
     // The asking word may stand a few small words before ("what is the name of").
     let framed = |i: usize| {
         if !QUESTION_FRAMES.iter().any(|(_, b)| words[i] == *b) {
@@ -470,7 +481,7 @@ pub fn content_words_with(question: &str, phrases: &[KnownPhrase]) -> Vec<String
             continue;
         }
         if let Some((p, at)) = found_at(i, &used) {
-            out.push(p.words.join(" "));
+            out.push(p.text.clone());
             at.iter().for_each(|&w| used[w] = true);
             i += 1;
             continue;
@@ -721,6 +732,12 @@ mod tests {
         assert_eq!(
             content_words_keeping("take the story on", &phrases),
             ["take", "story"]
+        );
+        // A phrase with an apostrophe is found as the question's words are split, and kept
+        // as written.
+        assert_eq!(
+            content_words_keeping("What’s the deal with qwen3-next?", &["what's the deal"]),
+            ["what's the deal", "qwen3-next"]
         );
         // Words between slashes are words of their own; "y/y" is one.
         assert_eq!(
