@@ -1017,3 +1017,18 @@ fn an_idiom_that_asks_searches_nothing() {
         "built for deeper long-text understanding",
     );
 }
+
+#[test]
+fn what_lies_ahead_and_where_a_business_is_heading_are_read() {
+    // "Going forward" is what is expected.
+    first_holds(
+        "!ask what's the cloud's place in the group going forward?",
+        "expected to become the fastest-growing business unit in the group",
+    );
+    // Where a business is heading is where it expands.
+    among_first(
+        2,
+        "!ask besides the 3 brand new countries, where else is the cloud arm heading next yr?",
+        "expanding to Mexico, Japan, South Korea, Malaysia, and Dubai",
+    );
+}
