@@ -839,16 +839,7 @@ mod tests {
     #[test]
     fn words_the_question_sets_aside_weigh_little() {
         let weighed = |labels: &[&str], question: &str| {
-            let mut concepts: Vec<Concept> = labels
-                .iter()
-                .map(|l| Concept {
-                    label: l.to_string(),
-                    variants: vec![(vec![l.to_string()], 1.0)],
-                    idf: 1.0,
-                    same: 1,
-                    listed: false,
-                })
-                .collect();
+            let mut concepts: Vec<Concept> = labels.iter().map(|l| concept(l, 1.0)).collect();
             weigh_known(&mut concepts, question);
             concepts
                 .iter()
@@ -910,16 +901,7 @@ mod tests {
     #[test]
     fn items_of_a_list_in_the_question_are_marked() {
         let labelled = |labels: &[&str], question: &str| {
-            let mut concepts: Vec<Concept> = labels
-                .iter()
-                .map(|l| Concept {
-                    label: l.to_string(),
-                    variants: Vec::new(),
-                    idf: 1.0,
-                    same: 1,
-                    listed: false,
-                })
-                .collect();
+            let mut concepts: Vec<Concept> = labels.iter().map(|l| concept(l, 1.0)).collect();
             mark_lists(&mut concepts, question);
             concepts.iter().map(|c| c.listed).collect::<Vec<bool>>()
         };
