@@ -1032,3 +1032,35 @@ fn what_lies_ahead_and_where_a_business_is_heading_are_read() {
         "expanding to Mexico, Japan, South Korea, Malaysia, and Dubai",
     );
 }
+
+#[test]
+fn their_own_chips_are_the_chips_they_design() {
+    // "Their own silicon" is what reporters call self-designed chips: the passage saying who
+    // reported it is the one that holds both the report and the chips.
+    first_holds(
+        "!ask who broke the story that ali & baidu train on their own silicon?",
+        "a report from The Information",
+    );
+}
+
+#[test]
+fn a_word_is_read_as_reporters_write_the_words_of_its_group() {
+    // "abroad" is "overseas" (a group), which reporters write "international".
+    among_first(
+        2,
+        "!ask which big western hyperscalers is ali trying to take on abroad",
+        "established rivals such as Amazon Web Services",
+    );
+}
+
+#[test]
+fn a_passage_naming_what_the_question_asks_the_name_of_comes_first() {
+    first_holds(
+        "!ask whats ali's homegrown AI processor called?",
+        "the Zhenwu processor",
+    );
+    first_holds(
+        "!ask what's baba's own ai silicon called?",
+        "Alibaba’s Zhenwu chips",
+    );
+}

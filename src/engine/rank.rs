@@ -112,17 +112,19 @@ pub fn concepts(
         let mut variants = vec![(typed.clone(), if phrase { 1.2 } else { 1.0 })];
         let mut same = 1;
         let mut best_idf = typed_idf;
-        let written = knowledge
-            .synonyms
-            .written_for(&label)
-            .iter()
-            .filter(|_| asked)
-            .map(|w| (w.as_str(), WRITTEN_WEIGHT, false));
         let mut synonyms: Vec<String> = knowledge
             .synonyms
             .of(&label)
             .into_iter()
             .map(str::to_string)
+            .collect();
+        // What reporters write for the word, or for any word of its groups ("abroad" is
+        // written as "overseas" is: "international", "foreign").
+        let written: Vec<&str> = std::iter::once(label.as_str())
+            .chain(synonyms.iter().map(String::as_str))
+            .flat_map(|entry| knowledge.synonyms.written_for(entry))
+            .filter(|_| asked)
+            .map(String::as_str)
             .collect();
         if synonyms.is_empty() {
             synonyms = part_synonyms(knowledge, &label);
@@ -130,7 +132,7 @@ pub fn concepts(
         for (synonym, weight, is_synonym) in synonyms
             .iter()
             .map(|s| (s.as_str(), SYNONYM_WEIGHT, true))
-            .chain(written)
+            .chain(written.into_iter().map(|w| (w, WRITTEN_WEIGHT, false)))
         {
             let terms = builder.terms(synonym);
             if terms.is_empty() || variants.iter().any(|(t, _)| *t == terms) {
@@ -527,14 +529,24 @@ pub fn expected(question: &str) -> Expected {
         "by how much",
     ]) {
         Expected::Figure
-    } else if q
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| matches!(w, "called" | "named" | "name"))
-    {
+    } else if asks_a_name(&q) {
         Expected::Name
     } else {
         Expected::Anything
     }
+}
+
+/// Whether a question asks what something is called: "called", "named", "the name of" or
+/// "a name for"; not a stock ("out of the name").
+fn asks_a_name(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| matches!(*w, "called" | "named"))
+        || words
+            .windows(2)
+            .any(|w| matches!(w, ["name", "of" | "for"]))
 }
 
 static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -570,6 +582,10 @@ static PERSON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 
 /// How much a passage stating what the question expects rises.
 const EXPECTED_BOOST: f32 = 1.3;
+
+/// How much a passage naming the thing a question asks the name of rises: a rare name right
+/// before the thing is the answer itself, where a date or a figure may be any date or figure.
+const NAME_BOOST: f32 = 2.0;
 
 pub fn states(expected: Expected, text: &str) -> bool {
     match expected {
@@ -657,7 +673,11 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             _ => states(expected, &hit.text),
         };
         if stated {
-            hit.score *= EXPECTED_BOOST;
+            hit.score *= if expected == Expected::Name {
+                NAME_BOOST
+            } else {
+                EXPECTED_BOOST
+            };
         }
         if let Some(publisher) = &hit.source.publisher {
             let is_named = match outlets.get(publisher) {
@@ -871,6 +891,12 @@ mod tests {
     fn a_rare_name_before_a_word_of_the_question_names_the_thing_asked_about() {
         assert_eq!(expected("what's their AI chip called?"), Expected::Name);
         assert_eq!(expected("what is the name of the fund?"), Expected::Name);
+        assert_eq!(expected("what's it named"), Expected::Name);
+        // "The name" is also a stock.
+        assert_eq!(
+            expected("how long was cathie out of the name?"),
+            Expected::Anything
+        );
         let concepts = [concept("chips", 1.0), concept("processor", 1.0)];
         let matcher = SentenceMatcher::new(&concepts);
         let mut rare = |w: &str| w == "Zhenwu";

@@ -41,6 +41,13 @@ pub fn rank_question(
     let mut concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items, true);
     rank::mark_lists(&mut concepts, question);
     rank::weigh_known(&mut concepts, question);
+    tracing::debug!(
+        concepts = ?concepts
+            .iter()
+            .map(|c| (&c.label, c.idf, &c.variants, c.listed))
+            .collect::<Vec<_>>(),
+        "question read"
+    );
     let query = Ranked {
         first: rank::candidate_query(&builder, searcher, &concepts),
         full: rank::question_scoring(&builder, &concepts),
