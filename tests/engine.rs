@@ -1064,3 +1064,63 @@ fn a_passage_naming_what_the_question_asks_the_name_of_comes_first() {
         "Alibaba’s Zhenwu chips",
     );
 }
+
+#[test]
+fn a_customer_is_who_adopts_or_deploys_a_product() {
+    first_holds(
+        "!ask any big customer actually using their homemade accelerators yet?",
+        "Unicom",
+    );
+}
+
+#[test]
+fn a_question_asking_for_the_exact_words_prefers_a_quotation() {
+    first_holds(
+        "!ask whats the exact eddie wu quote abt ASI",
+        "“We are vigorously advancing",
+    );
+}
+
+#[test]
+fn chat_words_for_rivals_years_and_reclaimed_levels_are_read() {
+    // The hyperscalers are the big cloud providers, by name.
+    first_holds(
+        "!ask who's aliyun gunning for overseas, the usual hyperscalers?",
+        "Amazon Web Services (AWS), Microsoft Azure, and Google Cloud",
+    );
+    // "next yr" is the coming year.
+    first_holds(
+        "!ask any other spots on the cloud map for next yr besides those three?",
+        "Mexico, Japan, South Korea, Malaysia, and Dubai in the coming year",
+    );
+    // Getting back to a level is reclaiming it.
+    first_holds(
+        "!ask best case over the next few quarters, where could it get back to?",
+        "reclaim the $180–$200 zone",
+    );
+}
+
+#[test]
+fn chat_words_for_figures_models_slumps_and_views_are_read() {
+    // Putting a number on it is giving a figure.
+    first_holds(
+        "!ask so how much more on top of the 53b? did he put a number on it or nah",
+        "did not disclose an updated figure",
+    );
+    // A chatbot is a language model.
+    among_first(
+        2,
+        "!ask and what silicon is baidu training its chatbot on?",
+        "Kunlun P800 chips to train new versions of its Ernie large language model",
+    );
+    // Getting wrecked is a slump.
+    first_holds(
+        "!ask remind me why ali got wrecked back in the day",
+        "prior slump stemmed largely from Beijing’s sweeping crackdown",
+    );
+    // Someone's take on a thing is their view, not taking it on.
+    first_holds(
+        "!ask what's the morningstar guy's take on china's chip ecosystem",
+        "self-contained virtuous cycle",
+    );
+}

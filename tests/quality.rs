@@ -67,11 +67,11 @@ fn other_questions_stay_above_their_floor() {
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.704 (38 of 54), hit@3 0.852 (46 of 54), MRR 0.783.
+    // Measured: hit@1 0.704 (38 of 54), hit@3 0.870 (47 of 54), MRR 0.792.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.70, 0.85, 0.78],
+        [0.70, 0.87, 0.79],
     );
 }
 
@@ -114,23 +114,23 @@ fn second_everyday_tuning_questions_stay_above_their_floor() {
 /// third; its first measure is in the README.
 #[test]
 fn fourth_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.914 (32 of 35), hit@3 1.000 (35 of 35), MRR 0.957.
+    // Measured: hit@1 0.943 (33 of 35), hit@3 1.000 (35 of 35), MRR 0.971.
     at_least(
         &report(&fixture("everyday_tuning4.json")),
         35,
-        [0.91, 1.0, 0.95],
+        [0.94, 1.0, 0.97],
     );
 }
 
-/// Four more everyday-words sets for trying changes, each written apart from the engine and
+/// Five more everyday-words sets for trying changes, each written apart from the engine and
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_eighth_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.884.
+fn fifth_to_ninth_everyday_tuning_questions_stay_above_their_floor() {
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.909.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
         40,
-        [0.82, 0.95, 0.88],
+        [0.85, 0.97, 0.90],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
     at_least(
@@ -138,17 +138,23 @@ fn fifth_to_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.85, 1.0, 0.91],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.925 (37 of 40), MRR 0.852.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.877.
     at_least(
         &report(&fixture("everyday_tuning7.json")),
         40,
-        [0.77, 0.92, 0.85],
+        [0.80, 0.95, 0.87],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.950 (38 of 40), MRR 0.924.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.950 (38 of 40), MRR 0.936.
     at_least(
         &report(&fixture("everyday_tuning8.json")),
         40,
-        [0.87, 0.95, 0.92],
+        [0.90, 0.95, 0.93],
+    );
+    // Measured: hit@1 0.700 (28 of 40), hit@3 0.950 (38 of 40), MRR 0.804.
+    at_least(
+        &report(&fixture("everyday_tuning9.json")),
+        40,
+        [0.70, 0.95, 0.80],
     );
 }
 

@@ -208,6 +208,7 @@ const QUESTION_WORDS: &[&str] = &[
     "be",
     "been",
     "being",
+    "btw",
     "by",
     "can",
     "could",
@@ -231,6 +232,12 @@ const QUESTION_WORDS: &[&str] = &[
     "had",
     "has",
     "have",
+    "he",
+    "her",
+    "hers",
+    "hey",
+    "him",
+    "his",
     "how",
     "howd",
     "hows",
@@ -256,6 +263,8 @@ const QUESTION_WORDS: &[&str] = &[
     "my",
     "nah",
     "of",
+    "ok",
+    "okay",
     "on",
     "or",
     "our",
@@ -264,10 +273,12 @@ const QUESTION_WORDS: &[&str] = &[
     "r",
     "re",
     "really",
+    "remind",
     "s",
     "said",
     "say",
     "says",
+    "she",
     "should",
     "show",
     "so",
@@ -831,6 +842,11 @@ mod tests {
                 "wheres the floor, hows the chart, whos buying? r they spending, isnt it"
             ),
             ["floor", "chart", "buying", "spending"]
+        );
+        // Pronouns and chat openers say nothing of what is asked.
+        assert_eq!(
+            content_words("ok remind me, did he say his plan or her view? btw hey"),
+            ["plan", "view"]
         );
     }
 }

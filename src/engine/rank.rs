@@ -478,6 +478,8 @@ pub enum Expected {
     /// "what's X called", "the name of X": a passage naming the thing asked about ("the
     /// Zhenwu processor" for "what's their chip called").
     Name,
+    /// "the exact quote", "his words", "verbatim": a passage quoting someone.
+    Quote,
     Anything,
 }
 
@@ -531,6 +533,8 @@ pub fn expected(question: &str) -> Expected {
         Expected::Figure
     } else if asks_a_name(&q) {
         Expected::Name
+    } else if asks_a_quote(&q) {
+        Expected::Quote
     } else {
         Expected::Anything
     }
@@ -548,6 +552,39 @@ fn asks_a_name(lower: &str) -> bool {
             .windows(2)
             .any(|w| matches!(w, ["name", "of" | "for"]))
 }
+
+/// Whether a question asks for someone's own words: "quote", "verbatim", "exact words", "in
+/// his words".
+fn asks_a_quote(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // "The exact quote", "quote about ASI"; not where a quote only says where to look ("what
+    // does X mean in Wu's quote").
+    words.contains(&"verbatim")
+        || words.windows(2).any(|w| {
+            matches!(
+                w,
+                [
+                    "exact" | "the" | "a" | "full" | "actual" | "direct" | "any",
+                    "quote" | "quotes"
+                ] | ["quote" | "quotes", "abt" | "about" | "on" | "from"]
+            )
+        })
+        || words.windows(2).any(|w| {
+            matches!(
+                w,
+                ["exact" | "own" | "his" | "her" | "their", "words"] | ["word", "for"]
+            )
+        })
+}
+
+/// A quotation of at least four words, in any quote marks.
+static QUOTATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"["“«„]\s*[^"“”«»„\s]+(\s+[^"“”«»„\s]+){3,}[^"“”«»„]*["”»“]"#)
+        .expect("quotation pattern is valid")
+});
 
 static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)(?-u:\b)(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|(19|20)\d\d)(?-u:\b)")
@@ -597,6 +634,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         // Which name stands for the thing asked about depends on the question's words: see
         // [`SentenceMatcher::names_a_thing`].
         Expected::Name => false,
+        Expected::Quote => QUOTATION.is_match(text),
         Expected::Anything => false,
     }
 }
@@ -673,7 +711,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             _ => states(expected, &hit.text),
         };
         if stated {
-            hit.score *= if expected == Expected::Name {
+            hit.score *= if matches!(expected, Expected::Name | Expected::Quote) {
                 NAME_BOOST
             } else {
                 EXPECTED_BOOST
@@ -885,6 +923,36 @@ mod tests {
             weighed(&["capex", "wu"], "besides, what did wu say on capex?"),
             [1.0, 1.0]
         );
+    }
+
+    #[test]
+    fn a_question_asking_for_someones_words_wants_a_quotation() {
+        for asks in [
+            "whats the exact eddie wu quote abt ASI",
+            "what did wu say, verbatim?",
+            "give me the quote from the ceo",
+            "in his own words, what is the plan",
+        ] {
+            assert_eq!(expected(asks), Expected::Quote, "{asks}");
+        }
+        // A quote that only says where to look asks what the word means.
+        assert_eq!(
+            expected("what is 'superintelligence' supposed to mean in eddie wu's quote"),
+            Expected::Anything
+        );
+        assert!(states(
+            Expected::Quote,
+            "He said “we are vigorously advancing a plan” on Monday."
+        ));
+        assert!(states(
+            Expected::Quote,
+            "\"We will keep investing,\" the CEO said."
+        ));
+        // Two words in quote marks are a name or a phrase, not someone's words.
+        assert!(!states(
+            Expected::Quote,
+            "He said “AI plus cloud” will remain."
+        ));
     }
 
     #[test]
