@@ -1063,6 +1063,10 @@ fn a_passage_naming_what_the_question_asks_the_name_of_comes_first() {
         "!ask what's baba's own ai silicon called?",
         "Alibaba’s Zhenwu chips",
     );
+    first_holds(
+        "!ask what's the name of ali's homemade AI processor?",
+        "the Zhenwu processor",
+    );
 }
 
 #[test]

@@ -270,6 +270,7 @@ const QUESTION_WORDS: &[&str] = &[
     "our",
     "please",
     "pls",
+    "ppl",
     "r",
     "re",
     "really",
@@ -845,7 +846,7 @@ mod tests {
         );
         // Pronouns and chat openers say nothing of what is asked.
         assert_eq!(
-            content_words("ok remind me, did he say his plan or her view? btw hey"),
+            content_words("ok remind me ppl, did he say his plan or her view? btw hey"),
             ["plan", "view"]
         );
     }

@@ -620,9 +620,10 @@ static PERSON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 /// How much a passage stating what the question expects rises.
 const EXPECTED_BOOST: f32 = 1.3;
 
-/// How much a passage naming the thing a question asks the name of rises: a rare name right
-/// before the thing is the answer itself, where a date or a figure may be any date or figure.
-const NAME_BOOST: f32 = 2.0;
+/// How much a passage holding the very thing a question asks for rises: a rare name right
+/// before the thing asked the name of, or someone's words in quote marks, is the answer itself,
+/// where a date or a figure may be any date or figure.
+const SPECIFIC_BOOST: f32 = 3.0;
 
 pub fn states(expected: Expected, text: &str) -> bool {
     match expected {
@@ -712,7 +713,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
         };
         if stated {
             hit.score *= if matches!(expected, Expected::Name | Expected::Quote) {
-                NAME_BOOST
+                SPECIFIC_BOOST
             } else {
                 EXPECTED_BOOST
             };
