@@ -413,6 +413,16 @@ fn first_holds(message: &str, fragment: &str) {
     );
 }
 
+/// The quote shown from the first passage answering `message` holds `fragment`.
+fn first_shows(message: &str, fragment: &str) {
+    let p = passages(message);
+    assert!(
+        p.hits[0].quote_text().contains(fragment),
+        "{message}: {}",
+        p.hits[0].quote_text()
+    );
+}
+
 #[test]
 fn degrees_of_an_adjective_chat_shorthand_and_desk_phrases_are_read() {
     // The stemmer keeps "faster" apart from "fast"; the synonyms join an adjective's degrees.
@@ -1126,5 +1136,51 @@ fn chat_words_for_figures_models_slumps_and_views_are_read() {
     first_holds(
         "!ask what's the morningstar guy's take on china's chip ecosystem",
         "self-contained virtuous cycle",
+    );
+}
+
+#[test]
+fn the_words_asking_for_a_name_are_not_searched() {
+    // "called" only asks; "Zhenwu" names the chip.
+    first_holds(
+        "!ask what's baba's homegrown ai chip called",
+        "Alibaba’s Zhenwu chips",
+    );
+    // A model "dropped" is one launched, not a falling price.
+    first_holds(
+        "!ask name of the new flagship llm they dropped?",
+        "Qwen3-Max",
+    );
+}
+
+#[test]
+fn a_question_asking_which_outlet_prefers_a_passage_citing_one() {
+    first_holds(
+        "!ask which outlet broke the story abt ali and baidu training on their own silicon",
+        "a report from The Information",
+    );
+}
+
+#[test]
+fn desk_words_for_forecasts_cards_customers_and_slumps_are_read() {
+    // Calling for a figure is forecasting it.
+    first_holds(
+        "!ask and what are they calling for on ai cloud rev next q?",
+        "forecasting triple-digit growth for its AI-related cloud revenue",
+    );
+    // A card is a GPU; steering clear of it is not using it.
+    first_holds(
+        "!ask which nvidia card did beijing tell companies to steer clear of",
+        "RTX Pro 6000D",
+    );
+    // Telcos by name.
+    first_holds(
+        "!ask who's a customer for ali's in-house chips, a telco?",
+        "Unicom",
+    );
+    // Getting crushed in the first place is the prior slump, and regulators crack down.
+    first_shows(
+        "!ask why'd baba get crushed in the first place, regulators?",
+        "prior slump stemmed largely from Beijing’s sweeping crackdown",
     );
 }

@@ -67,11 +67,11 @@ fn other_questions_stay_above_their_floor() {
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.722 (39 of 54), hit@3 0.870 (47 of 54), MRR 0.802.
+    // Measured: hit@1 0.741 (40 of 54), hit@3 0.889 (48 of 54), MRR 0.820.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.72, 0.87, 0.80],
+        [0.74, 0.88, 0.82],
     );
 }
 
@@ -90,11 +90,11 @@ fn everyday_tuning_questions_stay_above_their_floor() {
 /// measure (before any change tried on it) is in the README.
 #[test]
 fn third_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.914 (32 of 35), hit@3 1.000 (35 of 35), MRR 0.952.
+    // Measured: hit@1 0.943 (33 of 35), hit@3 1.000 (35 of 35), MRR 0.967.
     at_least(
         &report(&fixture("everyday_tuning3.json")),
         35,
-        [0.91, 1.0, 0.95],
+        [0.94, 1.0, 0.96],
     );
 }
 
@@ -122,15 +122,15 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Five more everyday-words sets for trying changes, each written apart from the engine and
+/// Six more everyday-words sets for trying changes, each written apart from the engine and
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_ninth_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.909.
+fn fifth_to_tenth_everyday_tuning_questions_stay_above_their_floor() {
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.922.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
         40,
-        [0.85, 0.97, 0.90],
+        [0.87, 0.97, 0.92],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
     at_least(
@@ -155,6 +155,12 @@ fn fifth_to_ninth_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning9.json")),
         40,
         [0.72, 0.95, 0.81],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
+    at_least(
+        &report(&fixture("everyday_tuning10.json")),
+        40,
+        [0.85, 1.0, 0.91],
     );
 }
 

@@ -447,6 +447,18 @@ fn question_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether the word at `i` asks what something is called rather than says what it is about:
+/// "called" or "named" with nothing but small words after it ("what's their chip called?"), or
+/// "name" opening the question ("name of the new model?").
+fn asks_a_name(words: &[String], i: usize) -> bool {
+    let small = |w: &String| QUESTION_WORDS.binary_search(&w.as_str()).is_ok();
+    match words[i].as_str() {
+        "called" | "named" => words[i + 1..].iter().all(small),
+        "name" => words[..i].iter().all(small),
+        _ => false,
+    }
+}
+
 /// The stemmed terms of one word, as one string ("u.s." has two).
 fn word_stem(word: &str) -> String {
     crate::index::tokenizer::stemmed_tokens(word).join(" ")
@@ -526,7 +538,10 @@ pub fn content_words_with(question: &str, phrases: &[KnownPhrase]) -> Vec<String
             i += 1;
             continue;
         }
-        if !framed(i) && QUESTION_WORDS.binary_search(&words[i].as_str()).is_err() {
+        if !framed(i)
+            && !asks_a_name(&words, i)
+            && QUESTION_WORDS.binary_search(&words[i].as_str()).is_err()
+        {
             out.push(words[i].clone());
         }
         i += 1;
@@ -843,6 +858,16 @@ mod tests {
                 "wheres the floor, hows the chart, whos buying? r they spending, isnt it"
             ),
             ["floor", "chart", "buying", "spending"]
+        );
+        // Words that ask for a name are not what the question is about.
+        assert_eq!(
+            content_words("what's baba's homegrown ai chip called?"),
+            ["baba", "homegrown", "ai", "chip"]
+        );
+        assert_eq!(content_words("name of the new llm?"), ["new", "llm"]);
+        assert_eq!(
+            content_words("who was called to testify"),
+            ["called", "testify"]
         );
         // Pronouns and chat openers say nothing of what is asked.
         assert_eq!(

@@ -480,6 +480,9 @@ pub enum Expected {
     Name,
     /// "the exact quote", "his words", "verbatim": a passage quoting someone.
     Quote,
+    /// "which outlet", "who broke the story": a passage saying where a report came from ("a
+    /// report from The Information", "according to Reuters").
+    Source,
     Anything,
 }
 
@@ -515,6 +518,8 @@ pub fn expected(question: &str) -> Expected {
         "since when",
     ]) {
         Expected::Date
+    } else if asks_a_source(&q) {
+        Expected::Source
     } else if starts(&["who ", "who's ", "whos ", "who’s "]) {
         Expected::Person
     } else if starts(&[
@@ -580,6 +585,35 @@ fn asks_a_quote(lower: &str) -> bool {
         })
 }
 
+/// Whether a question asks where a report came from: "which outlet / publication / paper",
+/// "who broke the story / news", "who reported it first".
+fn asks_a_source(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).any(|w| {
+        matches!(
+            w,
+            [
+                "which" | "what",
+                "outlet" | "outlets" | "publication" | "paper" | "newspaper" | "site"
+            ] | ["broke", "the" | "this" | "that"]
+                | ["who", "reported" | "scooped" | "broke"]
+                | ["first", "reported"]
+        )
+    })
+}
+
+/// A passage citing where its news came from: "a report from The Information", "according to
+/// Reuters", "Bloomberg reported", "citing people familiar".
+static SOURCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?-u:\b)((?i:an?|the) (?i:report|article|story) (?i:from|by|in) (?:the )?[A-Z]|(?i:according to|reported by|citing|cited by) (?:the )?[A-Z]|[A-Z][\w&]+(?: [A-Z][\w&]+)* (?:reported|first reported|said in a report))",
+    )
+    .expect("source pattern is valid")
+});
+
 /// A quotation of at least four words, in any quote marks.
 static QUOTATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r#"["“«„]\s*[^"“”«»„\s]+(\s+[^"“”«»„\s]+){3,}[^"“”«»„]*["”»“]"#)
@@ -636,6 +670,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         // [`SentenceMatcher::names_a_thing`].
         Expected::Name => false,
         Expected::Quote => QUOTATION.is_match(text),
+        Expected::Source => SOURCE.is_match(text),
         Expected::Anything => false,
     }
 }
@@ -712,7 +747,10 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             _ => states(expected, &hit.text),
         };
         if stated {
-            hit.score *= if matches!(expected, Expected::Name | Expected::Quote) {
+            hit.score *= if matches!(
+                expected,
+                Expected::Name | Expected::Quote | Expected::Source
+            ) {
                 SPECIFIC_BOOST
             } else {
                 EXPECTED_BOOST
@@ -924,6 +962,30 @@ mod tests {
             weighed(&["capex", "wu"], "besides, what did wu say on capex?"),
             [1.0, 1.0]
         );
+    }
+
+    #[test]
+    fn a_question_asking_which_outlet_wants_a_passage_citing_one() {
+        for asks in [
+            "which outlet broke the story abt ali and baidu",
+            "who broke the news that they train on their own chips?",
+            "who reported it first",
+            "what publication had the scoop",
+        ] {
+            assert_eq!(expected(asks), Expected::Source, "{asks}");
+        }
+        assert_eq!(expected("who runs the cloud unit?"), Expected::Person);
+        for cites in [
+            "Furthermore, a report from The Information indicated that",
+            "according to Reuters, the plan",
+            "Bloomberg News reported on Monday",
+        ] {
+            assert!(states(Expected::Source, cites), "{cites}");
+        }
+        assert!(!states(
+            Expected::Source,
+            "the company reported a 26% jump in cloud revenue"
+        ));
     }
 
     #[test]
