@@ -1184,3 +1184,12 @@ fn desk_words_for_forecasts_cards_customers_and_slumps_are_read() {
         "prior slump stemmed largely from Beijing’s sweeping crackdown",
     );
 }
+
+#[test]
+fn a_value_labelled_with_what_the_question_asks_for_comes_first() {
+    // "- Support: Strong support sits near $148", not the lead saying "BABA … on the chart".
+    first_shows(
+        "!ask where's support on the baba chart",
+        "Strong support sits near $148",
+    );
+}

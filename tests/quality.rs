@@ -56,11 +56,11 @@ fn dev_questions_reach_the_targets() {
 /// the dev set by hurting other questions shows up.
 #[test]
 fn other_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.800 (16 of 20), hit@3 1.000 (20 of 20), MRR 0.892.
+    // Measured: hit@1 0.800 (16 of 20), hit@3 1.000 (20 of 20), MRR 0.900.
     at_least(
         &report(&fixture("extra_questions.json")),
         20,
-        [0.80, 1.0, 0.89],
+        [0.80, 1.0, 0.90],
     );
 }
 
@@ -78,11 +78,11 @@ fn everyday_questions_stay_above_their_floor() {
 /// The everyday-words set that changes are tried on (the held-out one above is not).
 #[test]
 fn everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.800 (36 of 45), hit@3 0.956 (43 of 45), MRR 0.867.
+    // Measured: hit@1 0.800 (36 of 45), hit@3 0.956 (43 of 45), MRR 0.871.
     at_least(
         &report(&fixture("everyday_tuning.json")),
         45,
-        [0.80, 0.95, 0.86],
+        [0.80, 0.95, 0.87],
     );
 }
 
@@ -90,11 +90,11 @@ fn everyday_tuning_questions_stay_above_their_floor() {
 /// measure (before any change tried on it) is in the README.
 #[test]
 fn third_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.943 (33 of 35), hit@3 1.000 (35 of 35), MRR 0.967.
+    // Measured: hit@1 0.943 (33 of 35), hit@3 1.000 (35 of 35), MRR 0.971.
     at_least(
         &report(&fixture("everyday_tuning3.json")),
         35,
-        [0.94, 1.0, 0.96],
+        [0.94, 1.0, 0.97],
     );
 }
 
@@ -126,7 +126,7 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
 fn fifth_to_tenth_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.922.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.926.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
         40,
@@ -150,17 +150,17 @@ fn fifth_to_tenth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.90, 0.95, 0.93],
     );
-    // Measured: hit@1 0.725 (29 of 40), hit@3 0.950 (38 of 40), MRR 0.817.
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.833.
     at_least(
         &report(&fixture("everyday_tuning9.json")),
         40,
-        [0.72, 0.95, 0.81],
+        [0.75, 0.95, 0.83],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.929.
     at_least(
         &report(&fixture("everyday_tuning10.json")),
         40,
-        [0.85, 1.0, 0.91],
+        [0.87, 1.0, 0.92],
     );
 }
 

@@ -651,6 +651,18 @@ static PERSON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     .expect("person pattern is valid")
 });
 
+/// A label opening a line or a bullet, before a colon: "- Support: Strong support sits…".
+static LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?m)(?:^|[-•*]\s+)([A-Z][^:\n.]{0,40}):\s+\S")
+        .expect("label pattern is valid")
+});
+
+/// How many words a label has at most.
+const LABEL_WORDS: usize = 4;
+
+/// How rare a question's word must be for a label holding it to count.
+const LABEL_MIN_IDF: f32 = 1.0;
+
 /// How much a passage stating what the question expects rises.
 const EXPECTED_BOOST: f32 = 1.3;
 
@@ -756,6 +768,10 @@ pub fn rerank<F: FnMut(&str) -> bool>(
                 EXPECTED_BOOST
             };
         }
+        // A value labelled with what the question asks for is the answer itself.
+        if matcher.labels_an_answer(&hit.text) {
+            hit.score *= SPECIFIC_BOOST;
+        }
         if let Some(publisher) = &hit.source.publisher {
             let is_named = match outlets.get(publisher) {
                 Some(known) => *known,
@@ -841,6 +857,29 @@ impl<'c> SentenceMatcher<'c> {
         });
         // Looked up after the text is read: the lookup stems too.
         names.into_iter().any(rare)
+    }
+
+    /// Whether the passage labels a value with one of the question's words, the whole label: a
+    /// line or bullet opening "Support: …" or "• Bearish Case: …" is what a question on that
+    /// thing asks for. Common words (the company every passage names) don't count.
+    pub fn labels_an_answer(&self, text: &str) -> bool {
+        LABEL.captures_iter(text).any(|c| {
+            let mut label: Vec<usize> = Vec::new();
+            let mut words = 0;
+            for_each_stemmed_token_at(&c[1], |_, _, t| {
+                words += 1;
+                if let Some(&n) = self.terms.get(t) {
+                    label.push(n);
+                }
+            });
+            words <= LABEL_WORDS
+                && self.concepts.iter().any(|(idf, variants)| {
+                    *idf >= LABEL_MIN_IDF
+                        && variants
+                            .iter()
+                            .any(|v| !v.is_empty() && label.len() == words && *v == label)
+                })
+        })
     }
 
     /// The rarity (summed idf) of the question's concepts that the passage's best sentence
@@ -962,6 +1001,24 @@ mod tests {
             weighed(&["capex", "wu"], "besides, what did wu say on capex?"),
             [1.0, 1.0]
         );
+    }
+
+    #[test]
+    fn a_value_labelled_with_the_whole_of_a_question_word_answers_it() {
+        let concepts = [
+            concept("support", 2.0),
+            concept("current", 2.0),
+            concept("accelerators", 2.0),
+            concept("alibaba", 0.4),
+        ];
+        let matcher = SentenceMatcher::new(&concepts);
+        assert!(matcher.labels_an_answer("- Support: Strong support sits near $148."));
+        assert!(matcher.labels_an_answer("Prices.\nSupport: $148"));
+        // A label holding more than the word, one inside a sentence, a common word: no.
+        assert!(!matcher.labels_an_answer("- Current price: $155.44"));
+        assert!(!matcher.labels_an_answer("- Accelerated Chinese Tech Localization: This will"));
+        assert!(!matcher.labels_an_answer("Analysts see support: at $148."));
+        assert!(!matcher.labels_an_answer("- Alibaba: the company said"));
     }
 
     #[test]
