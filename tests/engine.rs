@@ -1193,3 +1193,29 @@ fn a_value_labelled_with_what_the_question_asks_for_comes_first() {
         "Strong support sits near $148",
     );
 }
+
+#[test]
+fn chat_words_for_bans_views_highs_and_banks_are_read() {
+    // Off limits is banned or restricted.
+    first_shows(
+        "!ask which nvidia parts are off limits for china per these pieces",
+        "RTX Pro 6000D",
+    );
+    // The Swiss bank by its name, and its analyst's take is the view he gave.
+    first_shows(
+        "!ask the swiss bank analyst, who is it and what was the take",
+        "Vey-Sern Ling, a senior analyst at Union Bancaire Privee",
+    );
+    // Last this high is the highest since ("… level since 2021", "… high since December
+    // 2021"), not "last month".
+    first_shows(
+        "!ask when was hk last this high? articles seem to disagree on the month",
+        "since",
+    );
+    // Gunning for a rival is competing with it.
+    among_first(
+        2,
+        "!ask who's ali cloud gunning for overseas",
+        "established rivals such as Amazon Web Services",
+    );
+}
