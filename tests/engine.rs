@@ -1219,3 +1219,29 @@ fn chat_words_for_bans_views_highs_and_banks_are_read() {
         "established rivals such as Amazon Web Services",
     );
 }
+
+#[test]
+fn an_article_named_by_words_of_its_title_is_preferred() {
+    // "The $53B piece" is "Alibaba’s $53 Billion AI Bet…", which has no outlet to name.
+    among_first(
+        2,
+        "!ask who's ali up against in the model wars per the $53B piece",
+        "in direct competition with OpenAI, Anthropic",
+    );
+}
+
+#[test]
+fn desk_shorthand_for_the_open_the_hong_kong_line_and_a_minimum_is_read() {
+    // Pre-bell is premarket.
+    first_shows(
+        "!ask how'd the ADRs do pre-bell wed",
+        "rose 9.3% in premarket trade",
+    );
+    // 9988 is the Hong Kong line.
+    first_shows("!ask when was the last time 9988 traded up here?", "since");
+    // A floor on a commitment is its minimum: "at least".
+    first_shows(
+        "!ask floor on what ali's committing to ai + cloud thru the next 3y, in usd?",
+        "at least $53 billion",
+    );
+}

@@ -13,7 +13,7 @@ use super::answer::Hit;
 use super::query::{Builder, Item};
 use super::scoring::two_pass::{ScoredUnion, Scoring};
 use crate::index::Fields;
-use crate::index::tokenizer::{for_each_stemmed_token, for_each_stemmed_token_at};
+use crate::index::tokenizer::{for_each_stemmed_token, for_each_stemmed_token_at, stemmed_tokens};
 
 /// Weight of a synonym relative to the word typed.
 const SYNONYM_WEIGHT: f32 = 0.7;
@@ -687,6 +687,15 @@ pub fn states(expected: Expected, text: &str) -> bool {
     }
 }
 
+/// An article named by a few words of its title: "per the $53B piece", "in the convertible
+/// bonds article".
+static ARTICLE_NAMED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:^|\s)the ([^\s,.?!;:]+(?: [^\s,.?!;:]+){0,3}) (?:piece|article|writeup|write-up|story|post|report)s?(?:\W|$)",
+    )
+    .expect("article pattern is valid")
+});
+
 /// How much a passage from an outlet the question names rises ("what does Invezz say…").
 const OUTLET_BOOST: f32 = 1.5;
 
@@ -696,6 +705,8 @@ const OUTLET_BOOST: f32 = 1.5;
 pub struct NamedOutlets<F> {
     /// The question's words, lower-cased.
     lower: Vec<String>,
+    /// The stemmed words a question names an article by ("the $53B piece": "53", "billion").
+    article: Vec<String>,
     /// The question's words as typed.
     typed: Vec<String>,
     everyday: F,
@@ -708,11 +719,27 @@ impl<F: FnMut(&str) -> bool> NamedOutlets<F> {
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
+        let article = ARTICLE_NAMED
+            .captures(&question.to_lowercase())
+            .map(|c| stemmed_tokens(&c[1]))
+            .unwrap_or_default();
         NamedOutlets {
             lower: typed.iter().map(|w| w.to_lowercase()).collect(),
             typed,
             everyday,
+            article,
         }
+    }
+
+    /// Whether the question names this article by words of its title or its reference
+    /// ("per the $53B piece" for "Alibaba’s $53 Billion AI Bet…", "the unnamed article" for
+    /// `unnamed-53-billion-bet`).
+    pub fn names_title(&self, title: &str) -> bool {
+        if self.article.is_empty() {
+            return false;
+        }
+        let words = stemmed_tokens(title);
+        self.article.iter().all(|t| words.contains(t))
     }
 
     /// Whether the question names this publisher.
@@ -751,6 +778,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
     let total: f32 = concepts.iter().map(|c| c.idf).sum();
     let mut out = Vec::with_capacity(hits.len());
     let mut outlets: std::collections::HashMap<String, bool> = Default::default();
+    let mut titles: std::collections::HashMap<String, bool> = Default::default();
     let matcher = SentenceMatcher::new(concepts);
     for (mut hit, tags) in hits {
         hit.concepts = tags;
@@ -772,18 +800,18 @@ pub fn rerank<F: FnMut(&str) -> bool>(
         if matcher.labels_an_answer(&hit.text) {
             hit.score *= SPECIFIC_BOOST;
         }
-        if let Some(publisher) = &hit.source.publisher {
-            let is_named = match outlets.get(publisher) {
-                Some(known) => *known,
-                None => {
-                    let is_named = named.names(publisher);
-                    outlets.insert(publisher.clone(), is_named);
-                    is_named
-                }
-            };
-            if is_named {
-                hit.score *= OUTLET_BOOST;
-            }
+        let by_outlet = hit.source.publisher.as_ref().is_some_and(|publisher| {
+            *outlets
+                .entry(publisher.clone())
+                .or_insert_with(|| named.names(publisher))
+        });
+        let mut by_title = || {
+            *titles.entry(hit.source.article.clone()).or_insert_with(|| {
+                named.names_title(&format!("{} {}", hit.source.title, hit.source.article))
+            })
+        };
+        if by_outlet || by_title() {
+            hit.score *= OUTLET_BOOST;
         }
         if total > 0.0 && concepts.len() >= 2 {
             // Only the concepts the passage holds somewhere can be in one of its sentences.
@@ -1019,6 +1047,24 @@ mod tests {
         assert!(!matcher.labels_an_answer("- Accelerated Chinese Tech Localization: This will"));
         assert!(!matcher.labels_an_answer("Analysts see support: at $148."));
         assert!(!matcher.labels_an_answer("- Alibaba: the company said"));
+    }
+
+    #[test]
+    fn an_article_is_named_by_words_of_its_title_or_reference() {
+        let named = |question: &str, title: &str| {
+            NamedOutlets::new(question, |_: &str| true).names_title(title)
+        };
+        let title =
+            "Alibaba’s $53 Billion AI Bet Reignites Investor Confidence unnamed-53-billion-bet";
+        assert!(named("who's ali up against per the $53B piece", title));
+        assert!(named(
+            "which stocks does the 53B article say to hold",
+            title
+        ));
+        assert!(named("what's the bear case in the unnamed article?", title));
+        assert!(!named("what's the bear case in the invezz article?", title));
+        // No article named: no title counts.
+        assert!(!named("how big is the $53B plan?", title));
     }
 
     #[test]
