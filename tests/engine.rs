@@ -1245,3 +1245,32 @@ fn desk_shorthand_for_the_open_the_hong_kong_line_and_a_minimum_is_read() {
         "at least $53 billion",
     );
 }
+
+#[test]
+fn the_outlet_a_question_names_weighs_more_than_a_shared_word() {
+    // Asked "in the abmedia writeup", ABMedia's passage on the chip names comes before
+    // another outlet's passage sharing more of the question's words.
+    among_first(
+        2,
+        "!ask which china semi names caught a sympathy bid in the abmedia writeup",
+        "ACM Research up 15%",
+    );
+}
+
+#[test]
+fn chart_and_period_shorthand_is_read() {
+    // "supp / res" and "key levels" are support and resistance.
+    first_shows(
+        "!ask key levels on baba? supp / res",
+        "Strong support sits near $148",
+    );
+    // Bull and bear are the bullish and bearish cases.
+    first_shows("!ask bull vs bear tldr from the $53B article?", "Case:");
+    // "5y" is five years, "q" a quarter.
+    among_first(
+        2,
+        "!ask eddie wu global ai capex forecast 5y?",
+        "$4 trillion",
+    );
+    first_shows("!ask cloud seg yoy last q?", "26%");
+}

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Eight more everyday-words sets for trying changes, each written apart from the engine and
+/// Nine more everyday-words sets for trying changes, each written apart from the engine and
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_twelfth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_thirteenth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.926.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -144,7 +144,7 @@ fn fifth_to_twelfth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.80, 0.95, 0.87],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.950 (38 of 40), MRR 0.936.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.950 (38 of 40), MRR 0.938.
     at_least(
         &report(&fixture("everyday_tuning8.json")),
         40,
@@ -156,11 +156,11 @@ fn fifth_to_twelfth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.75, 0.95, 0.83],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.929.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.933.
     at_least(
         &report(&fixture("everyday_tuning10.json")),
         40,
-        [0.87, 1.0, 0.92],
+        [0.87, 1.0, 0.93],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.900 (36 of 40), MRR 0.875.
     at_least(
@@ -173,6 +173,12 @@ fn fifth_to_twelfth_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning12.json")),
         40,
         [0.90, 1.0, 0.95],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.898.
+    at_least(
+        &report(&fixture("everyday_tuning13.json")),
+        40,
+        [0.82, 0.97, 0.89],
     );
 }
 

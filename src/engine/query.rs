@@ -304,6 +304,7 @@ const QUESTION_WORDS: &[&str] = &[
     "this",
     "tho",
     "those",
+    "tldr",
     "to",
     "u",
     "ur",
@@ -871,7 +872,7 @@ mod tests {
         );
         // Pronouns and chat openers say nothing of what is asked.
         assert_eq!(
-            content_words("ok remind me ppl, did he say his plan or her view? btw hey"),
+            content_words("ok remind me ppl, did he say his plan or her view? btw hey, tldr"),
             ["plan", "view"]
         );
     }

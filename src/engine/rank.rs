@@ -291,8 +291,18 @@ const PART_FORMS: usize = 2;
 /// A count and its unit written in shorthand ("3-yr") in the other forms its parts have in the
 /// synonyms ("three-year", "3 year", "three yr"), when the compound has no synonyms of its own.
 fn part_synonyms(knowledge: &Knowledge, label: &str) -> Vec<String> {
-    // One hyphenated word: not a phrase, a figure ("$3.2 billion") or a decimal.
-    let parts: Vec<&str> = label.split('-').collect();
+    // One hyphenated word: not a phrase, a figure ("$3.2 billion") or a decimal. A count run
+    // together with its unit ("5y", "3yrs") is read as if hyphenated.
+    let digits = label.len() - label.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let parts: Vec<&str> = if !label.contains('-')
+        && digits > 0
+        && digits < label.len()
+        && label[digits..].chars().all(|c| c.is_ascii_alphabetic())
+    {
+        vec![&label[..digits], &label[digits..]]
+    } else {
+        label.split('-').collect()
+    };
     if parts
         .iter()
         .any(|p| p.is_empty() || !p.chars().all(char::is_alphanumeric))
@@ -697,7 +707,7 @@ static ARTICLE_NAMED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::n
 });
 
 /// How much a passage from an outlet the question names rises ("what does Invezz say…").
-const OUTLET_BOOST: f32 = 1.5;
+const OUTLET_BOOST: f32 = 2.0;
 
 /// Reads which outlets a question names: a publisher's words in a row among the question's.
 /// A one-word name that is also a word the passages use ("Time", "Fortune") counts only
@@ -1151,6 +1161,13 @@ mod tests {
             assert!(forms.iter().any(|f| f == form), "{forms:?}");
         }
         assert!(!forms.iter().any(|f| f == "3 yr"), "{forms:?}");
+        // Run together, as chat writes it: "5y" is five years.
+        let forms = part_synonyms(&knowledge, "5y");
+        for form in ["five y", "5 year", "five year"] {
+            assert!(forms.iter().any(|f| f == form), "{forms:?}");
+        }
+        assert!(part_synonyms(&knowledge, "9988").is_empty());
+        assert!(part_synonyms(&knowledge, "h100").is_empty());
         // A name is not a count, nor a figure or a phrase.
         assert!(part_synonyms(&knowledge, "qwen3-next").is_empty());
         assert!(part_synonyms(&knowledge, "$3.2 billion").is_empty());
