@@ -1274,3 +1274,11 @@ fn chart_and_period_shorthand_is_read() {
     );
     first_shows("!ask cloud seg yoy last q?", "26%");
 }
+
+#[test]
+fn brand_new_sites_are_the_first_ones() {
+    first_shows(
+        "!ask where are the brand new ali cloud DCs going up?",
+        "first data centers in Brazil, France, and the Netherlands",
+    );
+}

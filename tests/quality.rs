@@ -144,11 +144,11 @@ fn fifth_to_thirteenth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.80, 0.95, 0.87],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.950 (38 of 40), MRR 0.938.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.956.
     at_least(
         &report(&fixture("everyday_tuning8.json")),
         40,
-        [0.90, 0.95, 0.93],
+        [0.92, 0.97, 0.95],
     );
     // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.833.
     at_least(
