@@ -1282,3 +1282,25 @@ fn brand_new_sites_are_the_first_ones() {
         "first data centers in Brazil, France, and the Netherlands",
     );
 }
+
+#[test]
+fn a_passage_naming_the_thing_comes_first_whatever_its_modifiers_match_elsewhere() {
+    // "Homebrew" matches "homegrown" and "in-house" in passages that name no chip; the one
+    // naming it ("Alibaba’s Zhenwu chips") answers.
+    first_shows("!ask what do they call ali's homebrew ai chip", "Zhenwu");
+    first_shows("!ask name of ali's homemade AI chip?", "Zhenwu");
+}
+
+#[test]
+fn chat_idioms_for_the_boss_the_catch_the_pot_and_the_way_up_are_read() {
+    first_shows("!ask who's calling the shots at ali rn", "Chief Executive");
+    first_shows("!ask what's the catch with spending this much", "risk");
+    first_shows(
+        "!ask how much extra is baba adding to the ai pot per the abmedia writeup?",
+        "$5.3 billion",
+    );
+    first_shows(
+        "!ask what levels cap it on the way up",
+        "resistance zone is at $165",
+    );
+}

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Nine more everyday-words sets for trying changes, each written apart from the engine and
+/// Ten more everyday-words sets for trying changes, each written apart from the engine and
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_thirteenth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_fourteenth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.926.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -162,11 +162,11 @@ fn fifth_to_thirteenth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.87, 1.0, 0.93],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.900 (36 of 40), MRR 0.875.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.900.
     at_least(
         &report(&fixture("everyday_tuning11.json")),
         40,
-        [0.85, 0.90, 0.87],
+        [0.87, 0.92, 0.90],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
@@ -179,6 +179,12 @@ fn fifth_to_thirteenth_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning13.json")),
         40,
         [0.82, 0.97, 0.89],
+    );
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.975 (39 of 40), MRR 0.887.
+    at_least(
+        &report(&fixture("everyday_tuning14.json")),
+        40,
+        [0.80, 0.97, 0.88],
     );
 }
 

@@ -449,13 +449,22 @@ fn question_words(text: &str) -> Vec<String> {
 }
 
 /// Whether the word at `i` asks what something is called rather than says what it is about:
-/// "called" or "named" with nothing but small words after it ("what's their chip called?"), or
-/// "name" opening the question ("name of the new model?").
+/// "called" or "named" with nothing but small words after it ("what's their chip called?"),
+/// "name" opening the question ("name of the new model?"), or "call" after "they" or "you"
+/// ("what do they call it").
 fn asks_a_name(words: &[String], i: usize) -> bool {
     let small = |w: &String| QUESTION_WORDS.binary_search(&w.as_str()).is_ok();
     match words[i].as_str() {
         "called" | "named" => words[i + 1..].iter().all(small),
         "name" => words[..i].iter().all(small),
+        // "what do they call it", "what do u call their chip".
+        "call" => {
+            i > 0
+                && matches!(
+                    words[i - 1].as_str(),
+                    "they" | "you" | "u" | "we" | "people" | "ppl"
+                )
+        }
         _ => false,
     }
 }
@@ -866,6 +875,10 @@ mod tests {
             ["baba", "homegrown", "ai", "chip"]
         );
         assert_eq!(content_words("name of the new llm?"), ["new", "llm"]);
+        assert_eq!(
+            content_words("what do they call ali's homebrew ai chip"),
+            ["ali", "homebrew", "ai", "chip"]
+        );
         assert_eq!(
             content_words("who was called to testify"),
             ["called", "testify"]

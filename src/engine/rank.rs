@@ -555,17 +555,20 @@ pub fn expected(question: &str) -> Expected {
     }
 }
 
-/// Whether a question asks what something is called: "called", "named", "the name of" or
-/// "a name for"; not a stock ("out of the name").
+/// Whether a question asks what something is called: "called", "named", "the name of", "a
+/// name for" or "what do they call"; not a stock ("out of the name").
 fn asks_a_name(lower: &str) -> bool {
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
     words.iter().any(|w| matches!(*w, "called" | "named"))
-        || words
-            .windows(2)
-            .any(|w| matches!(w, ["name", "of" | "for"]))
+        || words.windows(2).any(|w| {
+            matches!(
+                w,
+                ["name", "of" | "for"] | ["they" | "you" | "u" | "we" | "people" | "ppl", "call"]
+            )
+        })
 }
 
 /// Whether a question asks for someone's own words: "quote", "verbatim", "exact words", "in
@@ -680,6 +683,10 @@ const EXPECTED_BOOST: f32 = 1.3;
 /// before the thing asked the name of, or someone's words in quote marks, is the answer itself,
 /// where a date or a figure may be any date or figure.
 const SPECIFIC_BOOST: f32 = 3.0;
+
+/// Where a passage naming the thing asked the name of stands against the best other passage:
+/// above it, by more than corroboration later adds to a passage other outlets report too.
+const NAMED_FIRST: f32 = 1.1;
 
 pub fn states(expected: Expected, text: &str) -> bool {
     match expected {
@@ -829,8 +836,30 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             let share = (held / total).min(1.0);
             hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * share.powf(COVERAGE_POWER);
         }
-        out.push(hit);
+        out.push((hit, stated && expected == Expected::Name));
     }
+    // A passage naming the thing asked the name of comes first, whatever else the question's
+    // modifiers match elsewhere ("what do they call their homebrew chip": "Zhenwu").
+    let best = out.iter().map(|(h, _)| h.score).fold(0.0f32, f32::max);
+    let best_naming = out
+        .iter()
+        .filter(|(_, names)| *names)
+        .map(|(h, _)| h.score)
+        .fold(0.0f32, f32::max);
+    let lift = if best_naming > 0.0 {
+        (best * NAMED_FIRST / best_naming).max(1.0)
+    } else {
+        1.0
+    };
+    let mut out: Vec<Hit> = out
+        .into_iter()
+        .map(|(mut hit, names)| {
+            if names {
+                hit.score *= lift;
+            }
+            hit
+        })
+        .collect();
     super::answer::sort_hits(&mut out);
     out
 }
@@ -1136,6 +1165,10 @@ mod tests {
         assert_eq!(expected("what's their AI chip called?"), Expected::Name);
         assert_eq!(expected("what is the name of the fund?"), Expected::Name);
         assert_eq!(expected("what's it named"), Expected::Name);
+        assert_eq!(
+            expected("what do they call ali's homebrew ai chip"),
+            Expected::Name
+        );
         // "The name" is also a stock.
         assert_eq!(
             expected("how long was cathie out of the name?"),
