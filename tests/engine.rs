@@ -1304,3 +1304,17 @@ fn chat_idioms_for_the_boss_the_catch_the_pot_and_the_way_up_are_read() {
         "resistance zone is at $165",
     );
 }
+
+#[test]
+fn a_year_shortened_and_a_bag_picked_up_are_read() {
+    // "'23" is 2023.
+    first_shows(
+        "!ask and what were they budgeting back in '23",
+        "less than US$13 billion in 2023",
+    );
+    // A bag picked up is a position bought.
+    first_shows(
+        "!ask how big a bag did cathie pick up",
+        "purchased $16.3 million",
+    );
+}

@@ -180,11 +180,11 @@ fn fifth_to_fourteenth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.82, 0.97, 0.89],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.975 (39 of 40), MRR 0.887.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.912.
     at_least(
         &report(&fixture("everyday_tuning14.json")),
         40,
-        [0.80, 0.97, 0.88],
+        [0.85, 0.97, 0.91],
     );
 }
 

@@ -431,6 +431,7 @@ impl KnownPhrase {
 /// A question's words: split at spaces, quote marks (an apostrophe too: "what's" is "what"
 /// and "s") and punctuation, trimmed and lower-cased.
 fn question_words(text: &str) -> Vec<String> {
+    let text = FULL_YEAR.replace_all(text, "${1}20${2}");
     text.split_whitespace()
         .flat_map(split_slashed)
         .flat_map(|w| {
@@ -468,6 +469,12 @@ fn asks_a_name(words: &[String], i: usize) -> bool {
         _ => false,
     }
 }
+
+/// A year as chat shortens it, an apostrophe and two digits ("'23", "’24"), to write in full
+/// ("2023").
+static FULL_YEAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(^|\s)['‘’](\d\d)(?-u:\b)").expect("year pattern is valid")
+});
 
 /// The stemmed terms of one word, as one string ("u.s." has two).
 fn word_stem(word: &str) -> String {
@@ -883,6 +890,12 @@ mod tests {
             content_words("who was called to testify"),
             ["called", "testify"]
         );
+        // A year as chat shortens it.
+        assert_eq!(
+            content_words("and what were they budgeting back in '23?"),
+            ["budgeting", "back", "2023"]
+        );
+        assert_eq!(content_words("cloud up 23%?"), ["cloud", "up", "23%"]);
         // Pronouns and chat openers say nothing of what is asked.
         assert_eq!(
             content_words("ok remind me ppl, did he say his plan or her view? btw hey, tldr"),
