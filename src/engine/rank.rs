@@ -783,8 +783,9 @@ impl<F: FnMut(&str) -> bool> NamedOutlets<F> {
 
 /// Re-ranks hits by how much of the question (weighted by rarity) the best sentence of each
 /// holds: `tags` has bit `i` set where the passage holds concept `i` anywhere (see
-/// [`question_scoring`]). Passages stating what the question expects, and from an outlet it
-/// names, rise.
+/// [`question_scoring`]). Passages stating what the question expects, labelling a value with
+/// one of its words, or from an outlet or article it names, rise; the best passage naming the
+/// thing asked the name of comes first.
 pub fn rerank<F: FnMut(&str) -> bool>(
     hits: Vec<(Hit, u64)>,
     concepts: &[Concept],
