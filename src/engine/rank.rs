@@ -499,6 +499,10 @@ pub enum Expected {
 /// Reads the expected answer type off a question.
 pub fn expected(question: &str) -> Expected {
     let q = question.to_lowercase();
+    let words: Vec<&str> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let starts = |prefixes: &[&str]| prefixes.iter().any(|p| q.trim_start().starts_with(p));
     if starts(&["what time", "at what time", "what hour"]) {
         Expected::Time
@@ -528,7 +532,7 @@ pub fn expected(question: &str) -> Expected {
         "since when",
     ]) {
         Expected::Date
-    } else if asks_a_source(&q) {
+    } else if asks_a_source(&words) {
         Expected::Source
     } else if starts(&["who ", "who's ", "whos ", "who’s "]) {
         Expected::Person
@@ -546,9 +550,9 @@ pub fn expected(question: &str) -> Expected {
         "by how much",
     ]) {
         Expected::Figure
-    } else if asks_a_name(&q) {
+    } else if asks_a_name(&words) {
         Expected::Name
-    } else if asks_a_quote(&q) {
+    } else if asks_a_quote(&words) {
         Expected::Quote
     } else {
         Expected::Anything
@@ -557,11 +561,7 @@ pub fn expected(question: &str) -> Expected {
 
 /// Whether a question asks what something is called: "called", "named", "the name of", "a
 /// name for" or "what do they call"; not a stock ("out of the name").
-fn asks_a_name(lower: &str) -> bool {
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+fn asks_a_name(words: &[&str]) -> bool {
     words.iter().any(|w| matches!(*w, "called" | "named"))
         || words.windows(2).any(|w| {
             matches!(
@@ -573,11 +573,7 @@ fn asks_a_name(lower: &str) -> bool {
 
 /// Whether a question asks for someone's own words: "quote", "verbatim", "exact words", "in
 /// his words".
-fn asks_a_quote(lower: &str) -> bool {
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+fn asks_a_quote(words: &[&str]) -> bool {
     // "The exact quote", "quote about ASI"; not where a quote only says where to look ("what
     // does X mean in Wu's quote").
     words.contains(&"verbatim")
@@ -588,23 +584,15 @@ fn asks_a_quote(lower: &str) -> bool {
                     "exact" | "the" | "a" | "full" | "actual" | "direct" | "any",
                     "quote" | "quotes"
                 ] | ["quote" | "quotes", "abt" | "about" | "on" | "from"]
-            )
-        })
-        || words.windows(2).any(|w| {
-            matches!(
-                w,
-                ["exact" | "own" | "his" | "her" | "their", "words"] | ["word", "for"]
+                    | ["exact" | "own" | "his" | "her" | "their", "words"]
+                    | ["word", "for"]
             )
         })
 }
 
 /// Whether a question asks where a report came from: "which outlet / publication / paper",
 /// "who broke the story / news", "who reported it first".
-fn asks_a_source(lower: &str) -> bool {
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+fn asks_a_source(words: &[&str]) -> bool {
     words.windows(2).any(|w| {
         matches!(
             w,
