@@ -1318,3 +1318,104 @@ fn a_year_shortened_and_a_bag_picked_up_are_read() {
         "purchased $16.3 million",
     );
 }
+
+#[test]
+fn chat_words_for_server_farms_bumps_the_whole_world_and_january_are_read() {
+    // A server farm is a data center.
+    first_shows(
+        "!ask which countries are getting alibaba server farms?",
+        "first data centers in Brazil",
+    );
+    // A stock getting a bump rose.
+    first_shows("!ask did smic get a bump?", "rose nearly 8%");
+    // The whole world is global.
+    first_shows(
+        "!ask how much will the whole world pour into ai?",
+        "$4 trillion",
+    );
+    // Since January is year to date.
+    first_shows(
+        "!ask how far is the stock up since january?",
+        "Year-to-date gains",
+    );
+}
+
+#[test]
+fn chat_words_for_bankers_users_fights_and_what_could_go_wrong_are_read() {
+    // A banker is an analyst at a bank.
+    first_shows(
+        "!ask what did the banker say about when companies spend more?",
+        "return visibility improves",
+    );
+    // Who is using a product is who adopted or deploys it.
+    first_shows(
+        "!ask who is using their accelerators?",
+        "partnership with Unicom",
+    );
+    // Fighting someone is competing with them.
+    first_shows("!ask who is qwen3-max fighting?", "competition with OpenAI");
+    // What could go wrong are the risks.
+    first_shows(
+        "!ask what could go wrong for alibaba investors?",
+        "opportunities and risks",
+    );
+}
+
+#[test]
+fn desk_shorthand_for_indexes_ranges_performance_and_slumps_is_read() {
+    // "hs tech" is the Hang Seng Tech Index.
+    first_shows("!ask how did hs tech do?", "2.1%");
+    // A price range is a zone on the chart.
+    first_shows(
+        "!ask what range do the charts see it reclaiming?",
+        "$180–$200 zone",
+    );
+    // "perf" is performance: gains.
+    first_shows("!ask hk shares ytd perf?", "Year-to-date gains");
+    // What knocked a stock down is its slump; before this is prior.
+    first_shows(
+        "!ask what knocked alibaba down before the rally?",
+        "prior slump",
+    );
+    first_shows(
+        "!ask when did ark hold alibaba before this?",
+        "first time since 2021",
+    );
+    // The big runs are the largest training tasks.
+    first_shows(
+        "!ask are they off nvidia for the big runs?",
+        "largest training tasks",
+    );
+}
+
+#[test]
+fn chat_words_for_launches_firsts_costs_and_bots_are_read() {
+    // Showing off a model is unveiling or launching it.
+    first_shows("!ask which model did they show off?", "Qwen3-Max");
+    // "For the first time" is written "first".
+    first_shows(
+        "!ask countries getting dcs for the first time?",
+        "first data centers in Brazil",
+    );
+    // Cheaper to train is a cut in training costs; "didn't" asks.
+    first_shows("!ask which model is cheaper to train?", "Qwen3-Next");
+    first_shows(
+        "!ask didn't they launch a model that is cheaper to train?",
+        "Qwen3-Next",
+    );
+    // A bot is a chatbot: a language model.
+    among_first(
+        3,
+        "!ask what hardware does baidu train its bot on?",
+        "Kunlun P800",
+    );
+}
+
+#[test]
+fn a_quote_shows_the_sentence_stating_the_kind_of_answer_asked() {
+    // The passage says "announced" twice; the date is in one of the two sentences.
+    first_shows(
+        "!ask what day did they make the big ai announcement?",
+        "September 24th",
+    );
+}

@@ -60,7 +60,7 @@ fn other_questions_stay_above_their_floor() {
     at_least(
         &report(&fixture("extra_questions.json")),
         20,
-        [0.80, 1.0, 0.90],
+        [0.799, 1.0, 0.899],
     );
 }
 
@@ -71,7 +71,7 @@ fn everyday_questions_stay_above_their_floor() {
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.74, 0.88, 0.82],
+        [0.740, 0.888, 0.819],
     );
 }
 
@@ -82,7 +82,7 @@ fn everyday_tuning_questions_stay_above_their_floor() {
     at_least(
         &report(&fixture("everyday_tuning.json")),
         45,
-        [0.80, 0.95, 0.87],
+        [0.799, 0.955, 0.870],
     );
 }
 
@@ -94,7 +94,7 @@ fn third_everyday_tuning_questions_stay_above_their_floor() {
     at_least(
         &report(&fixture("everyday_tuning3.json")),
         35,
-        [0.94, 1.0, 0.97],
+        [0.942, 1.0, 0.970],
     );
 }
 
@@ -106,7 +106,7 @@ fn second_everyday_tuning_questions_stay_above_their_floor() {
     at_least(
         &report(&fixture("everyday_tuning2.json")),
         34,
-        [0.82, 0.94, 0.88],
+        [0.823, 0.940, 0.884],
     );
 }
 
@@ -118,73 +118,85 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     at_least(
         &report(&fixture("everyday_tuning4.json")),
         35,
-        [0.94, 1.0, 0.97],
+        [0.942, 1.0, 0.970],
     );
 }
 
-/// Ten more everyday-words sets for trying changes, each written apart from the engine and
+/// Twelve more everyday-words sets for trying changes, each written apart from the engine and
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_fourteenth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_sixteenth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.926.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
         40,
-        [0.87, 0.97, 0.92],
+        [0.874, 0.974, 0.925],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
     at_least(
         &report(&fixture("everyday_tuning6.json")),
         40,
-        [0.85, 1.0, 0.91],
+        [0.849, 1.0, 0.916],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.877.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.890.
     at_least(
         &report(&fixture("everyday_tuning7.json")),
         40,
-        [0.80, 0.95, 0.87],
+        [0.824, 0.949, 0.889],
     );
     // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.956.
     at_least(
         &report(&fixture("everyday_tuning8.json")),
         40,
-        [0.92, 0.97, 0.95],
+        [0.924, 0.974, 0.955],
     );
     // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.833.
     at_least(
         &report(&fixture("everyday_tuning9.json")),
         40,
-        [0.75, 0.95, 0.83],
+        [0.749, 0.949, 0.832],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.933.
     at_least(
         &report(&fixture("everyday_tuning10.json")),
         40,
-        [0.87, 1.0, 0.93],
+        [0.874, 1.0, 0.932],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.900.
     at_least(
         &report(&fixture("everyday_tuning11.json")),
         40,
-        [0.87, 0.92, 0.90],
+        [0.874, 0.924, 0.899],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.963.
     at_least(
         &report(&fixture("everyday_tuning12.json")),
         40,
-        [0.90, 1.0, 0.95],
+        [0.924, 1.0, 0.962],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.898.
     at_least(
         &report(&fixture("everyday_tuning13.json")),
         40,
-        [0.82, 0.97, 0.89],
+        [0.824, 0.974, 0.897],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.912.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
         &report(&fixture("everyday_tuning14.json")),
         40,
-        [0.85, 0.97, 0.91],
+        [0.899, 0.974, 0.937],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.893.
+    at_least(
+        &report(&fixture("everyday_tuning15.json")),
+        40,
+        [0.824, 0.949, 0.892],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.875 (35 of 40), MRR 0.852.
+    at_least(
+        &report(&fixture("everyday_tuning16.json")),
+        40,
+        [0.824, 0.874, 0.851],
     );
 }
 

@@ -15,7 +15,11 @@ use unicode_segmentation::UnicodeSegmentation;
 /// made once per answer and kept for `!more`, so only the passages shown get marked. It also
 /// knows how rare each of the query's terms is, so a quote goes where the telling words are.
 #[derive(Clone)]
-pub struct Highlighter(Arc<SnippetGenerator>, Arc<HashMap<String, f32>>);
+pub struct Highlighter(
+    Arc<SnippetGenerator>,
+    Arc<HashMap<String, f32>>,
+    super::rank::Expected,
+);
 
 impl std::fmt::Debug for Highlighter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,7 +45,22 @@ impl Highlighter {
                 }
             }
         });
-        Some(Highlighter(Arc::new(generator), Arc::new(rarity)))
+        Some(Highlighter(
+            Arc::new(generator),
+            Arc::new(rarity),
+            super::rank::Expected::Anything,
+        ))
+    }
+
+    /// The same highlighter for a question wanting `expected`: a sentence stating that kind
+    /// of answer (a date for "what day", a figure for "how much") is the one quoted.
+    pub fn wanting(self, expected: super::rank::Expected) -> Highlighter {
+        Highlighter(self.0, self.1, expected)
+    }
+
+    /// Whether a sentence states the kind of answer the question wants.
+    fn answers(&self, sentence: &str) -> bool {
+        super::rank::states(self.2, sentence)
     }
 
     /// How telling a matched word is: the idf of its stem (1 when not known).
@@ -84,7 +103,12 @@ pub fn apply(mut hits: Vec<super::Hit>, highlighter: Option<&Highlighter>) -> Ve
             hit.highlights = h.highlights(&hit.text);
         }
         hit.quote = match highlighter {
-            Some(h) => choose_weighted(&hit.text, &hit.highlights, |w| h.weight(w)),
+            Some(h) => choose_answering(
+                &hit.text,
+                &hit.highlights,
+                |w| h.weight(w),
+                |s| h.answers(s),
+            ),
             None => choose(&hit.text, &hit.highlights),
         };
     }
@@ -104,6 +128,21 @@ pub fn choose_weighted(
     highlights: &[Range<usize>],
     weight: impl Fn(&str) -> f32,
 ) -> Range<usize> {
+    choose_answering(text, highlights, weight, |_| false)
+}
+
+/// How much more a sentence with matched words weighs when it states the kind of answer the
+/// question wants (a date for "when").
+const ANSWERING_WEIGHT: f32 = 2.0;
+
+/// [`choose_weighted`], a sentence for which `answers` holds weighing [`ANSWERING_WEIGHT`]
+/// times more.
+pub fn choose_answering(
+    text: &str,
+    highlights: &[Range<usize>],
+    weight: impl Fn(&str) -> f32,
+    answers: impl Fn(&str) -> bool,
+) -> Range<usize> {
     let sentences: Vec<Range<usize>> = text
         .split_sentence_bound_indices()
         .map(|(start, s)| start..start + s.len())
@@ -119,7 +158,12 @@ pub fn choose_weighted(
             .filter(|h| h.start >= r.start && h.end <= r.end)
             .map(|h| text[h.clone()].to_lowercase())
             .collect();
-        words.iter().map(|w| weight(w)).sum()
+        let matched: f32 = words.iter().map(|w| weight(w)).sum();
+        if matched > 0.0 && answers(&text[r.clone()]) {
+            matched * ANSWERING_WEIGHT
+        } else {
+            matched
+        }
     };
     let weights: Vec<f32> = sentences.iter().map(sentence_weight).collect();
     // The heaviest sentence; the first of equals.
@@ -313,5 +357,24 @@ mod tests {
                 "{quote}"
             );
         }
+    }
+
+    #[test]
+    fn a_sentence_stating_the_kind_of_answer_asked_is_quoted() {
+        let text = "Alibaba announced on September 24th that it would spend more. \
+                    Wu spoke at the conference. \
+                    The big announcement came with a new model.";
+        let highlights = [span(text, "announced"), span(text, "announcement")];
+        let date = |s: &str| s.contains("September");
+        // Alike, the second matched sentence weighs more with "big".
+        let weight = |w: &str| if w == "announcement" { 1.2 } else { 1.0 };
+        let plain = &text[choose_weighted(text, &highlights, weight)];
+        assert!(!plain.contains("September"), "{plain}");
+        let answering = &text[choose_answering(text, &highlights, weight, date)];
+        assert!(answering.contains("September 24th"), "{answering}");
+        // A sentence stating a date without a matched word is not the one quoted.
+        let none = [span(text, "announcement")];
+        let quoted = &text[choose_answering(text, &none, weight, date)];
+        assert!(quoted.contains("big announcement"), "{quoted}");
     }
 }

@@ -202,6 +202,7 @@ const QUESTION_WORDS: &[&str] = &[
     "and",
     "any",
     "are",
+    "aren",
     "arent",
     "as",
     "at",
@@ -212,13 +213,18 @@ const QUESTION_WORDS: &[&str] = &[
     "by",
     "can",
     "could",
+    "couldn",
+    "couldnt",
     "d",
     "did",
+    "didn",
     "didnt",
     "do",
     "does",
+    "doesn",
     "doesnt",
     "doing",
+    "don",
     "done",
     "dont",
     "for",
@@ -230,8 +236,14 @@ const QUESTION_WORDS: &[&str] = &[
     "got",
     "gotta",
     "had",
+    "hadn",
+    "hadnt",
     "has",
+    "hasn",
+    "hasnt",
     "have",
+    "haven",
+    "havent",
     "he",
     "her",
     "hers",
@@ -246,6 +258,7 @@ const QUESTION_WORDS: &[&str] = &[
     "in",
     "into",
     "is",
+    "isn",
     "isnt",
     "it",
     "its",
@@ -268,6 +281,7 @@ const QUESTION_WORDS: &[&str] = &[
     "on",
     "or",
     "our",
+    "out",
     "please",
     "pls",
     "ppl",
@@ -281,6 +295,8 @@ const QUESTION_WORDS: &[&str] = &[
     "says",
     "she",
     "should",
+    "shouldn",
+    "shouldnt",
     "show",
     "so",
     "some",
@@ -312,10 +328,12 @@ const QUESTION_WORDS: &[&str] = &[
     "ve",
     "wanna",
     "was",
+    "wasn",
     "wasnt",
     "wat",
     "we",
     "were",
+    "weren",
     "werent",
     "what",
     "whatd",
@@ -337,6 +355,8 @@ const QUESTION_WORDS: &[&str] = &[
     "will",
     "with",
     "would",
+    "wouldn",
+    "wouldnt",
     "wut",
     "ya",
     "yeah",
@@ -456,7 +476,13 @@ fn question_words(text: &str) -> Vec<String> {
 fn asks_a_name(words: &[String], i: usize) -> bool {
     let small = |w: &String| QUESTION_WORDS.binary_search(&w.as_str()).is_ok();
     match words[i].as_str() {
-        "called" | "named" => words[i + 1..].iter().all(small),
+        // "what's it called?", "what's the model called that they launched?"
+        "called" | "named" => {
+            words[i + 1..].iter().all(small)
+                || words
+                    .get(i + 1)
+                    .is_some_and(|w| matches!(w.as_str(), "that" | "which"))
+        }
         "name" => words[..i].iter().all(small),
         // "what do they call it", "what do u call their chip".
         "call" => {
@@ -837,7 +863,7 @@ mod tests {
         );
         assert_eq!(
             content_words("how long was the fund out of the stock?"),
-            ["fund", "out", "stock"]
+            ["fund", "stock"]
         );
         // A few small words may stand between: "what's the name of" asks for a name.
         assert_eq!(
@@ -876,12 +902,22 @@ mod tests {
             ),
             ["floor", "chart", "buying", "spending"]
         );
+        // Split at the apostrophe, "didn't" leaves "didn" behind; a particle ("get a bump
+        // out of it") is not what is asked about either.
+        assert_eq!(
+            content_words("didn't smic get a bump out of this? wouldn't it, couldn't they"),
+            ["smic", "bump"]
+        );
         // Words that ask for a name are not what the question is about.
         assert_eq!(
             content_words("what's baba's homegrown ai chip called?"),
             ["baba", "homegrown", "ai", "chip"]
         );
         assert_eq!(content_words("name of the new llm?"), ["new", "llm"]);
+        assert_eq!(
+            content_words("what's the new model called that they launched?"),
+            ["new", "model", "launched"]
+        );
         assert_eq!(
             content_words("what do they call ali's homebrew ai chip"),
             ["ali", "homebrew", "ai", "chip"]

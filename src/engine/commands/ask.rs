@@ -74,16 +74,12 @@ pub fn rank_question(
                 df / docs <= RARE_NAME_SHARE
             })
     };
-    let mut hits = rank::rerank(
-        tagged,
-        &concepts,
-        rank::expected(question),
-        &mut named,
-        rare,
-    );
+    let expected = rank::expected(question);
+    let mut hits = rank::rerank(tagged, &concepts, expected, &mut named, rare);
     hits.truncate(MAX_HITS);
     Ok(Hits {
         hits,
-        highlighter: highlighter(ctx, searcher, &*query.full.terms_query()),
+        highlighter: highlighter(ctx, searcher, &*query.full.terms_query())
+            .map(|h| h.wanting(expected)),
     })
 }
