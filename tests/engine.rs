@@ -1419,3 +1419,74 @@ fn a_quote_shows_the_sentence_stating_the_kind_of_answer_asked() {
         "September 24th",
     );
 }
+
+#[test]
+fn chat_words_for_conferences_debt_top_ups_totals_and_slumps_are_read() {
+    // "dev conf" is a developer conference.
+    first_shows(
+        "!ask what did wu say at the dev conf?",
+        "Hangzhou Developer",
+    );
+    first_shows("!ask where was the dev conf?", "Hangzhou Developer");
+    // Debt sold is bonds; paying for a push is funding it.
+    first_shows(
+        "!ask how big is the debt alibaba is selling?",
+        "$3.2 billion",
+    );
+    first_shows(
+        "!ask how are they paying for the ai push?",
+        "convertible bonds",
+    );
+    // A top-up is an additional amount; a total is what is combined.
+    first_shows("!ask what was the top-up to the ai budget?", "$5.3 billion");
+    first_shows(
+        "!ask total ai capex of the big chinese platforms?",
+        "US$32 billion",
+    );
+    // Rekt is wrecked: a slump.
+    first_shows("!ask why did alibaba get rekt before?", "slump");
+}
+
+#[test]
+fn chat_words_for_laggards_harm_rallies_and_upside_are_read() {
+    // A dog, or a laggard, lagged its peers; the rest of the world is global.
+    first_shows(
+        "!ask why have chinese stocks been a dog?",
+        "lagged global peers",
+    );
+    first_shows(
+        "!ask chinese equities vs the rest of the world?",
+        "lagged global peers",
+    );
+    first_shows(
+        "!ask why are chinese stocks laggards?",
+        "lagged global peers",
+    );
+    // What could hurt them are the risks.
+    first_shows(
+        "!ask could the spending hurt them short term?",
+        "financial risks in the short term",
+    );
+    // Dragged higher is driven up.
+    first_shows(
+        "!ask which chip names got dragged higher?",
+        "rose nearly 8%",
+    );
+    // The upside is the target the chart sees.
+    among_first(
+        2,
+        "!ask realistic upside over the next few qtrs?",
+        "$180–$200 zone",
+    );
+}
+
+#[test]
+fn a_sentence_pointing_back_is_read_with_the_one_before() {
+    // "This positioned the company in direct competition…" is about "its most advanced
+    // large language model", named in the sentence before.
+    among_first(
+        2,
+        "!ask which labs is the new model fighting?",
+        "competition with OpenAI",
+    );
+}

@@ -67,11 +67,11 @@ fn other_questions_stay_above_their_floor() {
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.741 (40 of 54), hit@3 0.889 (48 of 54), MRR 0.820.
+    // Measured: hit@1 0.741 (40 of 54), hit@3 0.889 (48 of 54), MRR 0.821.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.740, 0.888, 0.819],
+        [0.740, 0.888, 0.820],
     );
 }
 
@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Twelve more everyday-words sets for trying changes, each written apart from the engine and
+/// Fourteen more everyday-words sets for trying changes, each written apart from the engine and
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_sixteenth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_eighteenth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.926.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -174,11 +174,11 @@ fn fifth_to_sixteenth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 1.0, 0.962],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.898.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.902.
     at_least(
         &report(&fixture("everyday_tuning13.json")),
         40,
-        [0.824, 0.974, 0.897],
+        [0.824, 0.974, 0.901],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
@@ -192,11 +192,23 @@ fn fifth_to_sixteenth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.949, 0.892],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.875 (35 of 40), MRR 0.852.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.900 (36 of 40), MRR 0.855.
     at_least(
         &report(&fixture("everyday_tuning16.json")),
         40,
-        [0.824, 0.874, 0.851],
+        [0.824, 0.899, 0.854],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.896.
+    at_least(
+        &report(&fixture("everyday_tuning17.json")),
+        40,
+        [0.824, 0.974, 0.895],
+    );
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.925 (37 of 40), MRR 0.863.
+    at_least(
+        &report(&fixture("everyday_tuning18.json")),
+        40,
+        [0.774, 0.924, 0.862],
     );
 }
 

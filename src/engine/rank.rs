@@ -853,6 +853,9 @@ pub fn rerank<F: FnMut(&str) -> bool>(
     out
 }
 
+/// How much of a concept a sentence holds when only the sentence it points back to has it.
+const BEFORE_SHARE: f32 = 0.6;
+
 /// How much of a concept a passage holds when only its heading has it.
 const HEADING_SHARE: f32 = 0.5;
 
@@ -955,14 +958,18 @@ impl<'c> SentenceMatcher<'c> {
         let holds = |seen: &[bool], variants: &[Vec<usize>]| {
             variants.iter().any(|v| v.iter().all(|&i| seen[i]))
         };
-        let sentence_held = |seen: &[bool]| -> f32 {
+        // What a sentence holds (`own`), and what the sentence before it holds when it goes
+        // on about the same thing ("This positioned the company…"), weaker (`before`).
+        let sentence_held = |own: &[bool], before: &[bool]| -> f32 {
             self.concepts
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i < 64 && found & (1 << i) != 0)
                 .map(|(_, (idf, variants))| {
-                    if holds(seen, variants) {
+                    if holds(own, variants) {
                         *idf
+                    } else if holds(before, variants) {
+                        BEFORE_SHARE * idf
                     } else if holds(&heading, variants) {
                         HEADING_SHARE * idf
                     } else {
@@ -971,24 +978,40 @@ impl<'c> SentenceMatcher<'c> {
                 })
                 .sum()
         };
-        let mut seen = vec![false; self.terms.len()];
-        let mut best: f32 = sentence_held(&seen);
+        let mut own = vec![false; self.terms.len()];
+        let mut before = vec![false; self.terms.len()];
+        let mut best: f32 = sentence_held(&own, &before);
         let mut any = false;
         let mut last_end = 0;
         for_each_stemmed_token_at(text, |from, to, t| {
             if any && sentence_ends(&text[last_end..from.max(last_end)], &text[from..]) {
-                best = best.max(sentence_held(&seen));
-                seen.fill(false);
+                best = best.max(sentence_held(&own, &before));
+                if refers_back(&text[from..]) {
+                    before.copy_from_slice(&own);
+                } else {
+                    before.fill(false);
+                }
+                own.fill(false);
                 any = false;
             }
             if let Some(&i) = self.terms.get(t) {
-                seen[i] = true;
+                own[i] = true;
                 any = true;
             }
             last_end = to;
         });
-        best.max(sentence_held(&seen))
+        best.max(sentence_held(&own, &before))
     }
+}
+
+/// Whether a sentence opens by pointing back at the one before it ("This positioned the
+/// company…", "It also drove…"): what it says is about what that one names.
+fn refers_back(sentence: &str) -> bool {
+    let first = sentence
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    matches!(first, "This" | "These" | "It" | "That" | "They" | "Such")
 }
 
 /// Whether a sentence ends in `gap`, the text between two words, before `next`: at a line
@@ -1326,7 +1349,7 @@ mod tests {
         let matcher = SentenceMatcher::new(&all);
         let one = "Shares rose. They still rely on Nvidia for their largest training tasks.";
         assert_eq!(matcher.coverage(one, None, 0b111), 6.0);
-        let scattered = "They rely on others. It is the largest. Training tasks grow.";
+        let scattered = "Firms rely on others. Baidu is the largest. Training tasks grow.";
         assert_eq!(matcher.coverage(scattered, None, 0b111), 3.0);
         // A phrase's words must all be in the sentence.
         assert_eq!(matcher.coverage("Training grew.", None, 0b111), 0.0);
@@ -1442,5 +1465,22 @@ mod tests {
         // write for it ("premarket") count as rarer than the question's word.
         assert!(idf(&searcher, field, &words(&["open"])) > 0.0);
         assert_eq!(idf(&searcher, field, &words(&["pre", "open"])), 0.0);
+    }
+
+    #[test]
+    fn a_sentence_pointing_back_holds_what_the_one_before_names() {
+        let all = [concept("qwen3", 2.0), concept("competition", 3.0)];
+        let matcher = SentenceMatcher::new(&all);
+        // What the sentence before holds counts, weaker.
+        let pointing = "Alibaba unveiled Qwen3. This put it in competition with OpenAI.";
+        assert_eq!(
+            matcher.coverage(pointing, None, 0b11),
+            3.0 + BEFORE_SHARE * 2.0
+        );
+        // Only the sentence right before it, not one further back.
+        let further = "Alibaba unveiled Qwen3. Shares rose. This put it in competition.";
+        assert_eq!(matcher.coverage(further, None, 0b11), 3.0);
+        let apart = "Alibaba unveiled Qwen3. Rivals face more competition.";
+        assert_eq!(matcher.coverage(apart, None, 0b11), 3.0);
     }
 }
