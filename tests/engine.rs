@@ -1490,3 +1490,39 @@ fn a_sentence_pointing_back_is_read_with_the_one_before() {
         "competition with OpenAI",
     );
 }
+
+#[test]
+fn plain_words_for_enemies_falls_comebacks_dangers_and_totals_are_read() {
+    // An enemy is a rival.
+    first_shows(
+        "!ask which american firms are the cloud enemy?",
+        "Amazon Web Services",
+    );
+    // Where a fall stops is support; floor levels are support levels.
+    first_shows(
+        "!ask where could the stock stop falling?",
+        "Strong support sits near $148",
+    );
+    first_shows(
+        "!ask baba floor levels on the chart?",
+        "Strong support sits near $148",
+    );
+    // Coming back to a level is reclaiming it.
+    first_shows(
+        "!ask how high can the stock come back in the coming months?",
+        "$180–$200 zone",
+    );
+    // Dangers are risks; going down is a slump.
+    first_shows("!ask what dangers for investors?", "risk");
+    first_shows("!ask why was the stock going down so much before?", "slump");
+    // In one day is daily; together is combined.
+    among_first(
+        2,
+        "!ask which chip tool company reached the max rise allowed in one day?",
+        "daily 10% limit",
+    );
+    first_shows(
+        "!ask the big 4 together spend how much on ai?",
+        "US$32 billion",
+    );
+}
