@@ -1526,3 +1526,17 @@ fn plain_words_for_enemies_falls_comebacks_dangers_and_totals_are_read() {
         "US$32 billion",
     );
 }
+
+#[test]
+fn plain_words_for_growing_into_markets_and_passing_a_level_are_read() {
+    // Growing into a place is expanding there.
+    first_shows(
+        "!ask where will the cloud grow into next year?",
+        "Mexico, Japan",
+    );
+    // The level hard to pass over is resistance.
+    first_shows(
+        "!ask what price is hard to pass over?",
+        "resistance zone is at $165",
+    );
+}
