@@ -1540,3 +1540,43 @@ fn plain_words_for_growing_into_markets_and_passing_a_level_are_read() {
         "resistance zone is at $165",
     );
 }
+
+#[test]
+fn shorthand_for_sites_stances_numbers_and_money_is_read() {
+    // A dc is a data center; first-ever is first; server facilities are data centers.
+    first_shows(
+        "!ask which countries get their first dc?",
+        "first data centers in Brazil",
+    );
+    first_shows(
+        "!ask which countries get alibaba's first-ever cloud sites?",
+        "first data centers in Brazil",
+    );
+    first_shows(
+        "!ask where are the first server facilities going?",
+        "Brazil, France",
+    );
+    // An analyst's stance is the rating.
+    first_shows("!ask what's the jefferies stance?", "'buy' rating");
+    // A number written out is the figure.
+    first_shows(
+        "!ask which chip stock rose fifteen percent?",
+        "ACM Research up 15%",
+    );
+    // Greenbacks are US dollars.
+    first_shows("!ask hk close in greenbacks?", "US$19.49");
+    // A split of the cash is its allocation.
+    first_shows("!ask how's the offering cash split?", "80%");
+}
+
+#[test]
+fn idioms_for_slumps_blame_and_rivalry_are_read() {
+    // The doldrums are a slump; what is blamed is what it stemmed from.
+    first_shows("!ask why was alibaba in the doldrums?", "slump");
+    first_shows("!ask what was blamed for the stock's fall?", "slump");
+    // Going head to head is competing.
+    first_shows(
+        "!ask who is qwen3-max going head to head with?",
+        "competition with OpenAI",
+    );
+}

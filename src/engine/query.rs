@@ -496,6 +496,20 @@ fn asks_a_name(words: &[String], i: usize) -> bool {
     }
 }
 
+/// Whether `words[i]` asks who reported something ("who broke the chip story", "who first
+/// reported it"): it says what kind of answer is wanted, not what the story is about.
+fn asks_a_source(words: &[String], i: usize) -> bool {
+    let asking = |j: usize| {
+        matches!(
+            words[j].as_str(),
+            "broke" | "reported" | "scooped" | "published" | "ran"
+        )
+    };
+    let after_who = |j: usize| j > 0 && words[j - 1] == "who";
+    (asking(i) && (after_who(i) || (i > 1 && words[i - 1] == "first" && after_who(i - 1))))
+        || (words[i] == "first" && after_who(i) && i + 1 < words.len() && asking(i + 1))
+}
+
 /// A year as chat shortens it, an apostrophe and two digits ("'23", "’24"), to write in full
 /// ("2023").
 static FULL_YEAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -583,6 +597,7 @@ pub fn content_words_with(question: &str, phrases: &[KnownPhrase]) -> Vec<String
         }
         if !framed(i)
             && !asks_a_name(&words, i)
+            && !asks_a_source(&words, i)
             && QUESTION_WORDS.binary_search(&words[i].as_str()).is_err()
         {
             out.push(words[i].clone());
@@ -926,6 +941,12 @@ mod tests {
             content_words("who was called to testify"),
             ["called", "testify"]
         );
+        // Words asking who reported a story are not what the story is about.
+        assert_eq!(
+            content_words("who broke the chip story? who first reported the bond deal"),
+            ["chip", "story", "bond", "deal"]
+        );
+        assert_eq!(content_words("the stock broke out"), ["stock", "broke"]);
         // A year as chat shortens it.
         assert_eq!(
             content_words("and what were they budgeting back in '23?"),
