@@ -1580,3 +1580,36 @@ fn idioms_for_slumps_blame_and_rivalry_are_read() {
         "competition with OpenAI",
     );
 }
+
+#[test]
+fn desk_words_for_funds_targets_weeks_borrowing_and_peaks_are_read() {
+    // A fund coming back into a stock reopened positions.
+    first_shows(
+        "!ask did any fund come back into the stock?",
+        "reopened positions",
+    );
+    // The bull story is the bullish case.
+    first_shows("!ask what's the bull story?", "Bullish Case");
+    // A target nudged up was raised; a price goal is a price target; a broker is an analyst.
+    first_shows(
+        "!ask who nudged up their target?",
+        "raised their target price",
+    );
+    first_shows("!ask what's the new price goal?", "target price");
+    first_shows(
+        "!ask which broker is bullish, and what's the new target?",
+        "Jefferies",
+    );
+    // Five trading days are a week; the next twelve months are the coming year.
+    first_shows("!ask gain over the last five trading days?", "this week");
+    first_shows(
+        "!ask which markets come in the next twelve months?",
+        "Mexico, Japan",
+    );
+    // Borrowing is the bonds sold; a peak is a high.
+    first_shows("!ask how much are they borrowing?", "$3.2 billion");
+    first_shows(
+        "!ask peak since which month exactly? outlets differ",
+        "2021",
+    );
+}
