@@ -1613,3 +1613,51 @@ fn desk_words_for_funds_targets_weeks_borrowing_and_peaks_are_read() {
         "2021",
     );
 }
+
+/// One of the first `n` answers to `message` shows `fragment` in its quote.
+fn among_first_shown(n: usize, message: &str, fragment: &str) {
+    let p = passages(message);
+    assert!(
+        p.hits
+            .iter()
+            .take(n)
+            .any(|h| h.quote_text().contains(fragment)),
+        "{message}: {:?}",
+        p.hits.iter().map(|h| h.quote_text()).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn idioms_for_stages_wires_pace_and_the_upside_case_are_read() {
+    // On stage is at a conference; hitting the wires is being announced.
+    among_first_shown(2, "!ask where did wu get up on stage?", "conference");
+    among_first_shown(
+        2,
+        "!ask when did the budget news hit the wires?",
+        "September 24th",
+    );
+    // Keeping pace is outpacing or not; the upside case is the bullish one.
+    first_shows("!ask did hk tech keep pace with them?", "2.1%");
+    first_shows(
+        "!ask what's the upside case over the next few quarters?",
+        "$180–$200 zone",
+    );
+    // An add-on is an additional amount; spreading is expanding.
+    among_first_shown(
+        2,
+        "!ask how much extra cash is the add-on amount?",
+        "5.3 billion",
+    );
+    first_shows("!ask where is the cloud spreading next?", "Mexico, Japan");
+    // Telling people to get in is a buy rating; where a price could stall is resistance.
+    first_shows(
+        "!ask are analysts telling people to get in?",
+        "'buy' rating",
+    );
+    first_shows(
+        "!ask where could the price stall?",
+        "resistance zone is at $165",
+    );
+    // The downside scenarios are the bearish case.
+    first_shows("!ask what are the downside scenarios?", "Bearish Case");
+}
