@@ -1661,3 +1661,19 @@ fn idioms_for_stages_wires_pace_and_the_upside_case_are_read() {
     // The downside scenarios are the bearish case.
     first_shows("!ask what are the downside scenarios?", "Bearish Case");
 }
+
+#[test]
+fn policy_words_for_aggregates_deratings_and_national_champions_are_read() {
+    // An aggregate is a combined figure.
+    first_shows(
+        "!ask aggregate ai capex of the big chinese platforms?",
+        "US$32 billion",
+    );
+    // A derating is a slump.
+    first_shows("!ask why the derating before the rally?", "slump");
+    // National champions are a country's domestic companies.
+    first_shows(
+        "!ask did beijing tell national champions to avoid nvidia parts?",
+        "not to use these chips",
+    );
+}
