@@ -496,15 +496,13 @@ fn asks_a_name(words: &[String], i: usize) -> bool {
     }
 }
 
+/// Verbs that, after "who", ask who reported a story: "who broke it", "who ran the piece".
+pub(crate) const REPORTING: &[&str] = &["broke", "reported", "scooped", "published", "ran"];
+
 /// Whether `words[i]` asks who reported something ("who broke the chip story", "who first
 /// reported it"): it says what kind of answer is wanted, not what the story is about.
 fn asks_a_source(words: &[String], i: usize) -> bool {
-    let asking = |j: usize| {
-        matches!(
-            words[j].as_str(),
-            "broke" | "reported" | "scooped" | "published" | "ran"
-        )
-    };
+    let asking = |j: usize| REPORTING.contains(&words[j].as_str());
     let after_who = |j: usize| j > 0 && words[j - 1] == "who";
     (asking(i) && (after_who(i) || (i > 1 && words[i - 1] == "first" && after_who(i - 1))))
         || (words[i] == "first" && after_who(i) && i + 1 < words.len() && asking(i + 1))

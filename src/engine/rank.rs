@@ -600,9 +600,8 @@ fn asks_a_source(words: &[&str]) -> bool {
                 "which" | "what",
                 "outlet" | "outlets" | "publication" | "paper" | "newspaper" | "site"
             ] | ["broke", "the" | "this" | "that"]
-                | ["who", "reported" | "scooped" | "broke"]
                 | ["first", "reported"]
-        )
+        ) || (w[0] == "who" && super::query::REPORTING.contains(&w[1]))
     })
 }
 
