@@ -1677,3 +1677,36 @@ fn policy_words_for_aggregates_deratings_and_national_champions_are_read() {
         "not to use these chips",
     );
 }
+
+#[test]
+fn a_table_recapping_the_text_yields_to_the_sentence_saying_it() {
+    // The article's table row ("Naura Technology (Shanghai) | +10% daily limit") says in
+    // cells what its sentence says: the sentence is quoted first.
+    first_shows(
+        "!ask how did naura trade, limit up?",
+        "hit the daily 10% limit in Shanghai",
+    );
+    // A question about the table itself gets the table.
+    first_shows(
+        "!ask in the moves table, what drove hua hong?",
+        "Benefiting from foundry tailwinds",
+    );
+}
+
+#[test]
+fn words_joined_by_hyphens_that_the_coverage_lacks_are_read_apart() {
+    // "cheap-to-train" occurs nowhere; "cheap" and "train" do, in other forms.
+    first_shows(
+        "!ask which model is the cheap-to-train one?",
+        "designed to cut training costs dramatically",
+    );
+}
+
+#[test]
+fn a_product_named_without_its_version_finds_its_numbered_names() {
+    // "qwen max" is written "Qwen3-Max".
+    first_shows(
+        "!ask who is qwen max going up against?",
+        "direct competition with OpenAI",
+    );
+}

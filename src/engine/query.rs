@@ -206,12 +206,14 @@ const QUESTION_WORDS: &[&str] = &[
     "arent",
     "as",
     "at",
+    "basically",
     "be",
     "been",
     "being",
     "btw",
     "by",
     "can",
+    "completely",
     "could",
     "couldn",
     "couldnt",
@@ -227,8 +229,10 @@ const QUESTION_WORDS: &[&str] = &[
     "don",
     "done",
     "dont",
+    "entirely",
     "for",
     "from",
+    "fully",
     "get",
     "gets",
     "give",
@@ -267,6 +271,7 @@ const QUESTION_WORDS: &[&str] = &[
     "kinda",
     "know",
     "like",
+    "literally",
     "ll",
     "lol",
     "m",
@@ -285,6 +290,7 @@ const QUESTION_WORDS: &[&str] = &[
     "please",
     "pls",
     "ppl",
+    "quite",
     "r",
     "re",
     "really",
@@ -298,6 +304,7 @@ const QUESTION_WORDS: &[&str] = &[
     "shouldn",
     "shouldnt",
     "show",
+    "simply",
     "so",
     "some",
     "stuff",
@@ -322,10 +329,12 @@ const QUESTION_WORDS: &[&str] = &[
     "those",
     "tldr",
     "to",
+    "totally",
     "u",
     "ur",
     "us",
     "ve",
+    "very",
     "wanna",
     "was",
     "wasn",
@@ -920,6 +929,11 @@ mod tests {
         assert_eq!(
             content_words("didn't smic get a bump out of this? wouldn't it, couldn't they"),
             ["smic", "bump"]
+        );
+        // Nor do words that only stress ("totally" would find "total").
+        assert_eq!(
+            content_words("so have they totally ditched nvidia, fully or basically?"),
+            ["ditched", "nvidia"]
         );
         // Words that ask for a name are not what the question is about.
         assert_eq!(

@@ -85,9 +85,9 @@ pub fn concepts(
     items: &[Item],
     asked: bool,
 ) -> Vec<Concept> {
-    let words: Vec<String> = items.iter().map(|i| i.text().to_lowercase()).collect();
-    let phrases = knowledge.synonyms.phrases(asked);
     let field = builder.fields.text;
+    let (words, typed_phrase) = compounds_in_parts(builder, searcher, knowledge, items, asked);
+    let phrases = knowledge.synonyms.phrases(asked);
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -100,7 +100,7 @@ pub fn concepts(
             })
             .next()
             .unwrap_or_else(|| (words[i].clone(), 1));
-        let phrase = matches!(items[i], Item::Phrase(_)) || used > 1;
+        let phrase = typed_phrase[i] || used > 1;
         i += used;
         let typed = builder.terms(&label);
         // A word or phrase given twice, or two forms of it ("data centers", "data center"
@@ -129,9 +129,16 @@ pub fn concepts(
         if synonyms.is_empty() {
             synonyms = part_synonyms(knowledge, &label);
         }
+        // The same product under its numbered names counts as the name typed.
+        let numbered = if asked && synonyms.is_empty() {
+            numbered_names(searcher, field, &typed)
+        } else {
+            Vec::new()
+        };
         for (synonym, weight, is_synonym) in synonyms
             .iter()
             .map(|s| (s.as_str(), SYNONYM_WEIGHT, true))
+            .chain(numbered.iter().map(|n| (n.as_str(), 1.0, true)))
             .chain(written.into_iter().map(|w| (w, WRITTEN_WEIGHT, false)))
         {
             let terms = builder.terms(synonym);
@@ -185,6 +192,100 @@ pub fn concepts(
         concept.same = same;
     }
     out
+}
+
+/// How many numbered names of a product a name typed without its number also finds.
+const NUMBERED_NAMES: usize = 3;
+
+/// The numbered names of a product named without its number ("qwen" → "qwen3", "qwen2.5"):
+/// terms of the coverage that are the one word typed followed by a version number.
+fn numbered_names(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    typed: &[String],
+) -> Vec<String> {
+    let [word] = typed else {
+        return Vec::new();
+    };
+    if word.chars().count() < 3 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        // The terms from `word0` up to `word:` are the word followed by a digit.
+        let range = inverted
+            .terms()
+            .range()
+            .ge(format!("{word}0"))
+            .lt(format!("{word}:"))
+            .into_stream();
+        let Ok(mut terms) = range else {
+            continue;
+        };
+        while terms.advance() && out.len() < NUMBERED_NAMES {
+            let Ok(term) = std::str::from_utf8(terms.key()) else {
+                continue;
+            };
+            let version = &term[word.len()..];
+            if version.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && !out.iter().any(|t| t == term)
+            {
+                out.push(term.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The words of a question, each with whether it was typed as a phrase. A word joined by
+/// hyphens that the coverage never holds ("cheap-to-train", "sci-fi") is read as its words
+/// ("cheap", "train"), as if written apart: as one phrase it would find nothing. Its words of
+/// one or two letters are particles and are left out ("up" in "write-up"), unless a figure
+/// or a word with synonyms ("3-yr").
+fn compounds_in_parts(
+    builder: &mut Builder<'_>,
+    searcher: &Searcher,
+    knowledge: &Knowledge,
+    items: &[Item],
+    asked: bool,
+) -> (Vec<String>, Vec<bool>) {
+    let field = builder.fields.text;
+    let mut words = Vec::with_capacity(items.len());
+    let mut phrase = Vec::with_capacity(items.len());
+    for item in items {
+        let word = item.text().to_lowercase();
+        let typed_phrase = matches!(item, Item::Phrase(_));
+        let absent_compound = asked
+            && !typed_phrase
+            && word.contains('-')
+            && knowledge.synonyms.of(&word).is_empty()
+            && knowledge.synonyms.written_for(&word).is_empty()
+            && {
+                let terms = builder.terms(&word);
+                terms.len() > 1 && idfs(searcher, field, &terms).0 == 0.0
+            };
+        if absent_compound {
+            // Particles of a compound ("write-up", "no-interest") say nothing alone.
+            for part in super::query::content_words(&word.replace('-', " "))
+                .into_iter()
+                .filter(|p| {
+                    p.chars().count() > 2
+                        || p.chars().any(|c| c.is_ascii_digit())
+                        || !knowledge.synonyms.of(p).is_empty()
+                })
+            {
+                words.push(part);
+                phrase.push(false);
+            }
+        } else {
+            words.push(word);
+            phrase.push(typed_phrase);
+        }
+    }
+    (words, phrase)
 }
 
 /// Marks the concepts that follow the one before them in a list of the question: joined by
@@ -598,8 +699,9 @@ fn asks_a_source(words: &[&str]) -> bool {
             w,
             [
                 "which" | "what",
-                "outlet" | "outlets" | "publication" | "paper" | "newspaper" | "site"
+                "outlet" | "outlets" | "publication" | "paper" | "newspaper" | "site" | "website"
             ] | ["broke", "the" | "this" | "that"]
+                | ["original" | "news", "source"]
                 | ["first", "reported"]
         ) || (w[0] == "who" && super::query::REPORTING.contains(&w[1]))
     })
@@ -768,6 +870,15 @@ impl<F: FnMut(&str) -> bool> NamedOutlets<F> {
     }
 }
 
+/// What a table's rows count for against the sentences of the text (tables in news recap the
+/// text in cells: the sentence saying it reads better as a quote).
+const TABLE_SHARE: f32 = 0.5;
+
+/// Whether a passage is a table: rows of cells separated by " | " (see `corpus::table`).
+fn is_table(text: &str) -> bool {
+    text.lines().filter(|l| l.contains(" | ")).count() >= 2
+}
+
 /// Re-ranks hits by how much of the question (weighted by rarity) the best sentence of each
 /// holds: `tags` has bit `i` set where the passage holds concept `i` anywhere (see
 /// [`question_scoring`]). Passages stating what the question expects, labelling a value with
@@ -785,6 +896,10 @@ pub fn rerank<F: FnMut(&str) -> bool>(
     let mut outlets: std::collections::HashMap<String, bool> = Default::default();
     let mut titles: std::collections::HashMap<String, bool> = Default::default();
     let matcher = SentenceMatcher::new(concepts);
+    // "In that key moves table, what's the reason listed for SMIC's pop?"
+    let wants_a_table = concepts
+        .iter()
+        .any(|c| matches!(c.label.as_str(), "table" | "tables"));
     for (mut hit, tags) in hits {
         hit.concepts = tags;
         let stated = match expected {
@@ -823,6 +938,9 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             let held = matcher.coverage(&hit.text, hit.section.as_deref(), tags);
             let share = (held / total).min(1.0);
             hit.score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * share.powf(COVERAGE_POWER);
+        }
+        if !wants_a_table && is_table(&hit.text) {
+            hit.score *= TABLE_SHARE;
         }
         out.push((hit, stated && expected == Expected::Name));
     }
@@ -1010,7 +1128,10 @@ fn refers_back(sentence: &str) -> bool {
         .split(|c: char| !c.is_alphabetic())
         .next()
         .unwrap_or("");
-    matches!(first, "This" | "These" | "It" | "That" | "They" | "Such")
+    matches!(
+        first,
+        "This" | "These" | "It" | "Its" | "That" | "They" | "Their" | "Such"
+    )
 }
 
 /// Whether a sentence ends in `gap`, the text between two words, before `next`: at a line
@@ -1124,6 +1245,8 @@ mod tests {
             "who broke the news that they train on their own chips?",
             "who reported it first",
             "what publication had the scoop",
+            "which website put it out first?",
+            "who's the original source for the training story?",
         ] {
             assert_eq!(expected(asks), Expected::Source, "{asks}");
         }
@@ -1481,5 +1604,15 @@ mod tests {
         assert_eq!(matcher.coverage(further, None, 0b11), 3.0);
         let apart = "Alibaba unveiled Qwen3. Rivals face more competition.";
         assert_eq!(matcher.coverage(apart, None, 0b11), 3.0);
+        // "Its" and "Their" point back too.
+        let its = "Alibaba unveiled Qwen3. Its competition is OpenAI.";
+        assert_eq!(matcher.coverage(its, None, 0b11), 3.0 + BEFORE_SHARE * 2.0);
+    }
+
+    #[test]
+    fn tables_are_told_from_text() {
+        assert!(is_table("Asset | Move\nSMIC | +7.8%\nHua Hong | +9.0%"));
+        assert!(!is_table("Support | resistance: one line with a bar."));
+        assert!(!is_table("SMIC rose nearly 8%, while Hua Hong climbed 9%."));
     }
 }
