@@ -1710,3 +1710,23 @@ fn a_product_named_without_its_version_finds_its_numbered_names() {
         "direct competition with OpenAI",
     );
 }
+
+#[test]
+fn a_question_naming_an_outlet_gets_that_outlets_passage() {
+    // Another outlet's passage holds more of the words; the question names ABMedia.
+    first_shows(
+        "!ask per abmedia, which semi names caught a bid?",
+        "ACM Research up 15%",
+    );
+    // Chip names are chip makers too.
+    first_shows(
+        "!ask in the abmedia writeup, which chip names rallied along?",
+        "ACM Research up 15%",
+    );
+}
+
+#[test]
+fn an_upside_target_is_also_a_level_to_reclaim() {
+    // Like "upside" alone, an upside target is written as a level the stock could reclaim.
+    among_first_shown(2, "!ask multi-quarter upside target?", "$180–$200 zone");
+}

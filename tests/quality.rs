@@ -126,23 +126,23 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
 fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
         40,
-        [0.899, 0.974, 0.937],
+        [0.899, 1.0, 0.945],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.921.
     at_least(
         &report(&fixture("everyday_tuning6.json")),
         40,
-        [0.849, 1.0, 0.916],
+        [0.849, 1.0, 0.920],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.902.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.908.
     at_least(
         &report(&fixture("everyday_tuning7.json")),
         40,
-        [0.849, 0.949, 0.901],
+        [0.849, 0.974, 0.907],
     );
     // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.956.
     at_least(
@@ -156,23 +156,23 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.774, 0.949, 0.845],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.958.
     at_least(
         &report(&fixture("everyday_tuning10.json")),
         40,
-        [0.899, 1.0, 0.945],
+        [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.925 (37 of 40), MRR 0.918.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.950 (38 of 40), MRR 0.926.
     at_least(
         &report(&fixture("everyday_tuning11.json")),
         40,
-        [0.899, 0.924, 0.917],
+        [0.899, 0.949, 0.925],
     );
-    // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.975.
+    // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.988.
     at_least(
         &report(&fixture("everyday_tuning12.json")),
         40,
-        [0.949, 1.0, 0.974],
+        [0.974, 1.0, 0.987],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.915.
     at_least(
@@ -186,11 +186,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 1.0, 0.974],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.943.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.955.
     at_least(
         &report(&fixture("everyday_tuning15.json")),
         40,
-        [0.899, 0.974, 0.942],
+        [0.924, 0.974, 0.954],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.900 (36 of 40), MRR 0.855.
     at_least(
@@ -198,11 +198,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.899, 0.854],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.908.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
     at_least(
         &report(&fixture("everyday_tuning17.json")),
         40,
-        [0.849, 0.974, 0.907],
+        [0.874, 0.974, 0.920],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.887.
     at_least(
@@ -228,11 +228,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.774, 0.874, 0.834],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.892.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.904.
     at_least(
         &report(&fixture("everyday_tuning22.json")),
         40,
-        [0.849, 0.949, 0.891],
+        [0.849, 0.974, 0.903],
     );
     // Measured: hit@1 0.650 (26 of 40), hit@3 0.925 (37 of 40), MRR 0.780.
     at_least(
@@ -240,11 +240,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.649, 0.924, 0.779],
     );
-    // Measured: hit@1 0.725 (29 of 40), hit@3 0.950 (38 of 40), MRR 0.840.
+    // Measured: hit@1 0.725 (29 of 40), hit@3 0.950 (38 of 40), MRR 0.842.
     at_least(
         &report(&fixture("everyday_tuning24.json")),
         40,
-        [0.724, 0.949, 0.839],
+        [0.724, 0.949, 0.841],
     );
     // Measured: hit@1 0.725 (29 of 40), hit@3 0.875 (35 of 40), MRR 0.806.
     at_least(
@@ -258,11 +258,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.799, 0.949, 0.866],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.883.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.887.
     at_least(
         &report(&fixture("everyday_tuning27.json")),
         40,
-        [0.824, 0.924, 0.882],
+        [0.824, 0.924, 0.886],
     );
     // Measured: hit@1 0.725 (29 of 40), hit@3 0.900 (36 of 40), MRR 0.817.
     at_least(

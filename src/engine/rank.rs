@@ -802,8 +802,10 @@ static ARTICLE_NAMED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::n
     .expect("article pattern is valid")
 });
 
-/// How much a passage from an outlet the question names rises ("what does Invezz say…").
-const OUTLET_BOOST: f32 = 2.0;
+/// How much a passage from an outlet the question names rises ("what does Invezz say…"): the
+/// question asks for that outlet's account, so its passage leads over another outlet's holding
+/// more of the question's words.
+const OUTLET_BOOST: f32 = 5.0;
 
 /// Reads which outlets a question names: a publisher's words in a row among the question's.
 /// A one-word name that is also a word the passages use ("Time", "Fortune") counts only
