@@ -1735,3 +1735,46 @@ fn an_upside_target_is_also_a_level_to_reclaim() {
     // Like "upside" alone, an upside target is written as a level the stock could reclaim.
     among_first_shown(2, "!ask multi-quarter upside target?", "$180–$200 zone");
 }
+
+#[test]
+fn regions_stand_for_their_countries_and_policy_words_are_read() {
+    // Asia and Latin America are written as the countries in them.
+    first_shows("!ask any asia sites on the cloud list?", "Malaysia");
+    first_shows("!ask latam cloud sites?", "Brazil");
+    first_shows(
+        "!ask latin america expansion plans for the cloud?",
+        "Brazil",
+    );
+    // Decoupling is cutting reliance; natsec is national-security scrutiny; a
+    // rectification campaign is a crackdown.
+    first_shows("!ask decoupling progress?", "reliance");
+    first_shows(
+        "!ask any natsec pushback risk for the overseas expansion?",
+        "scrutiny",
+    );
+    first_shows("!ask what rectification caused the slump?", "crackdown");
+}
+
+#[test]
+fn chat_words_for_vagueness_the_planet_limits_doom_and_splits_are_read() {
+    // Cagey is not disclosing; the whole planet is global; maxing out is hitting the limit.
+    first_shows("!ask new top-up: a number, or cagey?", "did not disclose");
+    among_first_shown(
+        3,
+        "!ask how much will the whole planet spend on ai?",
+        "$4 trillion",
+    );
+    first_shows("!ask who maxed out in shanghai?", "daily 10% limit");
+    // Squaring off is competing; the doom scenario is the bearish case; going sideways
+    // is a risk; carving up is allocating.
+    first_shows(
+        "!ask who does the new llm square off against?",
+        "direct competition",
+    );
+    among_first_shown(2, "!ask what's the doom scenario?", "Bearish Case");
+    first_shows(
+        "!ask what could go sideways with all the spending?",
+        "poses financial risks",
+    );
+    first_shows("!ask how is the raise carved up?", "80%");
+}

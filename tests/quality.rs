@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Twenty-four more everyday-words sets for trying changes, each written apart from the engine and
+/// Twenty-six more everyday-words sets for trying changes, each written apart from the engine and
 /// measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_thirtieth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -144,11 +144,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.849, 0.974, 0.907],
     );
-    // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.956.
+    // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.969.
     at_least(
         &report(&fixture("everyday_tuning8.json")),
         40,
-        [0.924, 0.974, 0.955],
+        [0.949, 0.974, 0.968],
     );
     // Measured: hit@1 0.775 (31 of 40), hit@3 0.950 (38 of 40), MRR 0.846.
     at_least(
@@ -216,11 +216,11 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.949, 0.887],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.925 (37 of 40), MRR 0.850.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.863.
     at_least(
         &report(&fixture("everyday_tuning20.json")),
         40,
-        [0.774, 0.924, 0.849],
+        [0.799, 0.924, 0.862],
     );
     // Measured: hit@1 0.800 (32 of 40), hit@3 0.900 (36 of 40), MRR 0.855.
     at_least(
@@ -264,11 +264,23 @@ fn fifth_to_twenty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.924, 0.886],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.925 (37 of 40), MRR 0.842.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.950 (38 of 40), MRR 0.860.
     at_least(
         &report(&fixture("everyday_tuning28.json")),
         40,
-        [0.749, 0.924, 0.841],
+        [0.774, 0.949, 0.859],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.892.
+    at_least(
+        &report(&fixture("everyday_tuning29.json")),
+        40,
+        [0.824, 0.974, 0.891],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.896.
+    at_least(
+        &report(&fixture("everyday_tuning30.json")),
+        40,
+        [0.824, 0.974, 0.895],
     );
 }
 
