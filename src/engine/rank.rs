@@ -162,6 +162,9 @@ pub fn concepts(
             }
             variants.push((terms, weight * scale));
         }
+        if asked && is_common_word(&label, &typed) {
+            best_idf *= COMMON_SHARE;
+        }
         out.push(Concept {
             label,
             variants,
@@ -258,6 +261,28 @@ fn phrase_occurs(searcher: &Searcher, field: tantivy::schema::Field, terms: &[St
             .scorer(segment, 1.0)
             .is_ok_and(|scorer| scorer.doc() != tantivy::TERMINATED)
     })
+}
+
+/// How many of the most frequent English words count as common ("take", "keep", "way").
+const COMMON_WORDS: usize = 300;
+/// What a common English word of a question weighs against its rarity in the coverage: in a
+/// small or topical coverage a word like "keep" or "look" is rare, yet says little about
+/// what is asked.
+const COMMON_SHARE: f32 = 0.7;
+
+static COMMON: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        top_english_words::get_words_range::<&'static str>(..COMMON_WORDS)
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
+    });
+
+/// Whether a one-word concept is among the most frequent English words, as typed or as its
+/// stem ("keeps": "keep").
+fn is_common_word(label: &str, typed: &[String]) -> bool {
+    !label.contains(' ')
+        && (COMMON.contains(label) || typed.first().is_some_and(|t| COMMON.contains(t.as_str())))
 }
 
 /// The words of a question, each with whether it was typed as a phrase. A word joined by
@@ -1631,6 +1656,16 @@ mod tests {
         // "Its" and "Their" point back too.
         let its = "Alibaba unveiled Qwen3. Its competition is OpenAI.";
         assert_eq!(matcher.coverage(its, None, 0b11), 3.0 + BEFORE_SHARE * 2.0);
+    }
+
+    #[test]
+    fn the_most_frequent_english_words_are_common() {
+        let typed = |t: &str| vec![t.to_string()];
+        assert!(is_common_word("keeps", &typed("keep")));
+        assert!(is_common_word("way", &typed("way")));
+        assert!(!is_common_word("nvidia", &typed("nvidia")));
+        assert!(!is_common_word("capex", &typed("capex")));
+        assert!(!is_common_word("take on", &typed("take")));
     }
 
     #[test]
