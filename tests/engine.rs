@@ -1811,3 +1811,21 @@ fn common_english_words_weigh_less_than_their_rarity_in_the_coverage() {
         "not to use these chips",
     );
 }
+
+#[test]
+fn plain_words_for_experts_early_days_new_markets_and_worth_are_read() {
+    // Experts are analysts; "at first" is the short term; moving into is expanding.
+    among_first_shown(
+        2,
+        "!ask what do the experts say about the stock?",
+        "analysts",
+    );
+    among_first_shown(2, "!ask is the spending risky at first?", "short term");
+    first_shows("!ask which countries will the cloud move into?", "Mexico");
+    // Against a year earlier is year on year; a stock worth more has a higher target price.
+    first_shows("!ask cloud growth versus a year earlier?", "26%");
+    first_shows(
+        "!ask which bank thinks the stock is worth more?",
+        "Jefferies",
+    );
+}
