@@ -1829,3 +1829,9 @@ fn plain_words_for_experts_early_days_new_markets_and_worth_are_read() {
         "Jefferies",
     );
 }
+
+#[test]
+fn a_hyphenated_word_known_written_as_one_is_read_as_one() {
+    // "de-rating" occurs nowhere; "derating" is a word the synonyms know (a slump).
+    first_shows("!ask what caused the de-rating of the stock?", "slump");
+}

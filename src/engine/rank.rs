@@ -228,7 +228,10 @@ fn numbered_names(
         let Ok(mut terms) = range else {
             continue;
         };
-        while terms.advance() && out.len() < NUMBERED_NAMES {
+        // At most 64 terms a segment: a look-up, not a scan.
+        let mut read = 0;
+        while read < 64 && terms.advance() && out.len() < NUMBERED_NAMES {
+            read += 1;
             let Ok(term) = std::str::from_utf8(terms.key()) else {
                 continue;
             };
@@ -243,9 +246,27 @@ fn numbered_names(
     out
 }
 
+/// The most passages the rarest word of a hyphenated word may be in for the phrase to be looked
+/// up: finding that a phrase occurs nowhere reads every passage holding all its words.
+const PHRASE_CHECK_DOCS: u64 = 5_000;
+
 /// Whether the terms occur in a row in some passage: the first match of the phrase, not all.
+/// Taken as yes, without looking, when every term is in more than [`PHRASE_CHECK_DOCS`]
+/// passages.
 fn phrase_occurs(searcher: &Searcher, field: tantivy::schema::Field, terms: &[String]) -> bool {
     use tantivy::DocSet;
+    let rarest = terms
+        .iter()
+        .map(|t| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, t))
+                .unwrap_or(0)
+        })
+        .min()
+        .unwrap_or(0);
+    if rarest > PHRASE_CHECK_DOCS {
+        return true;
+    }
     let phrase = tantivy::query::PhraseQuery::new(
         terms
             .iter()
@@ -287,9 +308,10 @@ fn is_common_word(label: &str, typed: &[String]) -> bool {
 
 /// The words of a question, each with whether it was typed as a phrase. A word joined by
 /// hyphens that the coverage never holds ("cheap-to-train", "efficiency-focused") is read as
-/// its words ("cheap", "train"), as if written apart: as one phrase it would find nothing. Its words of
-/// one or two letters are particles and are left out ("up" in "write-up"), unless a figure
-/// or a word with synonyms ("3-yr").
+/// one word when the coverage or the synonyms know it so ("de-rating": "derating"), else as
+/// its words ("cheap", "train"), as if written apart: as one phrase it would find nothing.
+/// Its words of one or two letters are particles and are left out ("up" in "write-up"),
+/// unless a figure or a word with synonyms ("3-yr").
 fn compounds_in_parts(
     builder: &mut Builder<'_>,
     searcher: &Searcher,
@@ -314,7 +336,19 @@ fn compounds_in_parts(
                     && (idfs(searcher, field, &terms).0 == 0.0
                         || !phrase_occurs(searcher, field, &terms))
             };
-        if absent_compound {
+        let joined = word.replace('-', "");
+        let known_joined = absent_compound
+            && (!knowledge.synonyms.of(&joined).is_empty()
+                || !knowledge.synonyms.written_for(&joined).is_empty()
+                || {
+                    let terms = builder.terms(&joined);
+                    !terms.is_empty() && idfs(searcher, field, &terms).0 > 0.0
+                });
+        if known_joined {
+            // Written as one word ("de-rating": "derating").
+            words.push(joined);
+            phrase.push(false);
+        } else if absent_compound {
             // Particles of a compound ("write-up", "no-interest") say nothing alone.
             for part in super::query::content_words(&word.replace('-', " "))
                 .into_iter()
