@@ -1835,3 +1835,31 @@ fn a_hyphenated_word_known_written_as_one_is_read_as_one() {
     // "de-rating" occurs nowhere; "derating" is a word the synonyms know (a slump).
     first_shows("!ask what caused the de-rating of the stock?", "slump");
 }
+
+#[test]
+fn corporate_finance_and_plain_words_for_the_rest_growth_valuation_and_scrutiny_are_read() {
+    // The balance is the rest; upsizing is increasing; industry-wide is global.
+    first_shows("!ask and the balance of the raise?", "e-commerce");
+    first_shows(
+        "!ask are they going to upsize the ai budget further?",
+        "further",
+    );
+    among_first_shown(
+        2,
+        "!ask what's the industry-wide ai spend forecast?",
+        "$4 trillion",
+    );
+    // A debut is a first; the multiple is the valuation (a re-rating changes it).
+    first_shows("!ask which countries get debut cloud sites?", "Brazil");
+    first_shows("!ask multiple expansion for the stock?", "re-rate");
+    // Machinery is equipment; since New Year is year to date; laying out is spending;
+    // suspicious governments scrutinise.
+    first_shows("!ask which chip machinery maker rallied?", "Naura");
+    first_shows("!ask how far is the stock up since new year?", "107%");
+    among_first_shown(
+        2,
+        "!ask how much will chinese tech lay out on ai in 2025?",
+        "US$32 billion",
+    );
+    first_shows("!ask will regulators abroad be suspicious?", "scrutiny");
+}
