@@ -174,11 +174,11 @@ fn fifth_to_thirty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.974, 1.0, 0.987],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.915.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.919.
     at_least(
         &report(&fixture("everyday_tuning13.json")),
         40,
-        [0.849, 0.974, 0.914],
+        [0.849, 0.974, 0.918],
     );
     // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.975.
     at_least(
@@ -294,11 +294,11 @@ fn fifth_to_thirty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.574, 0.924, 0.746],
     );
-    // Measured: hit@1 0.425 (17 of 40), hit@3 0.575 (23 of 40), MRR 0.506.
+    // Measured: hit@1 0.425 (17 of 40), hit@3 0.600 (24 of 40), MRR 0.508.
     at_least(
         &report(&fixture("everyday_tuning33.json")),
         40,
-        [0.424, 0.574, 0.505],
+        [0.424, 0.599, 0.507],
     );
     // Measured: hit@1 0.450 (18 of 40), hit@3 0.725 (29 of 40), MRR 0.603.
     at_least(
