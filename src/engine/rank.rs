@@ -120,9 +120,15 @@ pub fn concepts(
             .collect();
         // What reporters write for the word, or for any word of its groups ("abroad" is
         // written as "overseas" is: "international", "foreign").
-        let written: Vec<&str> = std::iter::once(label.as_str())
-            .chain(synonyms.iter().map(String::as_str))
-            .flat_map(|entry| knowledge.synonyms.written_for(entry))
+        let written: Vec<&str> = knowledge
+            .synonyms
+            .written_for(&label)
+            .iter()
+            .chain(
+                synonyms
+                    .iter()
+                    .flat_map(|entry| knowledge.synonyms.written_for_group_word(entry)),
+            )
             .filter(|_| asked)
             .map(String::as_str)
             .collect();
@@ -1461,11 +1467,18 @@ mod tests {
         );
     }
 
+    /// The seed corpus indexed in memory, with the shipped synonyms and topics.
+    fn seed() -> (Snapshot, Knowledge) {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        (
+            Snapshot::in_ram(&data).unwrap(),
+            Knowledge::load(&data).unwrap(),
+        )
+    }
+
     #[test]
     fn a_word_given_twice_or_in_two_forms_is_one_concept() {
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        let snapshot = Snapshot::in_ram(&data).unwrap();
-        let knowledge = Knowledge::load(&data).unwrap();
+        let (snapshot, knowledge) = seed();
         let searcher = snapshot.reader.searcher();
         let mut builder = Builder::new(&snapshot.fields);
         let parsed = query::parse_search("\"data centers\" \"data center\" Brazil chips Brazil");
@@ -1473,6 +1486,30 @@ mod tests {
         let concepts = concepts(&mut builder, &searcher, &knowledge, &items, false);
         let labels: Vec<&str> = concepts.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, ["data centers", "brazil", "chips"]);
+    }
+
+    #[test]
+    fn a_second_sense_of_a_groups_word_is_not_read_into_the_others() {
+        let (snapshot, knowledge) = seed();
+        let searcher = snapshot.reader.searcher();
+        let mut builder = Builder::new(&snapshot.fields);
+        let read = |builder: &mut Builder<'_>, question: &str| -> Vec<Vec<String>> {
+            let items: Vec<Item> = query::content_words(question)
+                .into_iter()
+                .map(Item::Word)
+                .collect();
+            concepts(builder, &searcher, &knowledge, &items, true)
+                .into_iter()
+                .flat_map(|c| c.variants.into_iter().map(|(terms, _)| terms))
+                .collect()
+        };
+        let announced = vec!["announc".to_string()];
+        // "dropped" a model is released or announced, as typed...
+        assert!(read(&mut builder, "which model did they drop?").contains(&announced));
+        // ...but "fall", in a group with "dropped", is not.
+        let fall = read(&mut builder, "why did the stock fall?");
+        assert!(!fall.contains(&announced), "{fall:?}");
+        assert!(fall.contains(&vec!["slump".to_string()]));
     }
 
     #[test]

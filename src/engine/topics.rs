@@ -44,6 +44,8 @@ struct SynonymsFile {
     groups: Vec<Vec<String>>,
     #[serde(default)]
     asked: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    typed: BTreeMap<String, Vec<String>>,
 }
 
 /// The topics of a corpus, looked up by name or alias.
@@ -137,8 +139,9 @@ pub struct Synonyms {
     /// The stemmed terms of each entry of each group.
     stems: Vec<Vec<Vec<String>>>,
     /// How people ask and what reporters write for it, one way: (the asked word or phrase, its
-    /// stemmed terms, the written words).
-    asked: Vec<(String, Vec<String>, Vec<String>)>,
+    /// stemmed terms, the written words, whether it holds for the other words of its groups
+    /// too: false for `typed`, a second sense of a group's word).
+    asked: Vec<(String, Vec<String>, Vec<String>, bool)>,
     /// The multi-word entries of the groups, longest first; and with those of `asked`.
     phrases: Vec<String>,
     asked_phrases: Vec<String>,
@@ -164,15 +167,19 @@ impl Synonyms {
             file: "synonyms.toml".to_string(),
             message: e.message().to_string(),
         })?;
-        Ok(Synonyms::new(parsed.groups, parsed.asked))
+        Ok(Synonyms::new(parsed.groups, parsed.asked, parsed.typed))
     }
 
     /// Synonyms from groups of words and phrases.
     pub fn from_groups(groups: Vec<Vec<String>>) -> Synonyms {
-        Synonyms::new(groups, BTreeMap::new())
+        Synonyms::new(groups, BTreeMap::new(), BTreeMap::new())
     }
 
-    fn new(groups: Vec<Vec<String>>, asked: BTreeMap<String, Vec<String>>) -> Synonyms {
+    fn new(
+        groups: Vec<Vec<String>>,
+        asked: BTreeMap<String, Vec<String>>,
+        typed: BTreeMap<String, Vec<String>>,
+    ) -> Synonyms {
         let groups: Vec<Vec<String>> = groups
             .into_iter()
             .map(|g| g.into_iter().map(|w| w.to_lowercase()).collect())
@@ -181,13 +188,15 @@ impl Synonyms {
             .iter()
             .map(|g| g.iter().map(|w| stemmed_tokens(w)).collect())
             .collect();
-        let asked: Vec<(String, Vec<String>, Vec<String>)> = asked
+        let asked: Vec<(String, Vec<String>, Vec<String>, bool)> = asked
             .into_iter()
-            .map(|(asked, written)| {
+            .map(|entry| (entry, true))
+            .chain(typed.into_iter().map(|entry| (entry, false)))
+            .map(|((asked, written), chained)| {
                 let asked = asked.to_lowercase();
                 let stems = stemmed_tokens(&asked);
                 let written = written.into_iter().map(|w| w.to_lowercase()).collect();
-                (asked, stems, written)
+                (asked, stems, written, chained)
             })
             .collect();
         let longest_first = |entries: Vec<&String>| {
@@ -205,7 +214,7 @@ impl Synonyms {
             groups
                 .iter()
                 .flatten()
-                .chain(asked.iter().map(|(a, _, _)| a))
+                .chain(asked.iter().map(|(a, _, _, _)| a))
                 .collect(),
         );
         let asked_known = asked_phrases
@@ -225,11 +234,23 @@ impl Synonyms {
     /// What reporters write for a word or phrase people use in questions (`asked` in
     /// synonyms.toml), found by its spelling or its stemmed terms.
     pub fn written_for(&self, entry: &str) -> &[String] {
+        self.written(entry, false)
+    }
+
+    /// [`Synonyms::written_for`] a word of the groups of the word typed: `asked` only, not
+    /// `typed` (the second sense of a group's word: "dropped" a model is released, "fell" is
+    /// not).
+    pub fn written_for_group_word(&self, entry: &str) -> &[String] {
+        self.written(entry, true)
+    }
+
+    fn written(&self, entry: &str, chained_only: bool) -> &[String] {
         let stems = stemmed_tokens(entry);
         self.asked
             .iter()
-            .find(|(asked, s, _)| asked == entry || (!stems.is_empty() && *s == stems))
-            .map_or(&[], |(_, _, written)| written.as_slice())
+            .filter(|(_, _, _, chained)| *chained || !chained_only)
+            .find(|(asked, s, _, _)| asked == entry || (!stems.is_empty() && *s == stems))
+            .map_or(&[], |(_, _, written, _)| written.as_slice())
     }
 
     /// The other entries of every group containing `entry` (a lower-case word or phrase), by
@@ -382,6 +403,10 @@ mod tests {
                 .contains(&"plunge".to_string())
         );
         assert!(synonyms.written_for("premarket").is_empty());
+        // A `typed` entry holds for the word typed, not for the other words of its groups.
+        assert!(!synonyms.written_for("dropped").is_empty());
+        assert!(synonyms.written_for_group_word("dropped").is_empty());
+        assert!(!synonyms.written_for_group_word("overseas").is_empty());
         assert!(!synonyms.of("premarket").contains(&"pre-open"));
         assert!(
             synonyms
