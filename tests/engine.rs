@@ -1863,3 +1863,20 @@ fn corporate_finance_and_plain_words_for_the_rest_growth_valuation_and_scrutiny_
     );
     first_shows("!ask will regulators abroad be suspicious?", "scrutiny");
 }
+
+#[test]
+fn the_gpu_leader_and_its_other_names_are_read_as_nvidia() {
+    // People name Nvidia by what it makes: the GPU maker, vendor, leader, giant, champ,
+    // incumbent, the graphics chip maker.
+    for message in [
+        "!ask huawei vs the gpu maker?",
+        "!ask huawei vs the gpu vendor?",
+        "!ask huawei vs the gpu leader?",
+        "!ask how is huawei taking on the gpu giant?",
+        "!ask huawei vs the gpu champ?",
+        "!ask huawei's roadmap against the gpu incumbent?",
+        "!ask is huawei taking on the graphics chip maker?",
+    ] {
+        first_shows(message, "challenge Nvidia");
+    }
+}
