@@ -1876,7 +1876,16 @@ fn the_gpu_leader_and_its_other_names_are_read_as_nvidia() {
         "!ask huawei vs the gpu champ?",
         "!ask huawei's roadmap against the gpu incumbent?",
         "!ask is huawei taking on the graphics chip maker?",
+        "!ask huawei vs the graphics card maker?",
     ] {
         first_shows(message, "challenge Nvidia");
     }
+}
+
+#[test]
+fn new_york_shares_are_the_wall_street_listing() {
+    first_shows(
+        "!ask how did the new york shares trade before the open?",
+        "9.3%",
+    );
 }
