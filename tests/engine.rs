@@ -1889,3 +1889,10 @@ fn new_york_shares_are_the_wall_street_listing() {
         "9.3%",
     );
 }
+
+#[test]
+fn a_question_asking_which_countries_finds_countries_named() {
+    // "countries" is written as the countries' names.
+    first_shows("!ask which countries get new cloud sites?", "Brazil");
+    first_shows("!ask which country gets a new data center?", "Brazil");
+}

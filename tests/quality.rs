@@ -56,11 +56,11 @@ fn dev_questions_reach_the_targets() {
 /// the dev set by hurting other questions shows up.
 #[test]
 fn other_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.800 (16 of 20), hit@3 1.000 (20 of 20), MRR 0.900.
+    // Measured: hit@1 0.850 (17 of 20), hit@3 1.000 (20 of 20), MRR 0.925.
     at_least(
         &report(&fixture("extra_questions.json")),
         20,
-        [0.799, 1.0, 0.899],
+        [0.849, 1.0, 0.924],
     );
 }
 
@@ -102,11 +102,11 @@ fn third_everyday_tuning_questions_stay_above_their_floor() {
 /// first measure (before any change tried on it) is in the README.
 #[test]
 fn second_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.824 (28 of 34), hit@3 0.941 (32 of 34), MRR 0.890.
+    // Measured: hit@1 0.853 (29 of 34), hit@3 0.941 (32 of 34), MRR 0.904.
     at_least(
         &report(&fixture("everyday_tuning2.json")),
         34,
-        [0.823, 0.940, 0.889],
+        [0.852, 0.940, 0.903],
     );
 }
 
@@ -234,11 +234,11 @@ fn fifth_to_thirty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.849, 0.974, 0.907],
     );
-    // Measured: hit@1 0.700 (28 of 40), hit@3 0.900 (36 of 40), MRR 0.803.
+    // Measured: hit@1 0.725 (29 of 40), hit@3 0.925 (37 of 40), MRR 0.822.
     at_least(
         &report(&fixture("everyday_tuning23.json")),
         40,
-        [0.699, 0.899, 0.802],
+        [0.724, 0.924, 0.821],
     );
     // Measured: hit@1 0.750 (30 of 40), hit@3 0.975 (39 of 40), MRR 0.869.
     at_least(
@@ -300,11 +300,11 @@ fn fifth_to_thirty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.449, 0.624, 0.526],
     );
-    // Measured: hit@1 0.500 (20 of 40), hit@3 0.775 (31 of 40), MRR 0.647.
+    // Measured: hit@1 0.525 (21 of 40), hit@3 0.800 (32 of 40), MRR 0.665.
     at_least(
         &report(&fixture("everyday_tuning34.json")),
         40,
-        [0.499, 0.774, 0.646],
+        [0.524, 0.799, 0.664],
     );
 }
 
