@@ -1896,3 +1896,17 @@ fn a_question_asking_which_countries_finds_countries_named() {
     first_shows("!ask which countries get new cloud sites?", "Brazil");
     first_shows("!ask which country gets a new data center?", "Brazil");
 }
+
+#[test]
+fn idioms_for_spending_alignment_limits_and_lagging_are_read() {
+    // Opening the wallet is investing; lining up with is aligning; hobbling is limiting;
+    // falling behind is lagging.
+    among_first_shown(
+        2,
+        "!ask when will companies open the wallet?",
+        "increase their investments",
+    );
+    first_shows("!ask how does the chip push line up with beijing?", "align");
+    first_shows("!ask could the curbs hobble china?", "limit");
+    first_shows("!ask why did chinese stocks fall behind?", "lagged");
+}
