@@ -5,11 +5,14 @@
 pub struct Table {
     /// The line before the cells, when it is not part of the grid (the table's caption).
     pub heading: Option<String>,
-    /// One row per line, cells separated by " | ", the header row first.
+    /// One row per line, cells separated by [`CELL_SEPARATOR`], the header row first.
     pub rows: String,
     /// The line after the cells, when it is not part of the grid (the next heading).
     pub trailing: Option<String>,
 }
+
+/// What separates the cells of a row.
+pub const CELL_SEPARATOR: &str = " | ";
 
 const MIN_ROWS: usize = 3;
 const MAX_COLUMNS: usize = 6;
@@ -44,7 +47,7 @@ pub fn detect(run: &[String]) -> Option<Table> {
     let (_, columns, start, end) = best?;
     let rows: Vec<String> = run[start..end]
         .chunks(columns)
-        .map(|row| row.join(" | "))
+        .map(|row| row.join(CELL_SEPARATOR))
         .collect();
     Some(Table {
         heading: (start == 1).then(|| run[0].clone()),

@@ -328,15 +328,14 @@ fn compounds_in_parts(
     let field = builder.fields.text;
     let mut words = Vec::with_capacity(items.len());
     let mut phrase = Vec::with_capacity(items.len());
+    let in_synonyms = |w: &str| {
+        !knowledge.synonyms.of(w).is_empty() || !knowledge.synonyms.written_for(w).is_empty()
+    };
     for item in items {
         let word = item.text().to_lowercase();
         let typed_phrase = matches!(item, Item::Phrase(_));
-        let absent_compound = asked
-            && !typed_phrase
-            && word.contains('-')
-            && knowledge.synonyms.of(&word).is_empty()
-            && knowledge.synonyms.written_for(&word).is_empty()
-            && {
+        let absent_compound =
+            asked && !typed_phrase && word.contains('-') && !in_synonyms(&word) && {
                 let terms = builder.terms(&word);
                 terms.len() > 1
                     && (idfs(searcher, field, &terms).0 == 0.0
@@ -344,12 +343,10 @@ fn compounds_in_parts(
             };
         let joined = word.replace('-', "");
         let known_joined = absent_compound
-            && (!knowledge.synonyms.of(&joined).is_empty()
-                || !knowledge.synonyms.written_for(&joined).is_empty()
-                || {
-                    let terms = builder.terms(&joined);
-                    !terms.is_empty() && idfs(searcher, field, &terms).0 > 0.0
-                });
+            && (in_synonyms(&joined) || {
+                let terms = builder.terms(&joined);
+                !terms.is_empty() && idfs(searcher, field, &terms).0 > 0.0
+            });
         if known_joined {
             // Written as one word ("de-rating": "derating").
             words.push(joined);
@@ -963,9 +960,10 @@ impl<F: FnMut(&str) -> bool> NamedOutlets<F> {
 /// text in cells: the sentence saying it reads better as a quote).
 const TABLE_SHARE: f32 = 0.5;
 
-/// Whether a passage is a table: rows of cells separated by " | " (see `corpus::table`).
+/// Whether a passage is a table: rows of cells (see `corpus::table`).
 fn is_table(text: &str) -> bool {
-    text.lines().filter(|l| l.contains(" | ")).count() >= 2
+    use crate::corpus::table::CELL_SEPARATOR;
+    text.lines().filter(|l| l.contains(CELL_SEPARATOR)).count() >= 2
 }
 
 /// Re-ranks hits by how much of the question (weighted by rarity) the best sentence of each
