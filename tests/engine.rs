@@ -1910,3 +1910,38 @@ fn idioms_for_spending_alignment_limits_and_lagging_are_read() {
     first_shows("!ask could the curbs hobble china?", "limit");
     first_shows("!ask why did chinese stocks fall behind?", "lagged");
 }
+
+#[test]
+fn a_risk_officers_and_plain_words_for_declines_figures_bans_and_chart_ceilings_are_read() {
+    // A drawdown is a slump; quantifying is giving a figure; scrutinising is watching
+    // closely; what is forbidden is banned or under export controls; the last print is the
+    // latest results; a gamble is a risk; where a stock stops going up is resistance.
+    first_holds_one_of(
+        "!ask what caused alibaba's drawdown?",
+        &["slump", "downturn"],
+    );
+    first_shows("!ask did wu quantify the new spending?", "figure");
+    first_shows(
+        "!ask what will investors scrutinize about the spend?",
+        "watching closely",
+    );
+    first_shows("!ask what will investors scrutinise?", "watching closely");
+    among_first_shown(2, "!ask which chips are forbidden?", "RTX Pro 6000D");
+    first_shows("!ask cloud unit's last print?", "26%");
+    first_shows("!ask is the ai spend a gamble?", "risk");
+    first_shows("!ask where might the stock stop going up?", "resistance");
+}
+
+#[test]
+fn chips_made_for_others_and_in_large_numbers_are_foundry_work_and_mass_production() {
+    // A maker of chips for others is a contract chipmaker (a foundry); making things in large
+    // numbers is mass production.
+    first_shows(
+        "!ask how did the biggest maker of chips for others trade?",
+        "SMIC",
+    );
+    first_shows(
+        "!ask can huawei build advanced chips in large numbers?",
+        "mass-produce",
+    );
+}
