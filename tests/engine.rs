@@ -1945,3 +1945,12 @@ fn chips_made_for_others_and_in_large_numbers_are_foundry_work_and_mass_producti
         "mass-produce",
     );
 }
+
+#[test]
+fn a_whole_number_asked_finds_the_figures_it_rounds() {
+    // People remember "5 billion" for "$5.3 billion".
+    first_shows(
+        "!ask did they add something like 5 billion for ai?",
+        "5.3 billion",
+    );
+}

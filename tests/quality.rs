@@ -306,11 +306,11 @@ fn fifth_to_thirty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.524, 0.799, 0.664],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.844.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.950 (38 of 40), MRR 0.856.
     at_least(
         &report(&fixture("everyday_tuning35.json")),
         40,
-        [0.749, 0.949, 0.843],
+        [0.774, 0.949, 0.855],
     );
     // Measured: hit@1 0.600 (24 of 40), hit@3 0.850 (34 of 40), MRR 0.727.
     at_least(
@@ -324,11 +324,11 @@ fn fifth_to_thirty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.749, 0.849, 0.799],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.825 (33 of 40), MRR 0.800.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.825 (33 of 40), MRR 0.812.
     at_least(
         &report(&fixture("everyday_tuning38.json")),
         40,
-        [0.774, 0.824, 0.799],
+        [0.799, 0.824, 0.811],
     );
 }
 

@@ -141,10 +141,18 @@ pub fn concepts(
         } else {
             Vec::new()
         };
+        // A whole number asked also finds the figures it rounds ("like 5 billion": "$5.3
+        // billion").
+        let rounded = if asked {
+            rounded_figures(searcher, field, &typed)
+        } else {
+            Vec::new()
+        };
         for (synonym, weight, is_synonym) in synonyms
             .iter()
             .map(|s| (s.as_str(), SYNONYM_WEIGHT, true))
             .chain(numbered.iter().map(|n| (n.as_str(), 1.0, true)))
+            .chain(rounded.iter().map(|n| (n.as_str(), ROUNDED_WEIGHT, true)))
             .chain(written.into_iter().map(|w| (w, WRITTEN_WEIGHT, false)))
         {
             let terms = builder.terms(synonym);
@@ -243,6 +251,59 @@ fn numbered_names(
             };
             let version = &term[word.len()..];
             if version.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && !out.iter().any(|t| t == term)
+            {
+                out.push(term.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// How many figures a whole number asked finds among those it rounds.
+const ROUNDED_FIGURES: usize = 10;
+
+/// How much a figure a whole number asked rounds counts against the number itself.
+const ROUNDED_WEIGHT: f32 = 0.8;
+
+/// The figures of the coverage that a whole number asked stands for when people round it
+/// ("5" → "5.3", "151" → "151.80"): the number, a point, and one or two digits.
+fn rounded_figures(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    typed: &[String],
+) -> Vec<String> {
+    let [number] = typed else {
+        return Vec::new();
+    };
+    if number.is_empty() || number.len() > 4 || !number.chars().all(|c| c.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        // The terms from `N.` up to `N/` are the number followed by a point.
+        let range = inverted
+            .terms()
+            .range()
+            .ge(format!("{number}."))
+            .lt(format!("{number}/"))
+            .into_stream();
+        let Ok(mut terms) = range else {
+            continue;
+        };
+        // At most 64 terms a segment: a look-up, not a scan.
+        let mut read = 0;
+        while read < 64 && terms.advance() && out.len() < ROUNDED_FIGURES {
+            read += 1;
+            let Ok(term) = std::str::from_utf8(terms.key()) else {
+                continue;
+            };
+            let decimals = &term[number.len() + 1..];
+            if (1..=2).contains(&decimals.len())
+                && decimals.chars().all(|c| c.is_ascii_digit())
                 && !out.iter().any(|t| t == term)
             {
                 out.push(term.to_string());
