@@ -227,37 +227,18 @@ fn numbered_names(
     if word.chars().count() < 3 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
         return Vec::new();
     }
-    let mut out: Vec<String> = Vec::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        // The terms from `word0` up to `word:` are the word followed by a digit.
-        let range = inverted
-            .terms()
-            .range()
-            .ge(format!("{word}0"))
-            .lt(format!("{word}:"))
-            .into_stream();
-        let Ok(mut terms) = range else {
-            continue;
-        };
-        // At most 64 terms a segment: a look-up, not a scan.
-        let mut read = 0;
-        while read < 64 && terms.advance() && out.len() < NUMBERED_NAMES {
-            read += 1;
-            let Ok(term) = std::str::from_utf8(terms.key()) else {
-                continue;
-            };
-            let version = &term[word.len()..];
-            if version.chars().all(|c| c.is_ascii_digit() || c == '.')
-                && !out.iter().any(|t| t == term)
-            {
-                out.push(term.to_string());
-            }
-        }
-    }
-    out
+    // The terms from `word0` up to `word:` are the word followed by a digit.
+    terms_in_range(
+        searcher,
+        field,
+        (&format!("{word}0"), &format!("{word}:")),
+        NUMBERED_NAMES,
+        |term| {
+            term[word.len()..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.')
+        },
+    )
 }
 
 /// How many figures a whole number asked finds among those it rounds.
@@ -279,33 +260,49 @@ fn rounded_figures(
     if number.is_empty() || number.len() > 4 || !number.chars().all(|c| c.is_ascii_digit()) {
         return Vec::new();
     }
+    // The terms from `N.` up to `N/` are the number followed by a point.
+    terms_in_range(
+        searcher,
+        field,
+        (&format!("{number}."), &format!("{number}/")),
+        ROUNDED_FIGURES,
+        |term| {
+            let decimals = &term[number.len() + 1..];
+            (1..=2).contains(&decimals.len()) && decimals.chars().all(|c| c.is_ascii_digit())
+        },
+    )
+}
+
+/// Up to `limit` distinct terms of the coverage from `range.0` (included) to `range.1`
+/// (excluded) that `accept` takes, reading at most 64 terms a segment: a look-up, not a scan.
+fn terms_in_range(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    range: (&str, &str),
+    limit: usize,
+    accept: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
-        // The terms from `N.` up to `N/` are the number followed by a point.
-        let range = inverted
+        let Ok(mut terms) = inverted
             .terms()
             .range()
-            .ge(format!("{number}."))
-            .lt(format!("{number}/"))
-            .into_stream();
-        let Ok(mut terms) = range else {
+            .ge(range.0)
+            .lt(range.1)
+            .into_stream()
+        else {
             continue;
         };
-        // At most 64 terms a segment: a look-up, not a scan.
         let mut read = 0;
-        while read < 64 && terms.advance() && out.len() < ROUNDED_FIGURES {
+        while read < 64 && terms.advance() && out.len() < limit {
             read += 1;
             let Ok(term) = std::str::from_utf8(terms.key()) else {
                 continue;
             };
-            let decimals = &term[number.len() + 1..];
-            if (1..=2).contains(&decimals.len())
-                && decimals.chars().all(|c| c.is_ascii_digit())
-                && !out.iter().any(|t| t == term)
-            {
+            if accept(term) && !out.iter().any(|t| t == term) {
                 out.push(term.to_string());
             }
         }
