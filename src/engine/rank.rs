@@ -1118,6 +1118,9 @@ pub fn rerank<F: FnMut(&str) -> bool>(
 /// How much of a concept a sentence holds when only the sentence it points back to has it.
 const BEFORE_SHARE: f32 = 0.6;
 
+/// How much a question the text asks counts of what it holds.
+const ASKED_SHARE: f32 = 0.75;
+
 /// How much of a concept a passage holds when only its heading has it.
 const HEADING_SHARE: f32 = 0.5;
 
@@ -1246,9 +1249,12 @@ impl<'c> SentenceMatcher<'c> {
         let mut any = false;
         let mut last_end = 0;
         for_each_stemmed_token_at(text, |from, to, t| {
-            if any && sentence_ends(&text[last_end..from.max(last_end)], &text[from..]) {
-                best = best.max(sentence_held(&own, &before));
-                if refers_back(&text[from..]) {
+            let gap = &text[last_end..from.max(last_end)];
+            let asks = asks_then_answers(gap);
+            if any && (asks || sentence_ends(gap, &text[from..])) {
+                let share = if asks { ASKED_SHARE } else { 1.0 };
+                best = best.max(share * sentence_held(&own, &before));
+                if asks || refers_back(&text[from..]) {
                     before.copy_from_slice(&own);
                 } else {
                     before.fill(false);
@@ -1262,8 +1268,26 @@ impl<'c> SentenceMatcher<'c> {
             }
             last_end = to;
         });
-        best.max(sentence_held(&own, &before))
+        let share = if asks_then_answers(&text[last_end..]) {
+            ASKED_SHARE
+        } else {
+            1.0
+        };
+        best.max(share * sentence_held(&own, &before))
     }
+}
+
+/// Whether `gap`, the text between two words, ends a question the text asks: a question mark
+/// and a space, a new line, or a dash opening the answer ("…its global ambitions? - Domestic
+/// Competitive Edge: …", which sentence rules read as one sentence). The question echoes a
+/// reader's words without answering them.
+fn asks_then_answers(gap: &str) -> bool {
+    let Some(at) = gap.rfind('?') else {
+        return false;
+    };
+    let after = &gap[at + 1..];
+    let rest = after.trim_start();
+    after.len() > rest.len() && (rest.is_empty() || rest.starts_with(['-', '–', '—']))
 }
 
 /// Whether a sentence opens by pointing back at the one before it ("This positioned the
@@ -1783,6 +1807,30 @@ mod tests {
         // "Its" and "Their" point back too.
         let its = "Alibaba unveiled Qwen3. Its competition is OpenAI.";
         assert_eq!(matcher.coverage(its, None, 0b11), 3.0 + BEFORE_SHARE * 2.0);
+    }
+
+    #[test]
+    fn a_question_the_text_asks_counts_less_and_its_answer_holds_what_it_asks() {
+        let all = [concept("rivals", 2.0), concept("global", 3.0)];
+        let matcher = SentenceMatcher::new(&all);
+        // The question and the answer a dash opens are read apart: the question counts less,
+        // the answer holds what the question asks, weaker.
+        let faq =
+            "How does it stand against rivals abroad? - Domestic edge: it gains ground at home.";
+        assert_eq!(matcher.coverage(faq, None, 0b11), ASKED_SHARE * 2.0);
+        assert!(matcher.coverage(faq, None, 0b11) < 2.0);
+        let answered = "Who are its rivals? - Global cloud vendors.";
+        assert_eq!(
+            matcher.coverage(answered, None, 0b11),
+            3.0 + BEFORE_SHARE * 2.0
+        );
+        // A question ends at a space, a new line or a dash opening the answer; a question
+        // mark run into the next word does not end one.
+        assert!(asks_then_answers("? "));
+        assert!(asks_then_answers("? - "));
+        assert!(asks_then_answers("?\n"));
+        assert!(!asks_then_answers("?-"));
+        assert!(!asks_then_answers(". - "));
     }
 
     #[test]
