@@ -1954,3 +1954,28 @@ fn a_whole_number_asked_finds_the_figures_it_rounds() {
         "5.3 billion",
     );
 }
+
+#[test]
+fn smarter_than_people_carriers_and_chat_words_for_slumps_splits_and_expansion_are_read() {
+    // AI smarter than people is superintelligence; a telecom carrier or operator is a
+    // telecom company by name; "smoked" is a slump; money divided is allocated; branching
+    // out is expanding; "not yet" is answered by what is still so.
+    first_shows(
+        "!ask what does ai smarter than people mean?",
+        "superintelligence",
+    );
+    first_shows(
+        "!ask who says ai will outthink people?",
+        "superintelligence",
+    );
+    first_shows(
+        "!ask some telecom carrier uses their chip, which one?",
+        "Unicom",
+    );
+    first_shows("!ask is a state carrier using their silicon?", "Unicom");
+    first_shows("!ask which telecom operator runs their chips?", "Unicom");
+    first_holds_one_of("!ask why did alibaba get smoked?", &["slump", "downturn"]);
+    first_shows("!ask how is that money being divided?", "80%");
+    first_shows("!ask where is alibaba cloud branching out?", "expanding");
+    first_shows("!ask are they done with nvidia yet?", "still rely");
+}
