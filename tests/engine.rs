@@ -1979,3 +1979,11 @@ fn smarter_than_people_carriers_and_chat_words_for_slumps_splits_and_expansion_a
     first_shows("!ask where is alibaba cloud branching out?", "expanding");
     first_shows("!ask are they done with nvidia yet?", "still rely");
 }
+
+#[test]
+fn a_word_the_coverage_never_writes_weighs_fully_through_what_stands_for_it() {
+    // "ytd" is written "year-to-date" and "pre-open" "premarket": the question's other words
+    // ("performance", "move") must not outweigh them.
+    first_shows("!ask how's the performance ytd?", "Year-to-date");
+    first_shows("!ask adr move pre-open?", "premarket");
+}

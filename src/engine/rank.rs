@@ -174,6 +174,9 @@ pub fn concepts(
             if is_synonym {
                 same += 1;
             }
+            // A word the coverage never writes ("ytd") is asked only through what stands for
+            // it there ("year-to-date"), which then weighs what the word would.
+            let weight = if typed_idf == 0.0 { 1.0 } else { weight };
             variants.push((terms, weight * scale));
         }
         if asked && is_common_word(&label, &typed) {
