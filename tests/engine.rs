@@ -1987,3 +1987,12 @@ fn a_word_the_coverage_never_writes_weighs_fully_through_what_stands_for_it() {
     first_shows("!ask how's the performance ytd?", "Year-to-date");
     first_shows("!ask adr move pre-open?", "premarket");
 }
+
+#[test]
+fn a_bank_or_a_famous_investor_asked_for_finds_them_by_name() {
+    // Coverage names the bank ("Jefferies analysts") and the investor ("Cathie Wood's ARK
+    // Invest"), not what they are.
+    first_shows("!ask did an investment bank raise its target?", "Jefferies");
+    first_shows("!ask which bank still says buy?", "Jefferies");
+    first_shows("!ask is a famous investor buying again?", "Cathie Wood");
+}
