@@ -1996,3 +1996,12 @@ fn a_bank_or_a_famous_investor_asked_for_finds_them_by_name() {
     first_shows("!ask which bank still says buy?", "Jefferies");
     first_shows("!ask is a famous investor buying again?", "Cathie Wood");
 }
+
+#[test]
+fn a_conference_a_lift_and_h_shares_are_read_as_reporters_write_them() {
+    // What was shown "at the conference" is written "at the event"; names that "got a lift"
+    // rallied; H-shares are the Hong Kong-listed ones.
+    first_shows("!ask what launched at the conference?", "At the event");
+    first_shows("!ask which chip names got a lift?", "rally");
+    first_shows("!ask what did the h-shares close at?", "Hong Kong-listed");
+}
