@@ -2005,3 +2005,16 @@ fn a_conference_a_lift_and_h_shares_are_read_as_reporters_write_them() {
     first_shows("!ask which chip names got a lift?", "rally");
     first_shows("!ask what did the h-shares close at?", "Hong Kong-listed");
 }
+
+#[test]
+fn a_compound_of_words_is_also_read_in_its_parts_other_forms() {
+    // "homegrown-chip" also finds "self-designed chips", here in the passage citing its source.
+    first_shows(
+        "!ask who first reported the homegrown-chip training?",
+        "The Information",
+    );
+    first_shows(
+        "!ask which outlet broke the homegrown-chip news?",
+        "The Information",
+    );
+}

@@ -531,8 +531,9 @@ pub fn weigh_known(concepts: &mut [Concept], question: &str) {
     }
 }
 
-/// How many other forms of each part of a compound word are tried ("3-yr": "three", "year").
-const PART_FORMS: usize = 2;
+/// How many other forms of each part of a two-part compound word are tried ("3-yr": "three",
+/// "year"; "homegrown-chip": "in-house", "self-designed"); half as many for three parts.
+const PART_FORMS: usize = 4;
 
 /// A count and its unit written in shorthand ("3-yr") in the other forms its parts have in the
 /// synonyms ("three-year", "3 year", "three yr"), when the compound has no synonyms of its own.
@@ -555,9 +556,12 @@ fn part_synonyms(knowledge: &Knowledge, label: &str) -> Vec<String> {
     {
         return Vec::new();
     }
-    // A count and its unit ("3-yr", "10-day"); not a name ("Qwen3-Next").
+    // A count and its unit ("3-yr", "10-day"), or words ("homegrown-chip": "in-house chip");
+    // not a name ("Qwen3-Next").
     let counted = parts.iter().any(|p| p.chars().all(|c| c.is_ascii_digit()));
-    if !(2..=3).contains(&parts.len()) || !counted {
+    let worded = parts.iter().all(|p| p.chars().all(char::is_alphabetic))
+        && parts.iter().any(|p| !knowledge.synonyms.of(p).is_empty());
+    if !(2..=3).contains(&parts.len()) || !(counted || worded) {
         return Vec::new();
     }
     let forms: Vec<Vec<&str>> = parts
@@ -570,7 +574,7 @@ fn part_synonyms(knowledge: &Knowledge, label: &str) -> Vec<String> {
                     .of(p)
                     .into_iter()
                     .filter(|f| !f.contains(' '))
-                    .take(PART_FORMS),
+                    .take(PART_FORMS * 2 / parts.len()),
             );
             forms
         })
