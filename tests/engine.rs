@@ -2018,3 +2018,16 @@ fn a_compound_of_words_is_also_read_in_its_parts_other_forms() {
         "The Information",
     );
 }
+
+#[test]
+fn other_or_new_markets_are_countries_by_name() {
+    first_shows(
+        "!ask which new markets is alibaba cloud entering?",
+        "Brazil",
+    );
+    among_first_shown(
+        2,
+        "!ask what other markets is the cloud arm adding?",
+        "Brazil",
+    );
+}
