@@ -2031,3 +2031,15 @@ fn other_or_new_markets_are_countries_by_name() {
         "Brazil",
     );
 }
+
+#[test]
+fn bad_years_and_rivals_here_and_abroad_are_read() {
+    // A coverage that never says "bad" writes it weak or lagging; "here and abroad" is
+    // domestic and overseas.
+    first_shows("!ask what made chinese stocks so bad?", "weak");
+    among_first_shown(
+        2,
+        "!ask who does qwen compete with here and abroad?",
+        "domestic challengers",
+    );
+}

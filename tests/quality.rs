@@ -150,11 +150,11 @@ fn fifth_to_fortieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 0.974, 0.951],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.860.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.873.
     at_least(
         &report(&fixture("everyday_tuning9.json")),
         40,
-        [0.799, 0.924, 0.859],
+        [0.799, 0.949, 0.872],
     );
     // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.967.
     at_least(
@@ -306,11 +306,11 @@ fn fifth_to_fortieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.574, 0.799, 0.689],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.869.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.975 (39 of 40), MRR 0.881.
     at_least(
         &report(&fixture("everyday_tuning35.json")),
         40,
-        [0.799, 0.949, 0.868],
+        [0.799, 0.974, 0.880],
     );
     // Measured: hit@1 0.625 (25 of 40), hit@3 0.850 (34 of 40), MRR 0.748.
     at_least(
