@@ -2043,3 +2043,11 @@ fn bad_years_and_rivals_here_and_abroad_are_read() {
         "domestic challengers",
     );
 }
+
+#[test]
+fn export_restrictions_are_written_export_controls() {
+    first_shows(
+        "!ask which gpus fall under the export restrictions?",
+        "RTX Pro 6000D",
+    );
+}
