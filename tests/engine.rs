@@ -2051,3 +2051,15 @@ fn export_restrictions_are_written_export_controls() {
         "RTX Pro 6000D",
     );
 }
+
+#[test]
+fn so_much_money_is_the_sheer_scale_of_the_spend() {
+    // "so / that / this much money" is what reporters call the sheer scale of an investment.
+    first_shows("!ask is it risky to spend so much money?", "sheer scale");
+    first_shows(
+        "!ask what's wrong with spending that much money?",
+        "sheer scale",
+    );
+    first_shows("!ask can they afford this much money?", "sheer scale");
+    first_shows("!ask why worry about that much cash?", "sheer scale");
+}
