@@ -2063,3 +2063,18 @@ fn so_much_money_is_the_sheer_scale_of_the_spend() {
     first_shows("!ask can they afford this much money?", "sheer scale");
     first_shows("!ask why worry about that much cash?", "sheer scale");
 }
+
+#[test]
+fn a_search_engine_company_a_talking_program_and_twelve_months_earlier_are_read() {
+    // The search engine company is Baidu (or Google), a talking program a language model,
+    // twelve months earlier year-on-year.
+    first_shows(
+        "!ask what chips does the search engine company use?",
+        "Baidu",
+    );
+    first_shows("!ask what is baidu's talking program called?", "Ernie");
+    first_shows(
+        "!ask how much did cloud revenue grow from twelve months earlier?",
+        "year-on-year",
+    );
+}
