@@ -2078,3 +2078,15 @@ fn a_search_engine_company_a_talking_program_and_twelve_months_earlier_are_read(
         "year-on-year",
     );
 }
+
+#[test]
+fn what_reporters_write_for_a_word_weighs_as_the_word_itself() {
+    // "event" is written "conference", "places" countries' names, "up against" competition:
+    // the question's other words must not outweigh them.
+    first_shows("!ask what event was it announced at?", "conference");
+    first_shows("!ask which other places do they go next year?", "Brazil");
+    first_shows(
+        "!ask who is qwen max going up against?",
+        "direct competition",
+    );
+}

@@ -17,8 +17,9 @@ use crate::index::tokenizer::{for_each_stemmed_token, for_each_stemmed_token_at,
 
 /// Weight of a synonym relative to the word typed.
 const SYNONYM_WEIGHT: f32 = 0.7;
-/// Weight of what reporters write for a word people ask with (`asked` in synonyms.toml).
-const WRITTEN_WEIGHT: f32 = 0.9;
+/// Weight of what reporters write for a word people ask with (`asked` in synonyms.toml): the
+/// word itself, written as reporters write it.
+const WRITTEN_WEIGHT: f32 = 1.0;
 /// Weight of two neighbouring question words found within two words of each other.
 const PROXIMITY_WEIGHT: f32 = 1.0;
 /// How many forms of a concept (the word typed, then its synonyms) are tried for proximity
@@ -28,9 +29,9 @@ const PROXIMATE_VARIANTS: usize = 4;
 /// question (a small share, so that passages holding nothing keep their order).
 const COVERAGE_FLOOR: f32 = 0.05;
 /// How steeply a passage falls with the share of the question its best sentence holds: the
-/// factor is that share to this power (above 1, a passage whose best sentence holds less of
-/// the question falls more than in proportion).
-const COVERAGE_POWER: f32 = 1.25;
+/// factor is that share to this power (1: in proportion; measured flat from 0.9 to 1.1 and
+/// lower at 0.75 and from 1.25 up).
+const COVERAGE_POWER: f32 = 1.0;
 
 /// A question word or phrase, with the stemmed terms of each of its variants.
 #[derive(Debug, Clone)]
@@ -1719,14 +1720,20 @@ mod tests {
     }
 
     #[test]
-    fn a_sentence_holding_half_the_question_falls_more_than_in_proportion() {
+    fn a_passage_falls_in_proportion_with_the_share_of_the_question_its_sentence_holds() {
         let concepts = [concept("rely", 1.0), concept("nvidia", 1.0)];
-        // Twice the score, half the question in its best sentence: in proportion it would
-        // still lead (2.0 × 0.525 against 1.0).
-        let half = Hit::of_article("half", 2.0, "Chinese firms rely on imports of many kinds.");
-        let whole = Hit::of_article("whole", 1.0, "They still rely on Nvidia.");
-        let hits = vec![(half, 0b01), (whole, 0b11)];
-        assert_eq!(order_of(hits, &concepts), ["whole", "half"]);
+        // Half the question in its best sentence: the score counts 0.05 + 0.95 × 0.5 = 0.525.
+        let order = |score: f32| {
+            let half = Hit::of_article(
+                "half",
+                score,
+                "Chinese firms rely on imports of many kinds.",
+            );
+            let whole = Hit::of_article("whole", 1.0, "They still rely on Nvidia.");
+            order_of(vec![(half, 0b01), (whole, 0b11)], &concepts)
+        };
+        assert_eq!(order(1.8), ["whole", "half"]);
+        assert_eq!(order(2.0), ["half", "whole"]);
     }
 
     /// The sentence each word of `text` is in (by its byte offset), by [`sentence_ends`] and
