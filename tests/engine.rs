@@ -1944,6 +1944,7 @@ fn chips_made_for_others_and_in_large_numbers_are_foundry_work_and_mass_producti
         "!ask can huawei build advanced chips in large numbers?",
         "mass-produce",
     );
+    first_shows("!ask can huawei make chips in big numbers?", "mass-produce");
 }
 
 #[test]
