@@ -1256,12 +1256,13 @@ impl<'c> SentenceMatcher<'c> {
         let mut best: f32 = sentence_held(&own, &before);
         let mut any = false;
         let mut last_end = 0;
+        // What a sentence counts: less when it is a question the text asks.
+        let share = |asks: bool| if asks { ASKED_SHARE } else { 1.0 };
         for_each_stemmed_token_at(text, |from, to, t| {
             let gap = &text[last_end..from.max(last_end)];
             let asks = asks_then_answers(gap);
             if any && (asks || sentence_ends(gap, &text[from..])) {
-                let share = if asks { ASKED_SHARE } else { 1.0 };
-                best = best.max(share * sentence_held(&own, &before));
+                best = best.max(share(asks) * sentence_held(&own, &before));
                 if asks || refers_back(&text[from..]) {
                     before.copy_from_slice(&own);
                 } else {
@@ -1276,12 +1277,7 @@ impl<'c> SentenceMatcher<'c> {
             }
             last_end = to;
         });
-        let share = if asks_then_answers(&text[last_end..]) {
-            ASKED_SHARE
-        } else {
-            1.0
-        };
-        best.max(share * sentence_held(&own, &before))
+        best.max(share(asks_then_answers(&text[last_end..])) * sentence_held(&own, &before))
     }
 }
 
