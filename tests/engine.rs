@@ -2091,3 +2091,38 @@ fn what_reporters_write_for_a_word_weighs_as_the_word_itself() {
         "direct competition",
     );
 }
+
+#[test]
+fn a_word_spelled_apart_or_together_is_the_same_word() {
+    // "chip maker" is written "chipmaker": the same word, not a synonym weighing less.
+    first_shows(
+        "!ask how much did China's biggest chip maker's stock go up?",
+        "SMIC",
+    );
+}
+
+#[test]
+fn plain_words_for_a_ceiling_a_days_limit_outperforming_money_put_in_and_heat_are_read() {
+    // A price the stock has trouble getting above is resistance; the most a stock is allowed
+    // to move in a day is its daily limit; doing better than is outpacing; money put in is
+    // invested; heat is scrutiny; super AI is superintelligence.
+    first_shows(
+        "!ask what price could the stock have trouble getting above?",
+        "resistance",
+    );
+    among_first_shown(
+        2,
+        "!ask which stock moved the most it's allowed to move in a day?",
+        "Naura",
+    );
+    first_shows(
+        "!ask did alibaba do better than the overall market that day?",
+        "outpacing",
+    );
+    first_shows("!ask how much money did they put in?", "$16.3 million");
+    first_shows(
+        "!ask will the chip push draw more heat from the west?",
+        "scrutiny",
+    );
+    first_shows("!ask what does super ai mean?", "refers to");
+}

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Thirty more everyday-words sets for trying changes, each written apart from the engine and
-/// measured before any change was tried on it (the first measures are in the README).
+/// Thirty-eight more everyday-words sets for trying changes, each written apart from the engine
+/// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_fortieth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_forty_second_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -234,11 +234,11 @@ fn fifth_to_fortieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.725 (29 of 40), hit@3 0.925 (37 of 40), MRR 0.826.
+    // Measured: hit@1 0.725 (29 of 40), hit@3 0.950 (38 of 40), MRR 0.829.
     at_least(
         &report(&fixture("everyday_tuning23.json")),
         40,
-        [0.724, 0.924, 0.825],
+        [0.724, 0.949, 0.828],
     );
     // Measured: hit@1 0.800 (32 of 40), hit@3 1.000 (40 of 40), MRR 0.896.
     at_least(
@@ -264,11 +264,11 @@ fn fifth_to_fortieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.949, 0.874],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.890.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.902.
     at_least(
         &report(&fixture("everyday_tuning28.json")),
         40,
-        [0.824, 0.949, 0.889],
+        [0.849, 0.949, 0.901],
     );
     // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.983.
     at_least(
@@ -294,11 +294,11 @@ fn fifth_to_fortieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.624, 0.949, 0.779],
     );
-    // Measured: hit@1 0.575 (23 of 40), hit@3 0.775 (31 of 40), MRR 0.673.
+    // Measured: hit@1 0.600 (24 of 40), hit@3 0.800 (32 of 40), MRR 0.693.
     at_least(
         &report(&fixture("everyday_tuning33.json")),
         40,
-        [0.574, 0.774, 0.672],
+        [0.599, 0.799, 0.692],
     );
     // Measured: hit@1 0.600 (24 of 40), hit@3 0.800 (32 of 40), MRR 0.703.
     at_least(
@@ -336,11 +336,23 @@ fn fifth_to_fortieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 1.0, 0.932],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.850 (34 of 40), MRR 0.803.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.875 (35 of 40), MRR 0.828.
     at_least(
         &report(&fixture("everyday_tuning40.json")),
         40,
-        [0.749, 0.849, 0.802],
+        [0.774, 0.874, 0.827],
+    );
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
+    at_least(
+        &report(&fixture("everyday_tuning41.json")),
+        40,
+        [0.874, 0.974, 0.920],
+    );
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
+    at_least(
+        &report(&fixture("everyday_tuning42.json")),
+        40,
+        [0.874, 0.974, 0.920],
     );
 }
 

@@ -177,7 +177,14 @@ pub fn concepts(
             }
             // A word the coverage never writes ("ytd") is asked only through what stands for
             // it there ("year-to-date"), which then weighs what the word would.
-            let weight = if typed_idf == 0.0 { 1.0 } else { weight };
+            // The same word spelled apart or together ("chip maker", "chipmaker") is the word.
+            let weight = if typed_idf == 0.0
+                || builder.terms(&run_together(synonym)) == builder.terms(&run_together(&label))
+            {
+                1.0
+            } else {
+                weight
+            };
             variants.push((terms, weight * scale));
         }
         if asked && is_common_word(&label, &typed) {
@@ -213,6 +220,14 @@ pub fn concepts(
         concept.same = same;
     }
     out
+}
+
+/// A form's words run together ("chip maker" → "chipmaker").
+fn run_together(form: &str) -> String {
+    form.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// How many numbered names of a product a name typed without its number also finds.
@@ -744,11 +759,28 @@ pub enum Expected {
     /// "which outlet", "who broke the story": a passage saying where a report came from ("a
     /// report from The Information", "according to Reuters").
     Source,
+    /// "what does X mean", "what is meant by": a passage defining a term ("X refers to…").
+    Definition,
     Anything,
 }
 
-/// Reads the expected answer type off a question.
+/// Reads the expected answer type off a question; a topic put first ("naura - how much did
+/// it move", "Hangzhou announcement: how big was…") does not hide the question after it.
 pub fn expected(question: &str) -> Expected {
+    let whole = expected_from_start(question);
+    if whole != Expected::Anything {
+        return whole;
+    }
+    [" - ", " – ", " — ", ": ", ", "]
+        .iter()
+        .filter_map(|mark| question.split_once(mark))
+        .map(|(_, rest)| expected_from_start(rest))
+        .find(|e| *e != Expected::Anything)
+        .unwrap_or(Expected::Anything)
+}
+
+/// Reads the expected answer type off the first words of a question.
+fn expected_from_start(question: &str) -> Expected {
     let q = question.to_lowercase();
     let words: Vec<&str> = q
         .split(|c: char| !c.is_alphanumeric())
@@ -799,12 +831,20 @@ pub fn expected(question: &str) -> Expected {
         "what share",
         "what price",
         "by how much",
+        "size of",
+        "the size of",
+        "what size",
+        "what's the size",
+        "whats the size",
+        "what is the size",
     ]) {
         Expected::Figure
     } else if asks_a_name(&words) {
         Expected::Name
     } else if asks_a_quote(&words) {
         Expected::Quote
+    } else if asks_a_meaning(&words) {
+        Expected::Definition
     } else {
         Expected::Anything
     }
@@ -820,6 +860,16 @@ fn asks_a_name(words: &[&str]) -> bool {
                 ["name", "of" | "for"] | ["they" | "you" | "u" | "we" | "people" | "ppl", "call"]
             )
         })
+}
+
+/// Whether a question asks what a term means: "what does X mean", "what is meant by", "the
+/// meaning of", "define".
+fn asks_a_meaning(words: &[&str]) -> bool {
+    words.last().is_some_and(|w| matches!(*w, "mean" | "means"))
+        || words
+            .iter()
+            .any(|w| matches!(*w, "meaning" | "define" | "definition"))
+        || words.windows(2).any(|w| matches!(w, ["meant", "by"]))
 }
 
 /// Whether a question asks for someone's own words: "quote", "verbatim", "exact words", "in
@@ -883,6 +933,14 @@ static FIGURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     .expect("figure pattern is valid")
 });
 
+/// A passage defining a term: "X refers to", "is defined as", "stands for", "a form of".
+static DEFINITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(refers? to|is defined as|defined as|stands for|is short for|is a term for|(a|an) (theoretical |hypothetical )?(form|kind|type) of)(?-u:\b)",
+    )
+    .expect("definition pattern is valid")
+});
+
 static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?i)(?-u:\b)(\d{1,2}:\d\d|\d{1,2}\s*(a\.m\.|p\.m\.|(am|pm)(?-u:\b))|noon|midnight)",
@@ -939,6 +997,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Name => false,
         Expected::Quote => QUOTATION.is_match(text),
         Expected::Source => SOURCE.is_match(text),
+        Expected::Definition => DEFINITION.is_match(text),
         Expected::Anything => false,
     }
 }
@@ -1844,6 +1903,45 @@ mod tests {
         assert!(asks_then_answers("?\n"));
         assert!(!asks_then_answers("?-"));
         assert!(!asks_then_answers(". - "));
+    }
+
+    #[test]
+    fn a_size_a_topic_put_first_and_a_meaning_asked_are_read() {
+        assert_eq!(expected("size of the convert deal?"), Expected::Figure);
+        assert_eq!(expected("what's the size of the pledge?"), Expected::Figure);
+        // A topic put first does not hide the question after it.
+        assert_eq!(
+            expected("naura - how much did it move on the news"),
+            Expected::Figure
+        );
+        assert_eq!(
+            expected("Hangzhou announcement: how big was the top-up?"),
+            Expected::Figure
+        );
+        assert_eq!(expected("the pledge, when was it made?"), Expected::Date);
+        assert_eq!(expected("naura - limit up?"), Expected::Anything);
+        // A meaning asked wants a passage defining the term.
+        for asks in [
+            "the boss talked about some super AI era - what does that even mean?",
+            "what is meant by full-stack?",
+            "meaning of ASI?",
+            "define superintelligence",
+        ] {
+            assert_eq!(expected(asks), Expected::Definition, "{asks}");
+        }
+        // What something means for someone is not a definition.
+        assert_eq!(
+            expected("what does it mean for nvidia?"),
+            Expected::Anything
+        );
+        assert!(states(
+            Expected::Definition,
+            "Artificial superintelligence refers to a theoretical form of AI"
+        ));
+        assert!(!states(
+            Expected::Definition,
+            "Alibaba will spend more on AI in the superintelligence era."
+        ));
     }
 
     #[test]
