@@ -2126,3 +2126,21 @@ fn plain_words_for_a_ceiling_a_days_limit_outperforming_money_put_in_and_heat_ar
     );
     first_shows("!ask what does super ai mean?", "refers to");
 }
+
+#[test]
+fn an_upside_target_is_where_the_stock_could_climb_not_its_ceiling() {
+    // Upside is where a stock could go ("reclaim the $180–$200 zone"); the levels on the way
+    // up are resistance.
+    first_shows(
+        "!ask what's the upside target over the next few quarters?",
+        "reclaim",
+    );
+    first_shows("!ask any upside target for the stock?", "reclaim");
+    first_shows("!ask what are the upside levels?", "resistance");
+}
+
+#[test]
+fn geos_and_locations_are_countries_by_name() {
+    first_shows("!ask new data center geos?", "Brazil");
+    first_shows("!ask which locations get new data centers?", "Brazil");
+}
