@@ -2144,3 +2144,36 @@ fn geos_and_locations_are_countries_by_name() {
     first_shows("!ask new data center geos?", "Brazil");
     first_shows("!ask which locations get new data centers?", "Brazil");
 }
+
+#[test]
+fn the_long_term_what_affects_it_and_a_world_split_in_two_are_read() {
+    // "long term" is one phrase, written "in the long run"; what affects something is its
+    // impact; a world split into two camps is two parallel systems.
+    among_first_shown(
+        2,
+        "!ask does nvidia lose out long term in china?",
+        "In the long run",
+    );
+    first_shows(
+        "!ask how will this affect american chipmakers?",
+        "implications",
+    );
+    first_shows(
+        "!ask could the tech world end up split into two camps?",
+        "two parallel systems",
+    );
+    first_shows(
+        "!ask will the chip world be split in two?",
+        "two parallel systems",
+    );
+}
+
+#[test]
+fn the_logic_or_rationale_behind_something_asks_for_a_reason() {
+    // "What's the logic / rationale behind" asks why, anywhere in the question; "the surge
+    // reflects rising confidence" gives the reason.
+    first_shows(
+        "!ask what's the rationale for chip equipment names rallying?",
+        "reflects rising confidence",
+    );
+}

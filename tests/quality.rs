@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Thirty-eight more everyday-words sets for trying changes, each written apart from the engine
+/// Forty more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_forty_second_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_forty_fourth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -348,11 +348,23 @@ fn fifth_to_forty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.974, 0.920],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.933.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
         &report(&fixture("everyday_tuning42.json")),
         40,
-        [0.899, 0.974, 0.932],
+        [0.899, 0.974, 0.937],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.892.
+    at_least(
+        &report(&fixture("everyday_tuning43.json")),
+        40,
+        [0.824, 0.974, 0.891],
+    );
+    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
+    at_least(
+        &report(&fixture("everyday_tuning44.json")),
+        40,
+        [0.899, 1.0, 0.945],
     );
 }
 

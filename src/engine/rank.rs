@@ -800,7 +800,8 @@ fn expected_from_start(question: &str) -> Expected {
         "what's driving",
         "whats driving",
         "what is driving",
-    ]) {
+    ]) || asks_a_reason(&words)
+    {
         Expected::Reason
     } else if starts(&[
         "when ",
@@ -862,6 +863,20 @@ fn asks_a_name(words: &[&str]) -> bool {
         })
 }
 
+/// Whether a question asks for the reasoning behind something anywhere in it: "what's the
+/// logic behind", "the rationale for", "the reasoning behind".
+fn asks_a_reason(words: &[&str]) -> bool {
+    words.windows(2).any(|w| {
+        matches!(
+            w,
+            [
+                "logic" | "rationale" | "reasoning" | "thinking",
+                "behind" | "for"
+            ]
+        )
+    })
+}
+
 /// Whether a question asks what a term means: "what does X mean", "what is meant by", "the
 /// meaning of", "define".
 fn asks_a_meaning(words: &[&str]) -> bool {
@@ -903,8 +918,14 @@ fn asks_a_source(words: &[&str]) -> bool {
             ] | ["broke", "the" | "this" | "that"]
                 | ["original" | "news", "source"]
                 | ["first", "reported"]
+                | ["some" | "an" | "the", "outlet" | "publication"]
         ) || (w[0] == "who" && super::query::REPORTING.contains(&w[1]))
-    })
+    }) || (words
+        .iter()
+        .any(|w| matches!(*w, "story" | "report" | "news"))
+        && words
+            .windows(2)
+            .any(|w| matches!(w, ["come" | "came" | "comes", "from"])))
 }
 
 /// A passage citing where its news came from: "a report from The Information", "according to
@@ -949,7 +970,7 @@ static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 static REASON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)(?-u:\b)(because|due to|owing to|thanks to|driven by|stemm(ed|ing|s) (largely |mainly |partly )?from|as a result|on the back of|amid|fuell?ed by|spurred by|prompted by|weighed (down )?by|caused by|led to|reason|so that|in order to)(?-u:\b)",
+        r"(?i)(?-u:\b)(because|due to|owing to|thanks to|driven by|stemm(ed|ing|s) (largely |mainly |partly )?from|as a result|on the back of|amid|fuell?ed by|spurred by|prompted by|weighed (down )?by|caused by|led to|reason|so that|in order to|reflect(s|ed|ing)?)(?-u:\b)",
     )
     .expect("reason pattern is valid")
 });
@@ -1920,6 +1941,21 @@ mod tests {
         );
         assert_eq!(expected("the pledge, when was it made?"), Expected::Date);
         assert_eq!(expected("naura - limit up?"), Expected::Anything);
+        // The reasoning behind something is asked anywhere in the question.
+        assert_eq!(
+            expected("what's the logic behind the foundries rallying?"),
+            Expected::Reason
+        );
+        assert!(states(
+            Expected::Reason,
+            "The surge reflects rising confidence that AI will last."
+        ));
+        // Where a story came from asks for its source.
+        assert_eq!(
+            expected("where did the story about their chips come from, some tech outlet?"),
+            Expected::Source
+        );
+        assert_eq!(expected("where did they come from?"), Expected::Anything);
         // A meaning asked wants a passage defining the term.
         for asks in [
             "the boss talked about some super AI era - what does that even mean?",
