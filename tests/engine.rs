@@ -2177,3 +2177,25 @@ fn the_logic_or_rationale_behind_something_asks_for_a_reason() {
         "reflects rising confidence",
     );
 }
+
+#[test]
+fn back_home_and_inside_china_are_the_domestic_market() {
+    first_shows(
+        "!ask which rivals back home will they be fighting harder?",
+        "Huawei Cloud",
+    );
+    first_shows(
+        "!ask who are they up against for cloud customers inside china?",
+        "Huawei Cloud",
+    );
+}
+
+#[test]
+fn what_kind_of_outlet_a_source_question_names_is_not_the_storys_topic() {
+    // "some tech outlet" frames the question; "tech" must not pull passages about tech
+    // leaders above the one citing where the story came from.
+    first_shows(
+        "!ask where did the story about alibaba and baidu training on their own chips come from, some tech outlet?",
+        "The Information",
+    );
+}

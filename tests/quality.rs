@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Forty more everyday-words sets for trying changes, each written apart from the engine
+/// Forty-two more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_forty_fourth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -234,11 +234,11 @@ fn fifth_to_forty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 1.0, 0.970],
     );
-    // Measured: hit@1 0.725 (29 of 40), hit@3 0.950 (38 of 40), MRR 0.829.
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.842.
     at_least(
         &report(&fixture("everyday_tuning23.json")),
         40,
-        [0.724, 0.949, 0.828],
+        [0.749, 0.949, 0.841],
     );
     // Measured: hit@1 0.800 (32 of 40), hit@3 1.000 (40 of 40), MRR 0.896.
     at_least(
@@ -342,11 +342,11 @@ fn fifth_to_forty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.774, 0.874, 0.827],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.933.
     at_least(
         &report(&fixture("everyday_tuning41.json")),
         40,
-        [0.874, 0.974, 0.920],
+        [0.899, 0.974, 0.932],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
@@ -354,17 +354,29 @@ fn fifth_to_forty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.937],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.892.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
     at_least(
         &report(&fixture("everyday_tuning43.json")),
         40,
-        [0.824, 0.974, 0.891],
+        [0.849, 1.0, 0.916],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.958.
     at_least(
         &report(&fixture("everyday_tuning44.json")),
         40,
-        [0.899, 1.0, 0.945],
+        [0.924, 1.0, 0.957],
+    );
+    // Measured: hit@1 0.700 (28 of 40), hit@3 0.800 (32 of 40), MRR 0.776.
+    at_least(
+        &report(&fixture("everyday_tuning45.json")),
+        40,
+        [0.699, 0.799, 0.775],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.875.
+    at_least(
+        &report(&fixture("everyday_tuning46.json")),
+        40,
+        [0.824, 0.924, 0.874],
     );
 }
 

@@ -537,14 +537,46 @@ pub fn weigh_known(concepts: &mut [Concept], question: &str) {
                 .filter(|w| !w.is_empty())
                 .peekable();
             if words.peek().is_some() && words.all(|w| span.contains(&w)) {
-                concept.idf *= KNOWN_WEIGHT;
-                concept
-                    .variants
-                    .iter_mut()
-                    .for_each(|v| v.1 *= KNOWN_WEIGHT);
+                set_aside(concept);
             }
         }
     }
+}
+
+/// Words that only frame what a question asks weigh as little as words set aside as known:
+/// "where did the story come from, some tech outlet?" asks for a source, and neither "come"
+/// nor what kind of outlet it was ("tech") is the story's topic.
+pub fn weigh_frame(concepts: &mut [Concept], expected: Expected, question: &str) {
+    if expected != Expected::Source {
+        return;
+    }
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut frame: Vec<&str> = vec!["come", "came", "comes", "coming"];
+    frame.extend(words.windows(2).filter_map(|w| {
+        matches!(
+            w[1],
+            "outlet" | "outlets" | "site" | "website" | "publication" | "paper" | "newspaper"
+        )
+        .then_some(w[0])
+    }));
+    for concept in concepts.iter_mut() {
+        if frame.contains(&concept.label.as_str()) {
+            set_aside(concept);
+        }
+    }
+}
+
+/// A concept the question sets aside weighs [`KNOWN_WEIGHT`] of what it did.
+fn set_aside(concept: &mut Concept) {
+    concept.idf *= KNOWN_WEIGHT;
+    concept
+        .variants
+        .iter_mut()
+        .for_each(|v| v.1 *= KNOWN_WEIGHT);
 }
 
 /// How many other forms of each part of a two-part compound word are tried ("3-yr": "three",
@@ -1742,6 +1774,26 @@ mod tests {
             same: 1,
             listed: false,
         }
+    }
+
+    #[test]
+    fn words_framing_a_source_question_weigh_little() {
+        let question = "where did the chip story come from, some tech outlet?";
+        let mut concepts = vec![
+            concept("chip", 1.0),
+            concept("story", 1.0),
+            concept("come", 2.0),
+            concept("tech", 1.5),
+        ];
+        weigh_frame(&mut concepts, expected(question), question);
+        let idf: Vec<f32> = concepts.iter().map(|c| c.idf).collect();
+        assert_eq!(idf, [1.0, 1.0, 2.0 * KNOWN_WEIGHT, 1.5 * KNOWN_WEIGHT]);
+        assert_eq!(concepts[3].variants[0].1, KNOWN_WEIGHT);
+        // Only a question asking for a source is framed so.
+        let question = "what tech is coming next?";
+        let mut concepts = vec![concept("tech", 1.5), concept("coming", 2.0)];
+        weigh_frame(&mut concepts, expected(question), question);
+        assert_eq!(concepts[1].idf, 2.0);
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub fn rank_question(
     let mut concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items, true);
     rank::mark_lists(&mut concepts, question);
     rank::weigh_known(&mut concepts, question);
+    let expected = rank::expected(question);
+    rank::weigh_frame(&mut concepts, expected, question);
     tracing::debug!(
         concepts = ?concepts
             .iter()
@@ -74,7 +76,6 @@ pub fn rank_question(
                 df / docs <= RARE_NAME_SHARE
             })
     };
-    let expected = rank::expected(question);
     let mut hits = rank::rerank(tagged, &concepts, expected, &mut named, rare);
     hits.truncate(MAX_HITS);
     Ok(Hits {
