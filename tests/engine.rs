@@ -2199,3 +2199,34 @@ fn what_kind_of_outlet_a_source_question_names_is_not_the_storys_topic() {
         "The Information",
     );
 }
+
+#[test]
+fn rivals_to_beat_sellers_on_the_chart_a_chip_unit_hk_tech_and_a_bullish_broker_are_read() {
+    // Who a model has to beat is its competition; where a stock runs into sellers is
+    // resistance; a company's chip unit is its semiconductor division; HK tech is the Hang
+    // Seng Tech Index; a broker getting more bullish raised its target.
+    first_shows(
+        "!ask who does qwen3 max have to beat?",
+        "direct competition",
+    );
+    first_shows(
+        "!ask where does the stock run into sellers next?",
+        "resistance",
+    );
+    among_first_shown(
+        2,
+        "!ask where did alibaba's chip design unit come from?",
+        "as early as 2018",
+    );
+    first_shows("!ask how did hk tech do that day?", "Tech Index");
+    first_shows("!ask did any broker get more bullish?", "Jefferies");
+}
+
+#[test]
+fn a_number_asked_for_anywhere_wants_a_figure() {
+    // "got a number?" at the end asks for a figure: the passage stating one comes first.
+    first_shows(
+        "!ask how are the ai products selling, got a number?",
+        "triple digits",
+    );
+}

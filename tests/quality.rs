@@ -67,11 +67,11 @@ fn other_questions_stay_above_their_floor() {
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.796 (43 of 54), hit@3 0.907 (49 of 54), MRR 0.857.
+    // Measured: hit@1 0.796 (43 of 54), hit@3 0.944 (51 of 54), MRR 0.869.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.795, 0.906, 0.856],
+        [0.795, 0.943, 0.868],
     );
 }
 
@@ -336,11 +336,11 @@ fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 1.0, 0.932],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.875 (35 of 40), MRR 0.828.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.900 (36 of 40), MRR 0.835.
     at_least(
         &report(&fixture("everyday_tuning40.json")),
         40,
-        [0.774, 0.874, 0.827],
+        [0.774, 0.899, 0.834],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.933.
     at_least(
@@ -354,11 +354,11 @@ fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.937],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.929.
     at_least(
         &report(&fixture("everyday_tuning43.json")),
         40,
-        [0.849, 1.0, 0.916],
+        [0.874, 1.0, 0.928],
     );
     // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.958.
     at_least(
@@ -366,11 +366,11 @@ fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.700 (28 of 40), hit@3 0.800 (32 of 40), MRR 0.776.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.890.
     at_least(
         &report(&fixture("everyday_tuning45.json")),
         40,
-        [0.699, 0.799, 0.775],
+        [0.824, 0.924, 0.889],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.875.
     at_least(

@@ -870,7 +870,8 @@ fn expected_from_start(question: &str) -> Expected {
         "what's the size",
         "whats the size",
         "what is the size",
-    ]) {
+    ]) || asks_a_figure(&words)
+    {
         Expected::Figure
     } else if asks_a_name(&words) {
         Expected::Name
@@ -906,6 +907,21 @@ fn asks_a_reason(words: &[&str]) -> bool {
                 "behind" | "for"
             ]
         )
+    })
+}
+
+/// Whether a question asks for a figure anywhere in it: "got a number?", "any figures?",
+/// "what number"; not whether someone put a number on something, which a sentence saying
+/// they did not answers as well.
+fn asks_a_figure(words: &[&str]) -> bool {
+    words.windows(2).enumerate().any(|(at, w)| {
+        matches!(
+            w,
+            [
+                "a" | "any" | "what" | "exact" | "actual" | "hard",
+                "number" | "numbers" | "figure" | "figures"
+            ]
+        ) && !(at > 0 && matches!(words[at - 1], "put" | "puts" | "putting"))
     })
 }
 
@@ -1002,7 +1018,7 @@ static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 static REASON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)(?-u:\b)(because|due to|owing to|thanks to|driven by|stemm(ed|ing|s) (largely |mainly |partly )?from|as a result|on the back of|amid|fuell?ed by|spurred by|prompted by|weighed (down )?by|caused by|led to|reason|so that|in order to|reflect(s|ed|ing)?)(?-u:\b)",
+        r"(?i)(?-u:\b)(because|due to|owing to|thanks to|driven by|stemm(ed|ing|s) (largely |mainly |partly )?from|as a result|on the back of|amid|fuell?ed by|spurred by|prompted by|weighed (down )?by|caused by|led to|reason|so that|in order to|reflect(s|ed|ing)?|necessitat(e|es|ed|ing)|in anticipation of)(?-u:\b)",
     )
     .expect("reason pattern is valid")
 });
@@ -1993,6 +2009,19 @@ mod tests {
         );
         assert_eq!(expected("the pledge, when was it made?"), Expected::Date);
         assert_eq!(expected("naura - limit up?"), Expected::Anything);
+        // A number asked for anywhere is a figure.
+        assert_eq!(
+            expected("how are the AI products selling, got a number?"),
+            Expected::Figure
+        );
+        assert_eq!(
+            expected("did he put a number on it or nah"),
+            Expected::Anything
+        );
+        assert!(states(
+            Expected::Reason,
+            "AI spend will reach $4 trillion, necessitating continued investment."
+        ));
         // The reasoning behind something is asked anywhere in the question.
         assert_eq!(
             expected("what's the logic behind the foundries rallying?"),
