@@ -2230,3 +2230,11 @@ fn a_number_asked_for_anywhere_wants_a_figure() {
         "triple digits",
     );
 }
+
+#[test]
+fn home_turf_is_the_domestic_market() {
+    first_shows(
+        "!ask who are the home-turf cloud competitors?",
+        "Huawei Cloud",
+    );
+}

@@ -366,11 +366,11 @@ fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.890.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.925 (37 of 40), MRR 0.902.
     at_least(
         &report(&fixture("everyday_tuning45.json")),
         40,
-        [0.824, 0.924, 0.889],
+        [0.849, 0.924, 0.901],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.875.
     at_least(
