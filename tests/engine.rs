@@ -2238,3 +2238,12 @@ fn home_turf_is_the_domestic_market() {
         "Huawei Cloud",
     );
 }
+
+#[test]
+fn the_last_quarter_is_the_latest_earnings() {
+    first_shows("!ask cloud sales growth last qtr?", "26%");
+    first_shows(
+        "!ask was cloud growth last quarter above twenty percent?",
+        "26%",
+    );
+}

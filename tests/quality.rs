@@ -228,11 +228,11 @@ fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.949, 0.929],
     );
-    // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.971.
+    // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.988.
     at_least(
         &report(&fixture("everyday_tuning22.json")),
         40,
-        [0.949, 1.0, 0.970],
+        [0.974, 1.0, 0.987],
     );
     // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.842.
     at_least(
@@ -246,11 +246,11 @@ fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.799, 1.0, 0.895],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.900 (36 of 40), MRR 0.856.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.858.
     at_least(
         &report(&fixture("everyday_tuning25.json")),
         40,
-        [0.799, 0.899, 0.855],
+        [0.799, 0.924, 0.857],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.896.
     at_least(
@@ -264,11 +264,11 @@ fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.849, 0.949, 0.886],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.902.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.906.
     at_least(
         &report(&fixture("everyday_tuning28.json")),
         40,
-        [0.849, 0.949, 0.901],
+        [0.849, 0.949, 0.905],
     );
     // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.983.
     at_least(
@@ -366,17 +366,17 @@ fn fifth_to_forty_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.925 (37 of 40), MRR 0.902.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.915.
     at_least(
         &report(&fixture("everyday_tuning45.json")),
         40,
-        [0.849, 0.924, 0.901],
+        [0.874, 0.924, 0.914],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.875.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.925 (37 of 40), MRR 0.892.
     at_least(
         &report(&fixture("everyday_tuning46.json")),
         40,
-        [0.824, 0.924, 0.874],
+        [0.849, 0.924, 0.891],
     );
 }
 

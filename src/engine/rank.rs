@@ -509,8 +509,8 @@ const ASKING_WORDS: &[&str] = &["where", "which", "what", "who", "how", "when", 
 const KNOWN_WEIGHT: f32 = 0.2;
 
 /// Words the question sets aside as already known ("other than Brazil/France, where else",
-/// "besides the capex, what did he say") weigh little: the answer is about something else,
-/// though it may name them too.
+/// "besides the capex, what did he say", "the other model, not the Max one") weigh little: the
+/// answer is about something else, though it may name them too.
 pub fn weigh_known(concepts: &mut [Concept], question: &str) {
     let lower = question.to_lowercase();
     for cue in [
@@ -519,6 +519,7 @@ pub fn weigh_known(concepts: &mut [Concept], question: &str) {
         "apart from ",
         "aside from ",
         "except ",
+        "not the ",
     ] {
         let Some(at) = lower.find(cue) else {
             continue;
@@ -1500,6 +1501,13 @@ mod tests {
         assert_eq!(
             weighed(&["capex", "wu"], "besides, what did wu say on capex?"),
             [1.0, 1.0]
+        );
+        assert_eq!(
+            weighed(
+                &["model", "max", "good"],
+                "what's the other new model, not the Max one, supposed to be good at?"
+            ),
+            [1.0, k, 1.0]
         );
     }
 
