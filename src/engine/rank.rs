@@ -149,6 +149,7 @@ pub fn concepts(
         } else {
             Vec::new()
         };
+        let label_together = builder.terms(&run_together(&label));
         for (synonym, weight, is_synonym) in synonyms
             .iter()
             .map(|s| (s.as_str(), SYNONYM_WEIGHT, true))
@@ -178,13 +179,12 @@ pub fn concepts(
             // A word the coverage never writes ("ytd") is asked only through what stands for
             // it there ("year-to-date"), which then weighs what the word would.
             // The same word spelled apart or together ("chip maker", "chipmaker") is the word.
-            let weight = if typed_idf == 0.0
-                || builder.terms(&run_together(synonym)) == builder.terms(&run_together(&label))
-            {
-                1.0
-            } else {
-                weight
-            };
+            let weight =
+                if typed_idf == 0.0 || builder.terms(&run_together(synonym)) == label_together {
+                    1.0
+                } else {
+                    weight
+                };
             variants.push((terms, weight * scale));
         }
         if asked && is_common_word(&label, &typed) {
