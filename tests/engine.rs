@@ -2247,3 +2247,60 @@ fn the_last_quarter_is_the_latest_earnings() {
         "26%",
     );
 }
+
+#[test]
+fn buying_back_in_and_the_doghouse_are_read() {
+    first_shows(
+        "!ask did any big US fund buy back in?",
+        "reopened positions",
+    );
+    first_shows("!ask why was alibaba in the doghouse?", "prior slump");
+}
+
+#[test]
+fn taking_business_from_someone_is_competing_with_rivals() {
+    first_shows(
+        "!ask which cloud providers is Alibaba trying to take business from abroad?",
+        "Amazon Web Services",
+    );
+}
+
+#[test]
+fn a_self_reinforcing_cycle_and_smarter_than_people_are_read() {
+    first_shows(
+        "!ask is China's AI push becoming self-reinforcing?",
+        "self-sustaining ecosystem",
+    );
+    first_shows(
+        "!ask what do they call AI that is smarter than any person?",
+        "superintelligence refers to",
+    );
+}
+
+#[test]
+fn a_world_split_into_separate_camps_and_down_the_road_are_read() {
+    first_shows(
+        "!ask is the chip race splitting the world?",
+        "fragmentation",
+    );
+    first_shows("!ask will tech end up in separate camps?", "fragmentation");
+    first_shows(
+        "!ask what happens to US chipmakers down the road?",
+        "In the long run",
+    );
+}
+
+#[test]
+fn what_has_to_go_right_asks_for_a_condition() {
+    // A sentence stating a condition answers; not one that only shares the question's verb
+    // ("hitting a nearly four-year high", "will increase spending").
+    first_shows(
+        "!ask what would it take for the stock to hit $200?",
+        "If AI demand sustains",
+    );
+    first_shows(
+        "!ask what has to be true before companies spend more?",
+        "only increase their investments when",
+    );
+    first_shows("!ask can the stock climb back to $200?", "$180–$200 zone");
+}

@@ -546,24 +546,44 @@ pub fn weigh_known(concepts: &mut [Concept], question: &str) {
 
 /// Words that only frame what a question asks weigh as little as words set aside as known:
 /// "where did the story come from, some tech outlet?" asks for a source, and neither "come"
-/// nor what kind of outlet it was ("tech") is the story's topic.
+/// nor what kind of outlet it was ("tech") is the story's topic; in "what would have to go
+/// right for the stock to climb back", neither "go" nor "right" is.
 pub fn weigh_frame(concepts: &mut [Concept], expected: Expected, question: &str) {
-    if expected != Expected::Source {
-        return;
-    }
     let lower = question.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let mut frame: Vec<&str> = vec!["come", "came", "comes", "coming"];
-    frame.extend(words.windows(2).filter_map(|w| {
-        matches!(
-            w[1],
-            "outlet" | "outlets" | "site" | "website" | "publication" | "paper" | "newspaper"
-        )
-        .then_some(w[0])
-    }));
+    let frame: Vec<&str> = match expected {
+        Expected::Source => {
+            let mut frame = vec!["come", "came", "comes", "coming"];
+            frame.extend(words.windows(2).filter_map(|w| {
+                matches!(
+                    w[1],
+                    "outlet"
+                        | "outlets"
+                        | "site"
+                        | "website"
+                        | "publication"
+                        | "paper"
+                        | "newspaper"
+                )
+                .then_some(w[0])
+            }));
+            frame
+        }
+        // "What would have to go right", "what needs to happen", "what would it take".
+        Expected::Condition => vec![
+            "go",
+            "right",
+            "happen",
+            "true",
+            "take",
+            "condition",
+            "conditions",
+        ],
+        _ => return,
+    };
     for concept in concepts.iter_mut() {
         if frame.contains(&concept.label.as_str()) {
             set_aside(concept);
@@ -794,6 +814,9 @@ pub enum Expected {
     Source,
     /// "what does X mean", "what is meant by": a passage defining a term ("X refers to…").
     Definition,
+    /// "what would have to go right", "under what conditions", "what would it take": a
+    /// passage stating a condition ("if demand holds", "as long as", "only … when").
+    Condition,
     Anything,
 }
 
@@ -853,6 +876,8 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Source
     } else if starts(&["who ", "who's ", "whos ", "who’s "]) {
         Expected::Person
+    } else if asks_a_condition(&words) {
+        Expected::Condition
     } else if starts(&[
         "how much",
         "how many",
@@ -907,6 +932,28 @@ fn asks_a_reason(words: &[&str]) -> bool {
                 "logic" | "rationale" | "reasoning" | "thinking",
                 "behind" | "for"
             ]
+        )
+    })
+}
+
+/// Whether a question asks what must hold for something: "what would have to go right",
+/// "what needs to happen", "what has to be true", "under what conditions", "what would it
+/// take", "only if what"; not what is going to happen.
+fn asks_a_condition(words: &[&str]) -> bool {
+    words.windows(3).any(|w| {
+        matches!(
+            w,
+            [
+                "has" | "have" | "need" | "needs" | "got",
+                "to",
+                "happen" | "go" | "be" | "hold" | "change"
+            ] | ["only", "if" | "when", "what"]
+                | ["would", "it", "take"]
+        )
+    }) || words.windows(2).any(|w| {
+        matches!(
+            w,
+            ["what" | "which" | "under", "conditions" | "condition"] | ["under", "what"]
         )
     })
 }
@@ -978,10 +1025,11 @@ fn asks_a_source(words: &[&str]) -> bool {
 }
 
 /// A passage citing where its news came from: "a report from The Information", "according to
-/// Reuters", "Bloomberg reported", "citing people familiar".
+/// Reuters", "Bloomberg reported", "citing people familiar", or where it was first published
+/// ("originally published on InvestingCube.com", "first appeared in ABMedia").
 static SOURCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?-u:\b)((?i:an?|the) (?i:report|article|story) (?i:from|by|in) (?:the )?[A-Z]|(?i:according to|reported by|citing|cited by) (?:the )?[A-Z]|[A-Z][\w&]+(?: [A-Z][\w&]+)* (?:reported|first reported|said in a report))",
+        r"(?-u:\b)((?i:an?|the) (?i:report|article|story) (?i:from|by|in) (?:the )?[A-Z]|(?i:according to|reported by|citing|cited by) (?:the )?[A-Z]|[A-Z][\w&]+(?: [A-Z][\w&]+)* (?:reported|first reported|said in a report)|(?i:originally published|first published|first appeared|first ran) (?i:on|in|at|by) (?:the )?[A-Z])",
     )
     .expect("source pattern is valid")
 });
@@ -1009,6 +1057,15 @@ static DEFINITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
         r"(?i)(?-u:\b)(refers? to|is defined as|defined as|stands for|is short for|is a term for|(a|an) (theoretical |hypothetical )?(form|kind|type) of)(?-u:\b)",
     )
     .expect("definition pattern is valid")
+});
+
+/// A passage stating a condition: "if demand holds", "as long as", "provided that", "unless",
+/// "only increase … when".
+static CONDITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(if|as long as|so long as|provided|providing|unless|assuming|on condition|only (\w+ ){0,5}(when|if|once|after))(?-u:\b)",
+    )
+    .expect("condition pattern is valid")
 });
 
 static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1047,8 +1104,9 @@ const LABEL_MIN_IDF: f32 = 1.0;
 const EXPECTED_BOOST: f32 = 1.3;
 
 /// How much a passage holding the very thing a question asks for rises: a rare name right
-/// before the thing asked the name of, or someone's words in quote marks, is the answer itself,
-/// where a date or a figure may be any date or figure.
+/// before the thing asked the name of, someone's words in quote marks, or a condition ("if",
+/// "as long as") for what would have to happen, is the answer itself, where a date or a figure
+/// may be any date or figure.
 const SPECIFIC_BOOST: f32 = 3.0;
 
 /// Where a passage naming the thing asked the name of stands against the best other passage:
@@ -1068,6 +1126,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Quote => QUOTATION.is_match(text),
         Expected::Source => SOURCE.is_match(text),
         Expected::Definition => DEFINITION.is_match(text),
+        Expected::Condition => CONDITION.is_match(text),
         Expected::Anything => false,
     }
 }
@@ -1191,7 +1250,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
         if stated {
             hit.score *= if matches!(
                 expected,
-                Expected::Name | Expected::Quote | Expected::Source
+                Expected::Name | Expected::Quote | Expected::Source | Expected::Condition
             ) {
                 SPECIFIC_BOOST
             } else {
@@ -1564,6 +1623,8 @@ mod tests {
             "Furthermore, a report from The Information indicated that",
             "according to Reuters, the plan",
             "Bloomberg News reported on Monday",
+            "This article was originally published on InvestingCube.com.",
+            "The article Alibaba's AI budget increased first appeared in ABMedia.",
         ] {
             assert!(states(Expected::Source, cites), "{cites}");
         }
@@ -1818,6 +1879,50 @@ mod tests {
         let mut concepts = vec![concept("tech", 1.5), concept("coming", 2.0)];
         weigh_frame(&mut concepts, expected(question), question);
         assert_eq!(concepts[1].idf, 2.0);
+        // Nor is "go right" what a condition is asked about.
+        let question = "what would have to go right for the stock to climb back?";
+        let mut concepts = vec![
+            concept("go", 2.0),
+            concept("right", 1.0),
+            concept("stock", 1.0),
+            concept("climb back", 3.0),
+        ];
+        weigh_frame(&mut concepts, expected(question), question);
+        let idf: Vec<f32> = concepts.iter().map(|c| c.idf).collect();
+        assert_eq!(idf, [2.0 * KNOWN_WEIGHT, KNOWN_WEIGHT, 1.0, 3.0]);
+    }
+
+    #[test]
+    fn a_question_asking_what_must_hold_wants_a_condition() {
+        for asks in [
+            "what would have to go right for the shares to reach $200?",
+            "what needs to happen before firms spend more?",
+            "what has to be true for the rally to last?",
+            "what would it take for the stock to double?",
+            "under what conditions would they raise the target?",
+            "the analyst says firms spend more only if what happens?",
+        ] {
+            assert_eq!(expected(asks), Expected::Condition, "{asks}");
+        }
+        for not in [
+            "what is going to happen to nvidia?",
+            "what happened to the stock?",
+            "what would the new chip take on?",
+        ] {
+            assert_ne!(expected(not), Expected::Condition, "{not}");
+        }
+        for states_one in [
+            "If AI demand sustains, Alibaba could reclaim the $180–$200 zone",
+            "as long as support holds",
+            "companies will only increase their investments when return visibility improves",
+            "unless export rules ease",
+        ] {
+            assert!(states(Expected::Condition, states_one), "{states_one}");
+        }
+        assert!(!states(
+            Expected::Condition,
+            "Alibaba will reclaim the $180–$200 zone in the coming quarters"
+        ));
     }
 
     #[test]
