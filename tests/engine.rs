@@ -2304,3 +2304,11 @@ fn what_has_to_go_right_asks_for_a_condition() {
     );
     first_shows("!ask can the stock climb back to $200?", "$180–$200 zone");
 }
+
+#[test]
+fn how_long_asks_for_a_span_or_when_it_began() {
+    first_shows(
+        "!ask how long has alibaba had a chip unit?",
+        "as early as 2018",
+    );
+}

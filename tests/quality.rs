@@ -67,11 +67,11 @@ fn other_questions_stay_above_their_floor() {
 /// The held-out set of questions in everyday words (paraphrases, slang, few shared words).
 #[test]
 fn everyday_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.796 (43 of 54), hit@3 0.944 (51 of 54), MRR 0.869.
+    // Measured: hit@1 0.815 (44 of 54), hit@3 0.944 (51 of 54), MRR 0.881.
     at_least(
         &report(&fixture("everyday_questions.json")),
         54,
-        [0.795, 0.943, 0.868],
+        [0.814, 0.943, 0.880],
     );
 }
 
@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Forty-four more everyday-words sets for trying changes, each written apart from the engine
+/// Forty-six more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_forty_eighth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -300,11 +300,11 @@ fn fifth_to_forty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.599, 0.799, 0.692],
     );
-    // Measured: hit@1 0.600 (24 of 40), hit@3 0.800 (32 of 40), MRR 0.703.
+    // Measured: hit@1 0.625 (25 of 40), hit@3 0.800 (32 of 40), MRR 0.715.
     at_least(
         &report(&fixture("everyday_tuning34.json")),
         40,
-        [0.599, 0.799, 0.702],
+        [0.624, 0.799, 0.714],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 1.000 (40 of 40), MRR 0.896.
     at_least(
@@ -366,11 +366,11 @@ fn fifth_to_forty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.915.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.950 (38 of 40), MRR 0.917.
     at_least(
         &report(&fixture("everyday_tuning45.json")),
         40,
-        [0.874, 0.924, 0.914],
+        [0.874, 0.949, 0.916],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.925 (37 of 40), MRR 0.892.
     at_least(
@@ -384,11 +384,23 @@ fn fifth_to_forty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 1.0, 0.937],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.925 (37 of 40), MRR 0.855.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.950 (38 of 40), MRR 0.857.
     at_least(
         &report(&fixture("everyday_tuning48.json")),
         40,
-        [0.774, 0.924, 0.854],
+        [0.774, 0.949, 0.856],
+    );
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.850 (34 of 40), MRR 0.825.
+    at_least(
+        &report(&fixture("everyday_tuning49.json")),
+        40,
+        [0.774, 0.849, 0.824],
+    );
+    // Measured: hit@1 0.650 (26 of 40), hit@3 0.750 (30 of 40), MRR 0.709.
+    at_least(
+        &report(&fixture("everyday_tuning50.json")),
+        40,
+        [0.649, 0.749, 0.708],
     );
 }
 

@@ -799,6 +799,9 @@ pub enum Expected {
     Figure,
     /// "what time", "at what time": a passage stating a clock time.
     Time,
+    /// "how long", "how far back": a passage stating a span or the date it runs from ("three
+    /// years", "a four-year hiatus", "since 2021", "as early as 2018").
+    Duration,
     /// "why", "how come", "what caused": a passage giving a cause.
     Reason,
     /// "who": a passage naming a person by role ("Chief Executive Eddie Wu", "Vey-Sern Ling,
@@ -859,6 +862,8 @@ fn expected_from_start(question: &str) -> Expected {
     ]) || asks_a_reason(&words)
     {
         Expected::Reason
+    } else if starts(&["how long", "how far back", "how far ago"]) {
+        Expected::Duration
     } else if starts(&[
         "when ",
         "what date",
@@ -1068,6 +1073,14 @@ static CONDITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
     .expect("condition pattern is valid")
 });
 
+/// A span of time: "three years", "a four-year hiatus", "18 months", "decades".
+static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)((\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|a couple of)[- ](years?|months?|weeks?|days?|decades?|quarters?)|decades|since|as early as)(?-u:\b)",
+    )
+    .expect("duration pattern is valid")
+});
+
 static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?i)(?-u:\b)(\d{1,2}:\d\d|\d{1,2}\s*(a\.m\.|p\.m\.|(am|pm)(?-u:\b))|noon|midnight)",
@@ -1118,6 +1131,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Date => DATE.is_match(text),
         Expected::Figure => FIGURE.is_match(text),
         Expected::Time => TIME.is_match(text),
+        Expected::Duration => DURATION.is_match(text) || DATE.is_match(text),
         Expected::Reason => REASON.is_match(text),
         Expected::Person => PERSON.is_match(text),
         // Which name stands for the thing asked about depends on the question's words: see
@@ -1673,10 +1687,10 @@ mod tests {
             expected("what do they call ali's homebrew ai chip"),
             Expected::Name
         );
-        // "The name" is also a stock.
+        // "The name" is also a stock: this asks how long.
         assert_eq!(
             expected("how long was cathie out of the name?"),
-            Expected::Anything
+            Expected::Duration
         );
         let concepts = [concept("chips", 1.0), concept("processor", 1.0)];
         let matcher = SentenceMatcher::new(&concepts);
@@ -1890,6 +1904,28 @@ mod tests {
         weigh_frame(&mut concepts, expected(question), question);
         let idf: Vec<f32> = concepts.iter().map(|c| c.idf).collect();
         assert_eq!(idf, [2.0 * KNOWN_WEIGHT, KNOWN_WEIGHT, 1.0, 3.0]);
+    }
+
+    #[test]
+    fn how_long_and_how_far_back_ask_for_a_span() {
+        for asks in [
+            "how long has alibaba had its own chip unit?",
+            "How far back does the chip division go?",
+            "how long was ARK out of the stock?",
+        ] {
+            assert_eq!(expected(asks), Expected::Duration, "{asks}");
+        }
+        // "How far" alone asks how far a price moved.
+        assert_eq!(expected("how far did the stock fall?"), Expected::Figure);
+        for states_one in [
+            "Chinese equities have lagged global peers for much of the past three years",
+            "Ark bought Alibaba after a four-year hiatus",
+            "Alibaba acquired Hangzhou Zhongtian Microsystems as early as 2018",
+            "for the first time since 2021",
+        ] {
+            assert!(states(Expected::Duration, states_one), "{states_one}");
+        }
+        assert!(!states(Expected::Duration, "shares rose 9% to a record"));
     }
 
     #[test]
