@@ -2312,3 +2312,38 @@ fn how_long_asks_for_a_span_or_when_it_began() {
         "as early as 2018",
     );
 }
+
+#[test]
+fn squaring_up_scrapping_with_and_winning_customers_from_are_competing() {
+    first_shows(
+        "!ask who is Qwen3-Max squaring up to?",
+        "direct competition",
+    );
+    first_shows(
+        "!ask which cloud firms is alibaba scrapping with?",
+        "compete more aggressively",
+    );
+    first_shows(
+        "!ask which western cloud giants is alibaba trying to win customers from?",
+        "rivals",
+    );
+}
+
+#[test]
+fn clamping_down_piling_back_in_a_punt_and_quicker_than_are_read() {
+    first_shows("!ask could governments clamp down on them?", "scrutiny");
+    first_shows("!ask did any fund pile back in?", "reopened positions");
+    first_shows("!ask has a US fund taken a punt?", "reopened positions");
+    first_shows(
+        "!ask did wu say things are quicker than planned?",
+        "much faster pace than expected",
+    );
+}
+
+#[test]
+fn whose_scoop_asks_for_a_source() {
+    first_shows(
+        "!ask whose scoop was the homegrown chip training story?",
+        "a report from The Information",
+    );
+}

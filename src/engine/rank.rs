@@ -1008,7 +1008,7 @@ fn asks_a_quote(words: &[&str]) -> bool {
 }
 
 /// Whether a question asks where a report came from: "which outlet / publication / paper",
-/// "who broke the story / news", "who reported it first".
+/// "who broke the story / news", "who reported it first", "whose scoop".
 fn asks_a_source(words: &[&str]) -> bool {
     words.windows(2).any(|w| {
         matches!(
@@ -1021,6 +1021,9 @@ fn asks_a_source(words: &[&str]) -> bool {
                 | ["first", "reported"]
                 | ["some" | "an" | "the", "outlet" | "publication"]
         ) || (w[0] == "who" && super::query::REPORTING.contains(&w[1]))
+    }) || words.iter().enumerate().any(|(at, w)| {
+        // A scoop, not what was scooped up.
+        matches!(*w, "scoop" | "scoops") && words.get(at + 1) != Some(&"up")
     }) || (words
         .iter()
         .any(|w| matches!(*w, "story" | "report" | "news"))
@@ -1629,9 +1632,15 @@ mod tests {
             "what publication had the scoop",
             "which website put it out first?",
             "who's the original source for the training story?",
+            "whose scoop was it?",
         ] {
             assert_eq!(expected(asks), Expected::Source, "{asks}");
         }
+        // Scooping up a company is buying it.
+        assert_ne!(
+            expected("what yr did baba scoop up the chip startup?"),
+            Expected::Source
+        );
         assert_eq!(expected("who runs the cloud unit?"), Expected::Person);
         for cites in [
             "Furthermore, a report from The Information indicated that",
