@@ -2347,3 +2347,32 @@ fn whose_scoop_asks_for_a_source() {
         "a report from The Information",
     );
 }
+
+#[test]
+fn trouble_with_governments_is_scrutiny() {
+    first_shows(
+        "!ask could they hit trouble with regulators abroad?",
+        "scrutiny",
+    );
+    first_shows("!ask could going global land them in trouble?", "scrutiny");
+}
+
+#[test]
+fn the_shipping_business_factories_and_tool_makers_are_read() {
+    first_shows("!ask how does AI help the shipping business?", "logistics");
+    first_shows("!ask are the factories benefiting?", "foundries");
+    first_shows("!ask why would tool makers gain?", "equipment suppliers");
+}
+
+#[test]
+fn a_price_to_bump_its_head_on_a_brokerage_and_a_bonds_interest_are_read() {
+    first_shows(
+        "!ask where might the stock bump its head?",
+        "resistance zone",
+    );
+    first_shows(
+        "!ask what's the brokerage view on the stock?",
+        "Analysts view",
+    );
+    first_shows("!ask is there interest on the convertible?", "zero-coupon");
+}
