@@ -967,10 +967,10 @@ fn stealing_share_is_competing_with_rivals() {
 
 #[test]
 fn a_count_and_its_unit_in_shorthand_finds_it_written_out() {
-    // "3-yr" is the "three-year" plan.
+    // "3-yr" is the "three-year" plan, and the passage saying when it started comes first.
     first_holds(
         "!ask when did the og 3-yr plan start?",
-        "vigorously advancing a three-year",
+        "over three years since February 2025",
     );
 }
 
@@ -2375,4 +2375,13 @@ fn a_price_to_bump_its_head_on_a_brokerage_and_a_bonds_interest_are_read() {
         "Analysts view",
     );
     first_shows("!ask is there interest on the convertible?", "zero-coupon");
+}
+
+#[test]
+fn a_day_of_a_month_answers_when_before_a_weekday_or_a_year() {
+    // "Its highest level since 2021" names a year; "since November 2021" the month asked.
+    first_shows(
+        "!ask which month did the shares last trade this high?",
+        "since November 2021",
+    );
 }

@@ -799,6 +799,9 @@ pub enum Expected {
     Figure,
     /// "what time", "at what time": a passage stating a clock time.
     Time,
+    /// "when will", "when do": a passage stating a time to come or what it waits on ("within
+    /// the next year", "in the coming quarters", "only … when returns improve"), or a date.
+    Future,
     /// "how long", "how far back": a passage stating a span or the date it runs from ("three
     /// years", "a four-year hiatus", "since 2021", "as early as 2018").
     Duration,
@@ -864,6 +867,17 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Reason
     } else if starts(&["how long", "how far back", "how far ago"]) {
         Expected::Duration
+    } else if starts(&[
+        "when will ",
+        "when would ",
+        "when do ",
+        "when does ",
+        "when could ",
+        "when can ",
+        "when might ",
+        "when should ",
+    ]) {
+        Expected::Future
     } else if starts(&[
         "when ",
         "what date",
@@ -1052,6 +1066,12 @@ static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)(?-u:\b)(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|(19|20)\d\d)(?-u:\b)")
         .expect("date pattern is valid")
 });
+/// A day of a month or a month of a year: "September 24th", "Sept. 24", "24 September",
+/// "February 2025".
+static FULL_DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)(?-u:\b)((january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.? (\d{1,2}(st|nd|rd|th)?|(19|20)\d\d)|\d{1,2}(st|nd|rd|th)? (january|february|march|april|may|june|july|august|september|october|november|december))(?-u:\b)")
+        .expect("full date pattern is valid")
+});
 static FIGURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?i)(\d[\d.,]*\s*(%|percent|per cent|billion|million|trillion|bn|yuan)|[$€£¥]\s*\d)",
@@ -1074,6 +1094,15 @@ static CONDITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
         r"(?i)(?-u:\b)(if|as long as|so long as|provided|providing|unless|assuming|on condition|only (\w+ ){0,5}(when|if|once|after))(?-u:\b)",
     )
     .expect("condition pattern is valid")
+});
+
+/// A time to come, or what it waits on: "within the next year", "in the coming quarters", "by
+/// 2030", "later this year", "only increase … when returns improve".
+static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(within|by (19|20)\d\d|(next|coming) (\w+ )?(years?|quarters?|months?|weeks?)|(later|early|earlier) this (year|quarter|month)|next year|only (\w+ ){0,5}(when|if|once|after))(?-u:\b)",
+    )
+    .expect("future pattern is valid")
 });
 
 /// A span of time: "three years", "a four-year hiatus", "18 months", "decades".
@@ -1119,6 +1148,11 @@ const LABEL_MIN_IDF: f32 = 1.0;
 /// How much a passage stating what the question expects rises.
 const EXPECTED_BOOST: f32 = 1.3;
 
+/// How much a passage stating a day of a month or a month of a year ("September 24th",
+/// "February 2025") rises for "when": more than one naming only a weekday or a year, which
+/// many passages do ("on Wednesday", "its highest since 2021").
+const FULL_DATE_BOOST: f32 = 2.0;
+
 /// How much a passage holding the very thing a question asks for rises: a rare name right
 /// before the thing asked the name of, someone's words in quote marks, or a condition ("if",
 /// "as long as") for what would have to happen, is the answer itself, where a date or a figure
@@ -1135,6 +1169,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Figure => FIGURE.is_match(text),
         Expected::Time => TIME.is_match(text),
         Expected::Duration => DURATION.is_match(text) || DATE.is_match(text),
+        Expected::Future => FUTURE.is_match(text) || DATE.is_match(text),
         Expected::Reason => REASON.is_match(text),
         Expected::Person => PERSON.is_match(text),
         // Which name stands for the thing asked about depends on the question's words: see
@@ -1270,6 +1305,8 @@ pub fn rerank<F: FnMut(&str) -> bool>(
                 Expected::Name | Expected::Quote | Expected::Source | Expected::Condition
             ) {
                 SPECIFIC_BOOST
+            } else if expected == Expected::Date && FULL_DATE.is_match(&hit.text) {
+                FULL_DATE_BOOST
             } else {
                 EXPECTED_BOOST
             };
@@ -1913,6 +1950,43 @@ mod tests {
         weigh_frame(&mut concepts, expected(question), question);
         let idf: Vec<f32> = concepts.iter().map(|c| c.idf).collect();
         assert_eq!(idf, [2.0 * KNOWN_WEIGHT, KNOWN_WEIGHT, 1.0, 3.0]);
+    }
+
+    #[test]
+    fn when_will_asks_for_a_time_to_come_or_what_it_waits_on() {
+        assert_eq!(
+            expected("when will companies open the wallet?"),
+            Expected::Future
+        );
+        assert_eq!(expected("when do the data centers open?"), Expected::Future);
+        assert_eq!(expected("when did they announce it?"), Expected::Date);
+        for states_one in [
+            "will open its first data centers within the next year",
+            "could reclaim the $180–$200 zone in the coming quarters",
+            "companies will only increase their investments when return visibility improves",
+        ] {
+            assert!(states(Expected::Future, states_one), "{states_one}");
+        }
+        assert!(!states(Expected::Future, "shares rose 9% on the news"));
+    }
+
+    #[test]
+    fn a_day_of_a_month_or_a_month_of_a_year_is_a_full_date() {
+        for full in [
+            "Alibaba announced on September 24th that",
+            "committed over three years since February 2025",
+            "on Sept. 24, shares rose",
+            "on 24 September the plan",
+        ] {
+            assert!(FULL_DATE.is_match(full), "{full}");
+        }
+        for not in [
+            "surged 7.2% on Wednesday",
+            "its highest level since 2021",
+            "may rise 5%",
+        ] {
+            assert!(!FULL_DATE.is_match(not), "{not}");
+        }
     }
 
     #[test]
