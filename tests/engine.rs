@@ -2385,3 +2385,15 @@ fn a_day_of_a_month_answers_when_before_a_weekday_or_a_year() {
         "since November 2021",
     );
 }
+
+#[test]
+fn where_something_was_announced_names_the_event() {
+    first_shows(
+        "!ask where did wu make his pitch?",
+        "annual technology conference",
+    );
+    first_shows(
+        "!ask where was the Qwen3-Max model unveiled?",
+        "Hangzhou Developer Conference",
+    );
+}

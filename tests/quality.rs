@@ -150,11 +150,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 0.974, 0.968],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.873.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.890.
     at_least(
         &report(&fixture("everyday_tuning9.json")),
         40,
-        [0.799, 0.949, 0.872],
+        [0.824, 0.949, 0.889],
     );
     // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.983.
     at_least(
@@ -228,11 +228,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.949, 0.929],
     );
-    // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.988.
+    // Measured: hit@1 1.000 (40 of 40), hit@3 1.000 (40 of 40), MRR 1.000.
     at_least(
         &report(&fixture("everyday_tuning22.json")),
         40,
-        [0.974, 1.0, 0.987],
+        [1.0, 1.0, 1.0],
     );
     // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.842.
     at_least(

@@ -802,6 +802,9 @@ pub enum Expected {
     /// "when will", "when do": a passage stating a time to come or what it waits on ("within
     /// the next year", "in the coming quarters", "only … when returns improve"), or a date.
     Future,
+    /// "where did he say it", "at what event": a passage naming the event or venue ("at the
+    /// Hangzhou Developer Conference", "at Alibaba Cloud's annual technology conference").
+    Venue,
     /// "how long", "how far back": a passage stating a span or the date it runs from ("three
     /// years", "a four-year hiatus", "since 2021", "as early as 2018").
     Duration,
@@ -865,6 +868,8 @@ fn expected_from_start(question: &str) -> Expected {
     ]) || asks_a_reason(&words)
     {
         Expected::Reason
+    } else if asks_a_venue(&words) {
+        Expected::Venue
     } else if starts(&["how long", "how far back", "how far ago"]) {
         Expected::Duration
     } else if starts(&[
@@ -953,6 +958,35 @@ fn asks_a_reason(words: &[&str]) -> bool {
             ]
         )
     })
+}
+
+/// Whether a question asks where something was said or announced: "at what event", "which
+/// conference", "where did Wu make the pitch", "where'd he announce it".
+fn asks_a_venue(words: &[&str]) -> bool {
+    const VENUES: [&str; 6] = ["event", "conference", "summit", "forum", "expo", "venue"];
+    const TELLING: [&str; 16] = [
+        "say",
+        "said",
+        "make",
+        "made",
+        "announce",
+        "announced",
+        "speak",
+        "spoke",
+        "talk",
+        "talking",
+        "pitch",
+        "pitched",
+        "unveil",
+        "unveiled",
+        "present",
+        "presented",
+    ];
+    words
+        .windows(2)
+        .any(|w| matches!(w[0], "what" | "which" | "whatever") && VENUES.contains(&w[1]))
+        || (words.first().is_some_and(|w| w.starts_with("where"))
+            && words.iter().any(|w| TELLING.contains(w)))
 }
 
 /// Whether a question asks what must hold for something: "what would have to go right",
@@ -1096,6 +1130,15 @@ static CONDITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
     .expect("condition pattern is valid")
 });
 
+/// An event or venue: "at the Hangzhou Developer Conference", "during its annual technology
+/// conference", "on the sidelines of the summit".
+static VENUE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(at|during|on the sidelines of|speaking at) [\w’' .-]{0,60}?(conference|summit|forum|expo|congress|keynote)(?-u:\b)",
+    )
+    .expect("venue pattern is valid")
+});
+
 /// A time to come, or what it waits on: "within the next year", "in the coming quarters", "by
 /// 2030", "later this year", "only increase … when returns improve".
 static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1170,6 +1213,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Time => TIME.is_match(text),
         Expected::Duration => DURATION.is_match(text) || DATE.is_match(text),
         Expected::Future => FUTURE.is_match(text) || DATE.is_match(text),
+        Expected::Venue => VENUE.is_match(text),
         Expected::Reason => REASON.is_match(text),
         Expected::Person => PERSON.is_match(text),
         // Which name stands for the thing asked about depends on the question's words: see
@@ -1302,7 +1346,11 @@ pub fn rerank<F: FnMut(&str) -> bool>(
         if stated {
             hit.score *= if matches!(
                 expected,
-                Expected::Name | Expected::Quote | Expected::Source | Expected::Condition
+                Expected::Name
+                    | Expected::Quote
+                    | Expected::Source
+                    | Expected::Condition
+                    | Expected::Venue
             ) {
                 SPECIFIC_BOOST
             } else if expected == Expected::Date && FULL_DATE.is_match(&hit.text) {
@@ -1968,6 +2016,30 @@ mod tests {
             assert!(states(Expected::Future, states_one), "{states_one}");
         }
         assert!(!states(Expected::Future, "shares rose 9% on the news"));
+    }
+
+    #[test]
+    fn where_something_was_said_asks_for_the_event() {
+        for asks in [
+            "where'd Wu make the pitch?",
+            "where did he announce the spending?",
+            "at what event did they launch it?",
+            "which conference was it?",
+        ] {
+            assert_eq!(expected(asks), Expected::Venue, "{asks}");
+        }
+        assert_ne!(expected("where is the bond money going?"), Expected::Venue);
+        for states_one in [
+            "CEO Wu Yongming stated at the Hangzhou Developer Conference that",
+            "At Alibaba Cloud’s annual technology conference, Chief Executive Officer Eddie Wu",
+        ] {
+            assert!(states(Expected::Venue, states_one), "{states_one}");
+        }
+        // An event referred back to is not named.
+        assert!(!states(
+            Expected::Venue,
+            "services unveiled at the same event"
+        ));
     }
 
     #[test]
