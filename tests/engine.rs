@@ -2397,3 +2397,31 @@ fn where_something_was_announced_names_the_event() {
         "Hangzhou Developer Conference",
     );
 }
+
+#[test]
+fn an_end_state_and_what_a_company_builds_toward_are_read() {
+    first_shows(
+        "!ask what end state is wu spending for?",
+        "superintelligence era",
+    );
+    first_shows(
+        "!ask what is alibaba building toward?",
+        "superintelligence era",
+    );
+    first_shows(
+        "!ask what is the spending preparing for?",
+        "superintelligence era",
+    );
+}
+
+#[test]
+fn saying_exactly_or_telling_people_is_disclosing() {
+    first_shows(
+        "!ask did wu say exactly how much more?",
+        "did not disclose an updated figure",
+    );
+    first_shows(
+        "!ask did wu tell people the new amount?",
+        "did not disclose an updated figure",
+    );
+}
