@@ -2425,3 +2425,12 @@ fn saying_exactly_or_telling_people_is_disclosing() {
         "did not disclose an updated figure",
     );
 }
+
+#[test]
+fn taking_a_run_at_a_rival_and_still_leaning_on_something_are_read() {
+    first_shows("!ask who is taking a run at nvidia?", "challenge Nvidia");
+    first_shows(
+        "!ask are the chinese firms still leaning on US chips?",
+        "still rely on Nvidia",
+    );
+}

@@ -384,11 +384,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 1.0, 0.937],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.893.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.925.
     at_least(
         &report(&fixture("everyday_tuning48.json")),
         40,
-        [0.824, 0.974, 0.892],
+        [0.874, 1.0, 0.924],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
