@@ -2306,6 +2306,16 @@ fn what_has_to_go_right_asks_for_a_condition() {
 }
 
 #[test]
+fn whether_they_fully_dropped_something_finds_what_they_still_do() {
+    // Without the reading, a passage sharing "three-year" ("deployed over three years")
+    // came first.
+    first_shows(
+        "!ask so have they fully dropped Nvidia or not yet?",
+        "still rely on Nvidia chips",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Forty-six more everyday-words sets for trying changes, each written apart from the engine
+/// Forty-eight more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_fifty_second_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -150,17 +150,17 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 0.974, 0.968],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.890.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.894.
     at_least(
         &report(&fixture("everyday_tuning9.json")),
         40,
-        [0.824, 0.949, 0.889],
+        [0.824, 0.949, 0.893],
     );
-    // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.983.
+    // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.988.
     at_least(
         &report(&fixture("everyday_tuning10.json")),
         40,
-        [0.974, 1.0, 0.982],
+        [0.974, 1.0, 0.987],
     );
     // Measured: hit@1 0.950 (38 of 40), hit@3 0.950 (38 of 40), MRR 0.955.
     at_least(
@@ -192,11 +192,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 0.974, 0.967],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.900 (36 of 40), MRR 0.860.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.900 (36 of 40), MRR 0.865.
     at_least(
         &report(&fixture("everyday_tuning16.json")),
         40,
-        [0.824, 0.899, 0.859],
+        [0.824, 0.899, 0.864],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
     at_least(
@@ -204,11 +204,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.974, 0.920],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.902.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.910.
     at_least(
         &report(&fixture("everyday_tuning18.json")),
         40,
-        [0.849, 0.949, 0.901],
+        [0.849, 0.974, 0.909],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.902.
     at_least(
@@ -246,11 +246,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.799, 1.0, 0.895],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.858.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.863.
     at_least(
         &report(&fixture("everyday_tuning25.json")),
         40,
-        [0.799, 0.924, 0.857],
+        [0.799, 0.924, 0.862],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.933.
     at_least(
@@ -294,11 +294,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.624, 0.974, 0.791],
     );
-    // Measured: hit@1 0.600 (24 of 40), hit@3 0.825 (33 of 40), MRR 0.702.
+    // Measured: hit@1 0.600 (24 of 40), hit@3 0.850 (34 of 40), MRR 0.714.
     at_least(
         &report(&fixture("everyday_tuning33.json")),
         40,
-        [0.599, 0.824, 0.701],
+        [0.599, 0.849, 0.713],
     );
     // Measured: hit@1 0.625 (25 of 40), hit@3 0.800 (32 of 40), MRR 0.715.
     at_least(
@@ -324,11 +324,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.924, 0.899],
     );
-    // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.958.
+    // Measured: hit@1 0.975 (39 of 40), hit@3 0.975 (39 of 40), MRR 0.975.
     at_least(
         &report(&fixture("everyday_tuning38.json")),
         40,
-        [0.949, 0.974, 0.957],
+        [0.974, 0.974, 0.974],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.933.
     at_least(
@@ -354,11 +354,11 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.937],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.929.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.933.
     at_least(
         &report(&fixture("everyday_tuning43.json")),
         40,
-        [0.874, 1.0, 0.928],
+        [0.874, 1.0, 0.932],
     );
     // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.971.
     at_least(
@@ -396,11 +396,23 @@ fn fifth_to_fiftieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.937],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.950 (38 of 40), MRR 0.857.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.975 (39 of 40), MRR 0.860.
     at_least(
         &report(&fixture("everyday_tuning50.json")),
         40,
-        [0.774, 0.949, 0.856],
+        [0.774, 0.974, 0.859],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.900 (36 of 40), MRR 0.880.
+    at_least(
+        &report(&fixture("everyday_tuning51.json")),
+        40,
+        [0.849, 0.899, 0.879],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.908.
+    at_least(
+        &report(&fixture("everyday_tuning52.json")),
+        40,
+        [0.849, 0.974, 0.907],
     );
 }
 

@@ -826,6 +826,9 @@ pub enum Expected {
     /// "what would have to go right", "under what conditions", "what would it take": a
     /// passage stating a condition ("if demand holds", "as long as", "only … when").
     Condition,
+    /// "have they fully ditched X", "stopped … altogether": a passage stating how far it
+    /// went ("still rely on", "partially", "for now", "not yet").
+    Extent,
     Anything,
 }
 
@@ -923,6 +926,8 @@ fn expected_from_start(question: &str) -> Expected {
     ]) || asks_a_figure(&words)
     {
         Expected::Figure
+    } else if asks_an_extent(&words) {
+        Expected::Extent
     } else if asks_a_name(&words) {
         Expected::Name
     } else if asks_a_quote(&words) {
@@ -1007,6 +1012,17 @@ fn asks_a_condition(words: &[&str]) -> bool {
         matches!(
             w,
             ["what" | "which" | "under", "conditions" | "condition"] | ["under", "what"]
+        )
+    })
+}
+
+/// Whether a question asks whether something went all the way: "have they fully ditched
+/// Nvidia", "stopped buying altogether", "completely dropped".
+fn asks_an_extent(words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        matches!(
+            *w,
+            "fully" | "totally" | "completely" | "entirely" | "altogether" | "wholly"
         )
     })
 }
@@ -1148,6 +1164,14 @@ static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     .expect("future pattern is valid")
 });
 
+/// How far something went: "still rely on", "partially", "for now", "not yet", "continue to".
+static EXTENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(still|partially|partly|in part|for now|not yet|so far|continues? to|remains?|not (entirely|fully|completely))(?-u:\b)",
+    )
+    .expect("extent pattern is valid")
+});
+
 /// A span of time: "three years", "a four-year hiatus", "18 months", "decades".
 static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
@@ -1223,6 +1247,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Source => SOURCE.is_match(text),
         Expected::Definition => DEFINITION.is_match(text),
         Expected::Condition => CONDITION.is_match(text),
+        Expected::Extent => EXTENT.is_match(text),
         Expected::Anything => false,
     }
 }
@@ -1351,6 +1376,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
                     | Expected::Source
                     | Expected::Condition
                     | Expected::Venue
+                    | Expected::Extent
             ) {
                 SPECIFIC_BOOST
             } else if expected == Expected::Date && FULL_DATE.is_match(&hit.text) {
@@ -2113,6 +2139,30 @@ mod tests {
         assert!(!states(
             Expected::Condition,
             "Alibaba will reclaim the $180–$200 zone in the coming quarters"
+        ));
+    }
+
+    #[test]
+    fn whether_it_went_all_the_way_asks_how_far() {
+        for asks in [
+            "so have they fully dropped Nvidia or not yet?",
+            "did they stop buying from the US chip maker altogether?",
+            "has alibaba completely ditched nvda?",
+        ] {
+            assert_eq!(expected(asks), Expected::Extent, "{asks}");
+        }
+        assert_eq!(expected("how much did they fully pay?"), Expected::Figure);
+        for states_one in [
+            "For now, Alibaba and Baidu still rely on Nvidia chips",
+            "Yes, partially.",
+            "the company continues to buy foreign GPUs",
+            "it has not yet replaced them",
+        ] {
+            assert!(states(Expected::Extent, states_one), "{states_one}");
+        }
+        assert!(!states(
+            Expected::Extent,
+            "Alibaba has begun using self-designed chips to train AI models"
         ));
     }
 
