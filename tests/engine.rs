@@ -2316,6 +2316,41 @@ fn whether_they_fully_dropped_something_finds_what_they_still_do() {
 }
 
 #[test]
+fn what_the_world_will_sink_into_ai_and_a_forecast_are_read() {
+    // Money sunk into something is invested, not a falling price; a forecast, a prediction or
+    // a guess is what is expected.
+    first_shows(
+        "!ask how much will the whole world sink into ai?",
+        "$4 trillion",
+    );
+    first_shows("!ask eddie wu global ai capex forecast 5y?", "$4 trillion");
+    first_shows(
+        "!ask What did the chief executive predict the whole world would be spending on AI over roughly the coming half-decade?",
+        "$4 trillion",
+    );
+    first_shows(
+        "!ask Did the boss say AI is taking off quicker than anyone guessed?",
+        "faster pace than expected",
+    );
+}
+
+#[test]
+fn a_catalyst_a_catch_and_a_stock_that_cratered_are_read() {
+    first_shows(
+        "!ask could the chip curbs be a catalyst?",
+        "catalyze accelerated self-sufficiency",
+    );
+    first_shows(
+        "!ask is there a catch w splurging this much near term",
+        "poses financial risks",
+    );
+    first_shows(
+        "!ask why did baba stock crater a few yrs back",
+        "downturn due to",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -901,7 +901,7 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Date
     } else if asks_a_source(&words) {
         Expected::Source
-    } else if starts(&["who ", "who's ", "whos ", "who’s "]) {
+    } else if starts(&["who ", "who's ", "whos ", "who’s "]) && !asks_for_companies(&words) {
         Expected::Person
     } else if asks_a_condition(&words) {
         Expected::Condition
@@ -937,6 +937,36 @@ fn expected_from_start(question: &str) -> Expected {
     } else {
         Expected::Anything
     }
+}
+
+/// Whether a "who" question asks for companies, not a person: rivals, customers, partners
+/// ("who are Alibaba's rivals", "who's qwen up against", "who is buying the chips").
+fn asks_for_companies(words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        matches!(
+            *w,
+            "rival"
+                | "rivals"
+                | "competitor"
+                | "competitors"
+                | "competition"
+                | "compete"
+                | "competing"
+                | "against"
+                | "fighting"
+                | "customer"
+                | "customers"
+                | "client"
+                | "clients"
+                | "partner"
+                | "partners"
+                | "peers"
+                | "buyer"
+                | "buyers"
+                | "supplier"
+                | "suppliers"
+        )
+    })
 }
 
 /// Whether a question asks what something is called: "called", "named", "the name of", "a
@@ -2140,6 +2170,19 @@ mod tests {
             Expected::Condition,
             "Alibaba will reclaim the $180–$200 zone in the coming quarters"
         ));
+    }
+
+    #[test]
+    fn who_the_rivals_or_customers_are_asks_for_companies_not_a_person() {
+        for asks in [
+            "who's the new flagship model up against?",
+            "Who are Alibaba's rivals now?",
+            "who is the first big customer for their chips?",
+            "who's competing with the cloud arm overseas?",
+        ] {
+            assert_eq!(expected(asks), Expected::Anything, "{asks}");
+        }
+        assert_eq!(expected("who is the analyst at UBP?"), Expected::Person);
     }
 
     #[test]
