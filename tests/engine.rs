@@ -2351,6 +2351,16 @@ fn a_catalyst_a_catch_and_a_stock_that_cratered_are_read() {
 }
 
 #[test]
+fn the_person_of_a_firm_saying_something_answers_who() {
+    // Without "Morningstar's Phelix Lee noted" read as a person, the chief executive's words
+    // came first.
+    first_shows(
+        "!ask whos the morningstar guy n wut was his take",
+        "Phelix Lee",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Forty-eight more everyday-words sets for trying changes, each written apart from the engine
+/// Fifty more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_fifty_second_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_fifty_fourth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -252,11 +252,11 @@ fn fifth_to_fifty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.799, 0.924, 0.862],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.933.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
         &report(&fixture("everyday_tuning26.json")),
         40,
-        [0.899, 0.974, 0.932],
+        [0.899, 0.974, 0.937],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.950 (38 of 40), MRR 0.904.
     at_least(
@@ -384,11 +384,11 @@ fn fifth_to_fifty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 1.0, 0.937],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.925.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.929.
     at_least(
         &report(&fixture("everyday_tuning48.json")),
         40,
-        [0.874, 1.0, 0.924],
+        [0.874, 1.0, 0.928],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
@@ -408,11 +408,23 @@ fn fifth_to_fifty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.924, 0.899],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.963.
     at_least(
         &report(&fixture("everyday_tuning52.json")),
         40,
-        [0.899, 1.0, 0.949],
+        [0.924, 1.0, 0.962],
+    );
+    // Measured: hit@1 0.600 (24 of 40), hit@3 0.775 (31 of 40), MRR 0.697.
+    at_least(
+        &report(&fixture("everyday_tuning53.json")),
+        40,
+        [0.599, 0.774, 0.696],
+    );
+    // Measured: hit@1 0.700 (28 of 40), hit@3 0.825 (33 of 40), MRR 0.771.
+    at_least(
+        &report(&fixture("everyday_tuning54.json")),
+        40,
+        [0.699, 0.824, 0.770],
     );
 }
 

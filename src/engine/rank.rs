@@ -1225,7 +1225,7 @@ static REASON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 
 static PERSON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?-u:\b)((?i:ceo|chief executive( officer)?|chairman|chairwoman|founder|president|analyst|strategist|economist|director|minister|spokesperson|spokesman|spokeswoman|head) (of [A-Z][\w&]*( [A-Z][\w&]*)* )?[A-Z][\w-]+ [A-Z][\w-]+|[A-Z][\w-]+ [A-Z][\w-]+, (a|an|the) [\w '’-]{0,40}(?i:analyst|executive|founder|chairman|strategist|economist|director|officer|manager|head))",
+        r"(?-u:\b)((?i:ceo|chief executive( officer)?|chairman|chairwoman|founder|president|analyst|strategist|economist|director|minister|spokesperson|spokesman|spokeswoman|head) (of [A-Z][\w&]*( [A-Z][\w&]*)* )?[A-Z][\w-]+ [A-Z][\w-]+|[A-Z][\w-]+ [A-Z][\w-]+, (a|an|the) [\w '’-]{0,40}(?i:analyst|executive|founder|chairman|strategist|economist|director|officer|manager|head)|[A-Z][\w&]*['’]s [A-Z][a-z]+ [A-Z][a-z]+,? (?i:said|says|noted|noting|captured|told|wrote|added|argued|warned|pointed|estimated))",
     )
     .expect("person pattern is valid")
 });
@@ -1980,10 +1980,19 @@ mod tests {
             Expected::Person,
             "Jane Doe, the company's chief executive"
         ));
-        // A name alone, or a role alone, is not a person named by role.
+        // A person of a firm saying something: "Morningstar's Phelix Lee noted".
+        assert!(states(
+            Expected::Person,
+            "Morningstar’s Phelix Lee captured the sentiment, noting that"
+        ));
+        // A name alone, or a role alone, is not a person named by role; nor a firm's thing.
         assert!(!states(
             Expected::Person,
             "Alibaba Cloud and Hong Kong rose."
+        ));
+        assert!(!states(
+            Expected::Person,
+            "Alibaba’s Hong Kong shares rose 9%."
         ));
         assert!(!states(Expected::Person, "the chief executive said"));
         assert!(states(Expected::Time, "rose 9.3% as of 4:21 a.m. ET"));
