@@ -2361,6 +2361,48 @@ fn the_person_of_a_firm_saying_something_answers_who() {
 }
 
 #[test]
+fn intern_slang_for_premarket_watching_a_slump_and_the_flagship_model_is_read() {
+    first_shows(
+        "!ask how much did it pump in the US before the market even opened lol",
+        "premarket",
+    );
+    first_shows(
+        "!ask what are the big money people gonna be keeping an eye on from here on out?",
+        "watching closely",
+    );
+    first_shows(
+        "!ask why was alibaba's stock so cooked a few years back?",
+        "downturn due to",
+    );
+    // The fanciest model is the most advanced; an AI brain is a model.
+    first_shows(
+        "!ask what's their fanciest model called?",
+        "most advanced large language model",
+    );
+    first_shows(
+        "!ask who is the new AI brain going up against?",
+        "direct competition",
+    );
+}
+
+#[test]
+fn investor_relations_words_are_read() {
+    // Equity-linked financing is a convertible; a retailer is e-commerce; mid-teens is 15%.
+    first_shows(
+        "!ask What's the size of the equity-linked financing we put out?",
+        "$3.2 billion",
+    );
+    first_shows(
+        "!ask Is the street still valuing us as a retailer, or is the narrative shifting?",
+        "rather than just an e-commerce giant",
+    );
+    first_shows(
+        "!ask which chip stock posted a mid-teens gain?",
+        "ACM Research up 15%",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",
