@@ -2403,6 +2403,30 @@ fn investor_relations_words_are_read() {
 }
 
 #[test]
+fn colloquial_slumps_rivals_watching_and_the_same_time_last_year_are_read() {
+    first_shows(
+        "!ask Why did Alibaba's shares go to the dogs a few years back?",
+        "downturn due to",
+    );
+    // Pinching customers off rivals is competing with them: the passage naming the
+    // American cloud rivals is among the three shown.
+    among_first(
+        3,
+        "!ask Which big American cloud players is Alibaba trying to pinch customers off?",
+        "Amazon Web Services",
+    );
+    first_shows(
+        "!ask what will investors be keeping tabs on?",
+        "watching closely",
+    );
+    // Not "At the same time, Alibaba introduced…".
+    first_shows(
+        "!ask how much did the cloud side's money grow vs the same time last year?",
+        "26% year-on-year",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Fifty more everyday-words sets for trying changes, each written apart from the engine
+/// Fifty-two more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_fifty_fourth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_fifty_sixth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -372,11 +372,11 @@ fn fifth_to_fifty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.949, 0.928],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.894.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.896.
     at_least(
         &report(&fixture("everyday_tuning46.json")),
         40,
-        [0.849, 0.949, 0.893],
+        [0.849, 0.974, 0.895],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.938.
     at_least(
@@ -420,11 +420,23 @@ fn fifth_to_fifty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.649, 0.824, 0.752],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.925 (37 of 40), MRR 0.858.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.871.
     at_least(
         &report(&fixture("everyday_tuning54.json")),
         40,
-        [0.774, 0.924, 0.857],
+        [0.799, 0.924, 0.870],
+    );
+    // Measured: hit@1 0.675 (27 of 40), hit@3 0.925 (37 of 40), MRR 0.798.
+    at_least(
+        &report(&fixture("everyday_tuning55.json")),
+        40,
+        [0.674, 0.924, 0.797],
+    );
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.950 (38 of 40), MRR 0.915.
+    at_least(
+        &report(&fixture("everyday_tuning56.json")),
+        40,
+        [0.874, 0.949, 0.914],
     );
 }
 

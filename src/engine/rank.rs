@@ -1080,6 +1080,14 @@ fn asks_a_meaning(words: &[&str]) -> bool {
             .iter()
             .any(|w| matches!(*w, "meaning" | "define" | "definition"))
         || words.windows(2).any(|w| matches!(w, ["meant", "by"]))
+        || words
+            .windows(3)
+            .any(|w| matches!(w, ["in", "plain", "terms" | "english" | "words"]))
+        // "what's the superintelligence thing Wu keeps talking about", "what even is the X
+        // thing": a term someone uses, asked about.
+        || (words.first().is_some_and(|w| matches!(*w, "what" | "whats"))
+            && words.contains(&"thing")
+            && words.iter().any(|w| matches!(*w, "keeps" | "keep" | "even")))
 }
 
 /// Whether a question asks for someone's own words: "quote", "verbatim", "exact words", "in
@@ -2449,9 +2457,16 @@ mod tests {
             "what is meant by full-stack?",
             "meaning of ASI?",
             "define superintelligence",
+            "what's that superintelligence thing Wu keeps going on about?",
+            "what even is the smarter-than-people AI thing?",
+            "ASI, in plain terms?",
         ] {
             assert_eq!(expected(asks), Expected::Definition, "{asks}");
         }
+        assert_ne!(
+            expected("what's the next thing they'll launch?"),
+            Expected::Definition
+        );
         // What something means for someone is not a definition.
         assert_eq!(
             expected("what does it mean for nvidia?"),
