@@ -2427,6 +2427,22 @@ fn colloquial_slumps_rivals_watching_and_the_same_time_last_year_are_read() {
 }
 
 #[test]
+fn chinese_money_and_local_money_are_the_currency() {
+    first_shows(
+        "!ask How much was Alibaba's original three-year AI pledge in Chinese money?",
+        "380 billion yuan",
+    );
+    first_shows(
+        "!ask What did the HK shares get to in local money?",
+        "HK$151.80",
+    );
+    first_shows(
+        "!ask What price did the Hong Kong shares get to in local dollars?",
+        "HK$151.80",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",
