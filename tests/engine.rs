@@ -2440,6 +2440,28 @@ fn chinese_money_and_local_money_are_the_currency() {
         "!ask What price did the Hong Kong shares get to in local dollars?",
         "HK$151.80",
     );
+    // "In US money" asks for the dollar conversion; a "US money manager" is not one.
+    first_shows(
+        "!ask What Hong Kong dollar price did the shares reach in the bond-sale coverage, and roughly what is that in US money?",
+        "US$19.49",
+    );
+}
+
+#[test]
+fn the_other_team_doubts_and_quick_turn_buyers_are_read() {
+    // The other team is the rivals, not "the rest".
+    first_shows(
+        "!ask Who's on the other team for their flagship chatbot model?",
+        "direct competition with OpenAI",
+    );
+    first_shows(
+        "!ask Does the translated piece voice any doubt about Huawei's manufacturing capabilities?",
+        "remains to be seen",
+    );
+    first_shows(
+        "!ask Where does the technical section suggest quick-turn buyers might step in, and what level would spoil that?",
+        "Short-term traders",
+    );
 }
 
 #[test]
