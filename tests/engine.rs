@@ -2465,6 +2465,20 @@ fn the_other_team_doubts_and_quick_turn_buyers_are_read() {
 }
 
 #[test]
+fn the_speaker_named_in_a_question_about_what_was_said_weighs_little() {
+    // The answer says "he added"; a passage naming "Chief Executive Officer Eddie Wu" and his
+    // company's spending came first.
+    first_shows(
+        "!ask the boss threw out some huge number for what everybody worldwide will pour into AI over the next few years - what was it?",
+        "$4 trillion",
+    );
+    first_shows(
+        "!ask Did the chief executive say exactly how much more they mean to spend?",
+        "did not disclose an updated figure",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",
