@@ -2479,6 +2479,24 @@ fn the_speaker_named_in_a_question_about_what_was_said_weighs_little() {
 }
 
 #[test]
+fn suppliers_are_the_supply_chain_and_the_makers() {
+    first_shows(
+        "!ask in ABMedia's version, which chip supplier rallied hardest in sympathy?",
+        "ACM Research up 15%",
+    );
+    among_first(
+        3,
+        "!ask Which supplier names does the $53B piece say to ride along with Alibaba?",
+        "supply-chain beneficiaries",
+    );
+    among_first(
+        3,
+        "!ask What long-run effect on American chip suppliers does the commentary predict, and how firmly?",
+        "reliance on US chip manufacturers",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",
