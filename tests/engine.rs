@@ -565,6 +565,36 @@ fn questions_also_search_what_reporters_write_for_chat_words() {
 }
 
 #[test]
+fn chat_spellings_of_english_words_are_read_as_those_words() {
+    // A dropped "g" or two swapped letters make an English word, which is searched, not the
+    // closest word the passages have ("talkin" was "taking", "peices" was "prices").
+    for (message, read) in [
+        (
+            "!ask what was wu talkin about at the conference",
+            "“talking”",
+        ),
+        ("!ask which peices mention naura", "“pieces”"),
+    ] {
+        let notices = match answer("t", message) {
+            Answer::Passages(p) => p.notices,
+            Answer::Notice(n) => vec![n.text],
+            other => panic!("{message}: {other:?}"),
+        };
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.contains(&format!("so I searched for {read}"))),
+            "{message}: {notices:?}"
+        );
+    }
+    // "sposed" is chat for "supposed", a word of the question, not "poses".
+    first_shows(
+        "!ask whats qwen3-next sposed to be good at",
+        "long-text understanding",
+    );
+}
+
+#[test]
 fn english_words_and_outlet_names_the_passages_lack_are_not_typos() {
     // "treating" is not "creating", "white" not "while", "remake" not "remain" (the synonyms
     // know it), the outlet Invezz not "invest".

@@ -330,6 +330,8 @@ const QUESTION_WORDS: &[&str] = &[
     "someone",
     "something",
     "sort",
+    "spose",
+    "sposed",
     "stuff",
     "supposed",
     "sure",

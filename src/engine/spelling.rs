@@ -49,3 +49,47 @@ pub fn closest(words: &Words, word: &str) -> Option<String> {
         .min()
         .map(|(_, _, w)| w)
 }
+
+/// The English word a chat spelling stands for, when it is not English itself: a dropped
+/// final "g" ("talkin", "pitchin") or two neighbouring letters swapped ("peices", "teh").
+pub fn english_spelling(word: &str) -> Option<String> {
+    // Shorter words are more often shorthand ("ali", "asi") than a slip.
+    if word.chars().count() < 5
+        || !word.chars().all(|c| c.is_ascii_alphabetic())
+        || wordnik_list::word_exists(word)
+    {
+        return None;
+    }
+    if word.ends_with("in") {
+        let with_g = format!("{word}g");
+        if wordnik_list::word_exists(&with_g) {
+            return Some(with_g);
+        }
+    }
+    let letters: Vec<char> = word.chars().collect();
+    (0..letters.len() - 1)
+        .filter(|&i| letters[i] != letters[i + 1])
+        .map(|i| {
+            let mut swapped = letters.clone();
+            swapped.swap(i, i + 1);
+            swapped.into_iter().collect::<String>()
+        })
+        .find(|candidate| wordnik_list::word_exists(candidate))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::english_spelling;
+
+    #[test]
+    fn chat_spellings_of_english_words_are_read_as_the_words() {
+        assert_eq!(english_spelling("talkin").as_deref(), Some("talking"));
+        assert_eq!(english_spelling("pitchin").as_deref(), Some("pitching"));
+        assert_eq!(english_spelling("peices").as_deref(), Some("pieces"));
+        // English words, names and shorthand are left to the other readings.
+        assert_eq!(english_spelling("within"), None);
+        assert_eq!(english_spelling("qwen"), None);
+        assert_eq!(english_spelling("nvda"), None);
+        assert_eq!(english_spelling("asi"), None);
+    }
+}

@@ -233,6 +233,13 @@ fn respell(
         {
             continue;
         }
+        // A chat spelling of an English word ("talkin", "peices") is that word, whether or
+        // not the passages have it, before any closest indexed word ("taking", "prices").
+        if let Some(english) = spelling::english_spelling(&lower) {
+            notices.push(texts::respelled(word, &english));
+            *item = Item::Word(english);
+            continue;
+        }
         if let Some(better) = spelling::closest(words, token) {
             notices.push(texts::respelled(word, &better));
             *item = Item::Word(better);
