@@ -2527,6 +2527,37 @@ fn suppliers_are_the_supply_chain_and_the_makers() {
 }
 
 #[test]
+fn money_managers_server_hubs_and_a_rally_knocked_off_course_are_read() {
+    first_shows(
+        "!ask Is US institutional money coming back into the name — did any asset manager rebuild a stake?",
+        "ARK Invest reopened positions",
+    );
+    // Money managers tracking an open question are investors watching closely.
+    first_shows(
+        "!ask What's the big open question money managers will be tracking from here?",
+        "Investors will be watching closely",
+    );
+    first_shows(
+        "!ask Huawei's handset processor won people over, but what's the catch?",
+        "remains to be seen",
+    );
+    // Server hubs popping up abroad are data centers opening.
+    among_first(
+        3,
+        "!ask Where are the new overseas server hubs going to pop up?",
+        "Brazil, France, and the Netherlands",
+    );
+    first_shows(
+        "!ask The newer, leaner model, what is it supposed to save them?",
+        "reducing training costs",
+    );
+    first_shows(
+        "!ask So what could knock the rally off course?",
+        "could cap upside",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",
