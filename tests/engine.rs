@@ -2558,6 +2558,20 @@ fn money_managers_server_hubs_and_a_rally_knocked_off_course_are_read() {
 }
 
 #[test]
+fn those_something_goes_up_against_are_its_challengers() {
+    // "Domestic challengers such as Baidu, Tencent…" answer who the model is up against;
+    // Huawei's plan "to challenge Nvidia" is what it does to go up against Nvidia.
+    first_shows(
+        "!ask and who is that model supposed to be going up against?",
+        "direct competition with OpenAI",
+    );
+    first_shows(
+        "!ask What is Huawei doing to go up against the American graphics card maker?",
+        "three-year plan to challenge Nvidia",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",
