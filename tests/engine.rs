@@ -2572,6 +2572,15 @@ fn those_something_goes_up_against_are_its_challengers() {
 }
 
 #[test]
+fn a_hyphenated_phrase_typed_with_spaces_is_read_as_the_phrase() {
+    // "one stop shop" is the synonyms' "one-stop shop": a full-stack provider, not "one".
+    first_shows(
+        "!ask is alibaba cloud pitching itself as a one stop shop?",
+        "full-stack AI service provider",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

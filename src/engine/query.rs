@@ -490,6 +490,42 @@ impl KnownPhrase {
             stems,
         }
     }
+
+    /// `phrase` as typed with spaces for its hyphens ("one stop shop" for "one-stop shop"),
+    /// kept as written; `None` when it has no hyphen between letters.
+    pub fn spaced(phrase: &str) -> Option<KnownPhrase> {
+        let chars: Vec<char> = phrase.chars().collect();
+        let between_letters = |i: usize| {
+            i > 0
+                && i + 1 < chars.len()
+                && chars[i - 1].is_alphabetic()
+                && chars[i + 1].is_alphabetic()
+        };
+        let spaced: String = chars
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                if c == '-' && between_letters(i) {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if spaced == phrase {
+            return None;
+        }
+        let known = KnownPhrase::new(&spaced);
+        (known.words.len() > 1).then(|| KnownPhrase {
+            text: phrase.to_string(),
+            ..known
+        })
+    }
+
+    /// The length of the phrase as written, which orders the phrases longest first.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
 }
 
 /// A question's words: split at spaces, quote marks (an apostrophe too: "what's" is "what"
@@ -870,6 +906,32 @@ mod tests {
         );
         assert_eq!(content_words("What is Qwen3-Max?"), ["qwen3-max"]);
         assert_eq!(content_words("Who is China Unicom?"), ["china", "unicom"]);
+    }
+
+    #[test]
+    fn a_hyphenated_phrase_is_found_typed_with_spaces() {
+        let written = ["one-stop shop", "in-house"];
+        let known: Vec<KnownPhrase> = written
+            .iter()
+            .map(|p| KnownPhrase::new(p))
+            .chain(written.iter().filter_map(|p| KnownPhrase::spaced(p)))
+            .collect();
+        assert_eq!(
+            content_words_with("is it a one stop shop for AI", &known),
+            ["one-stop shop", "ai"]
+        );
+        assert_eq!(
+            content_words_with("their in house chips", &known),
+            ["in-house", "chips"]
+        );
+        assert_eq!(
+            content_words_with("their in-house chips", &known),
+            ["in-house", "chips"]
+        );
+        // A minus, a range or a word without a hyphen has no spaced form.
+        assert!(KnownPhrase::spaced("-5%").is_none());
+        assert!(KnownPhrase::spaced("3-5").is_none());
+        assert!(KnownPhrase::spaced("capex").is_none());
     }
 
     #[test]

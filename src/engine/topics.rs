@@ -217,10 +217,25 @@ impl Synonyms {
                 .chain(asked.iter().map(|(a, _, _, _)| a))
                 .collect(),
         );
-        let asked_known = asked_phrases
+        // A hyphenated entry is also found typed with spaces ("one stop shop", "in house").
+        let mut hyphenated: Vec<&String> = groups
+            .iter()
+            .flatten()
+            .chain(asked.iter().map(|(a, _, _, _)| a))
+            .filter(|w| w.contains('-'))
+            .collect();
+        hyphenated.sort();
+        hyphenated.dedup();
+        let mut asked_known: Vec<super::query::KnownPhrase> = asked_phrases
             .iter()
             .map(|p| super::query::KnownPhrase::new(p))
+            .chain(
+                hyphenated
+                    .into_iter()
+                    .filter_map(|p| super::query::KnownPhrase::spaced(p)),
+            )
             .collect();
+        asked_known.sort_by_key(|p| std::cmp::Reverse(p.text_len()));
         Synonyms {
             groups,
             stems,
