@@ -2581,6 +2581,38 @@ fn a_hyphenated_phrase_typed_with_spaces_is_read_as_the_phrase() {
 }
 
 #[test]
+fn a_banks_recommendation_speed_and_running_ahead_of_expectations_are_read() {
+    // A bank's recommendation is its rating; its valuation goal or target is a price target.
+    for question in [
+        "!ask what's the analysts' recommendation?",
+        "!ask which investment bank lifted its goal for the stock?",
+        "!ask who lifted their valuation goal?",
+        "!ask did anyone raise a valuation target?",
+    ] {
+        first_shows(question, "Jefferies analysts raised their target price");
+    }
+    // Speed is pace; running ahead of what they thought or modeled is faster than expected.
+    for question in [
+        "!ask what did management say about the speed of the sector?",
+        "!ask is demand for AI running ahead?",
+        "!ask how quick is the whole scene moving compared to what they thought?",
+        "!ask how fast is AI developing relative to what they'd modeled?",
+    ] {
+        first_shows(question, "much faster pace than expected");
+    }
+    // Speeding something up is accelerating it, not the speed of a chip.
+    first_shows(
+        "!ask does this speed up bifurcation into two tech stacks?",
+        "further accelerate China's localization",
+    );
+    // Lining up to do something is planning it.
+    first_shows(
+        "!ask Is Huawei lining up a real alternative to Nvidia?",
+        "three-year plan to challenge Nvidia",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",
