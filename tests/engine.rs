@@ -2613,6 +2613,15 @@ fn a_banks_recommendation_speed_and_running_ahead_of_expectations_are_read() {
 }
 
 #[test]
+fn a_label_before_a_colon_does_not_name_the_thing_asked_about() {
+    // "• Bearish Case: Export controls…" names no Nvidia part; "NVIDIA's RTX Pro 6000D" does.
+    first_shows(
+        "!ask which Nvidia SKUs get named as off-limits?",
+        "RTX Pro 6000D",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Fifty-eight more everyday-words sets for trying changes, each written apart from the engine
+/// Sixty more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_sixty_second_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_sixty_fourth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -282,11 +282,11 @@ fn fifth_to_sixty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.974, 0.926],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.902.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.906.
     at_least(
         &report(&fixture("everyday_tuning31.json")),
         40,
-        [0.874, 0.924, 0.901],
+        [0.874, 0.924, 0.905],
     );
     // Measured: hit@1 0.700 (28 of 40), hit@3 0.975 (39 of 40), MRR 0.834.
     at_least(
@@ -354,11 +354,11 @@ fn fifth_to_sixty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.937],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.933.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
     at_least(
         &report(&fixture("everyday_tuning43.json")),
         40,
-        [0.874, 1.0, 0.932],
+        [0.899, 1.0, 0.945],
     );
     // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.975.
     at_least(
@@ -432,11 +432,11 @@ fn fifth_to_sixty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.724, 0.949, 0.828],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
         &report(&fixture("everyday_tuning56.json")),
         40,
-        [0.874, 0.974, 0.920],
+        [0.899, 0.974, 0.937],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.912.
     at_least(
@@ -473,6 +473,18 @@ fn fifth_to_sixty_second_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning62.json")),
         40,
         [0.874, 0.974, 0.930],
+    );
+    // Measured: hit@1 0.725 (29 of 40), hit@3 0.850 (34 of 40), MRR 0.787.
+    at_least(
+        &report(&fixture("everyday_tuning63.json")),
+        40,
+        [0.724, 0.849, 0.786],
+    );
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.950 (38 of 40), MRR 0.912.
+    at_least(
+        &report(&fixture("everyday_tuning64.json")),
+        40,
+        [0.874, 0.949, 0.911],
     );
 }
 

@@ -1556,7 +1556,12 @@ impl<'c> SentenceMatcher<'c> {
         let mut names: Vec<&str> = Vec::new();
         for_each_stemmed_token_at(text, |from, to, t| {
             let asked = self.terms.contains_key(t);
-            if asked && let Some((start, end, false)) = previous {
+            // Only a space between the name and the thing: "Zhenwu processor", not
+            // "• Bearish Case: Export controls".
+            if asked
+                && let Some((start, end, false)) = previous
+                && text[end..from].chars().all(char::is_whitespace)
+            {
                 let word = &text[start..end];
                 let opens = text[..start]
                     .trim_end()
@@ -1887,6 +1892,13 @@ mod tests {
         assert!(!matcher.names_a_thing("They still rely on Nvidia chips.", &mut rare));
         assert!(!matcher.names_a_thing("It said so. Zhenwu chips are used.", &mut rare));
         assert!(!matcher.names_a_thing("They use zhenwu chips.", &mut rare));
+        // A label before a colon is not a name: "• Bearish Case: Export controls…".
+        let concepts = [concept("export", 1.0)];
+        let matcher = SentenceMatcher::new(&concepts);
+        let mut rare = |w: &str| w == "Case";
+        assert!(!matcher.names_a_thing("• Bearish Case: Export controls bite.", &mut rare));
+        assert!(!matcher.names_a_thing("The Case, export controls.", &mut rare));
+        assert!(matcher.names_a_thing("The Case export controls.", &mut rare));
     }
 
     #[test]
