@@ -2622,6 +2622,16 @@ fn a_label_before_a_colon_does_not_name_the_thing_asked_about() {
 }
 
 #[test]
+fn an_aside_before_the_question_weighs_less_than_the_question() {
+    // The notebook of share prices is an aside; the climb in Hong Kong dollars is asked.
+    first_shows(
+        "!ask I keep a little notebook of share prices for my own amusement. At what figure in \
+         Hong Kong dollars did the shares end up after their climb?",
+        "HK$151.80",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

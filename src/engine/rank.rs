@@ -544,6 +544,89 @@ pub fn weigh_known(concepts: &mut [Concept], question: &str) {
     }
 }
 
+/// How much a word weighs that only the sentences before the one asking hold ("I remember
+/// when computers filled entire rooms. Which American outfits…").
+const PREAMBLE_WEIGHT: f32 = 0.5;
+
+/// How many of the question's concepts the asking sentence must hold by itself for the
+/// sentences before it to be an aside: "…machines cleverer than people. What exactly does
+/// that mean?" asks about the sentence before.
+const ASKING_CONCEPTS: usize = 3;
+
+/// Words of the statements before the sentence that asks, and of nothing after, weigh
+/// [`PREAMBLE_WEIGHT`]: in "My grandson uses those chat programs. Which American firms is the
+/// new model now said to be going up against?" the grandson is an aside. A sentence ends at
+/// ".", "!" or "?" before a space and a capital letter, after a word ("vs. the", "U.S. Which"
+/// and "$3.2" don't end one).
+pub fn weigh_preamble(concepts: &mut [Concept], question: &str) {
+    let chars: Vec<(usize, char)> = question.char_indices().collect();
+    let mut starts = vec![0];
+    for k in 2..chars.len().saturating_sub(2) {
+        let (at, c) = chars[k];
+        let ends = matches!(c, '.' | '!' | '?')
+            && chars[k + 1].1.is_whitespace()
+            && chars[k - 1].1.is_alphanumeric()
+            && (c != '.' || chars[k - 2].1.is_alphanumeric());
+        if !ends {
+            continue;
+        }
+        let rest = question[at + c.len_utf8()..].trim_start();
+        if rest.starts_with(char::is_uppercase) {
+            starts.push(question.len() - rest.len());
+        }
+    }
+    if starts.len() < 2 {
+        return;
+    }
+    let sentences: Vec<String> = starts
+        .iter()
+        .zip(
+            starts
+                .iter()
+                .skip(1)
+                .chain(std::iter::once(&question.len())),
+        )
+        .map(|(&a, &b)| question[a..b].to_lowercase())
+        .collect();
+    // The sentence that asks: the last one with a question mark, else the last one.
+    let asking = sentences
+        .iter()
+        .rposition(|s| s.contains('?'))
+        .unwrap_or(sentences.len() - 1);
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    // Statements before it; an earlier question ("How much? And who said so?") asks too.
+    let aside = |k: usize| k < asking && !sentences[k].contains('?');
+    let before: Vec<String> = (0..sentences.len())
+        .filter(|&k| aside(k))
+        .flat_map(|k| words(&sentences[k]))
+        .collect();
+    let after: Vec<String> = (0..sentences.len())
+        .filter(|&k| !aside(k))
+        .flat_map(|k| words(&sentences[k]))
+        .collect();
+    let labels: Vec<Vec<String>> = concepts.iter().map(|c| words(&c.label)).collect();
+    let held = |pool: &[String], label: &[String]| {
+        !label.is_empty() && label.iter().all(|w| pool.contains(w))
+    };
+    if labels.iter().filter(|l| held(&after, l)).count() < ASKING_CONCEPTS {
+        return;
+    }
+    for (concept, label) in concepts.iter_mut().zip(&labels) {
+        if held(&before, label) && !held(&after, label) {
+            concept.idf *= PREAMBLE_WEIGHT;
+            concept
+                .variants
+                .iter_mut()
+                .for_each(|v| v.1 *= PREAMBLE_WEIGHT);
+        }
+    }
+}
+
 /// Words that only frame what a question asks weigh as little as words set aside as known:
 /// "where did the story come from, some tech outlet?" asks for a source, and neither "come"
 /// nor what kind of outlet it was ("tech") is the story's topic; in "what would have to go
@@ -1867,6 +1950,55 @@ mod tests {
             Expected::Quote,
             "He said “AI plus cloud” will remain."
         ));
+    }
+
+    #[test]
+    fn an_aside_before_the_sentence_that_asks_weighs_less() {
+        let idfs = |labels: &[&str], question: &str| -> Vec<f32> {
+            let mut concepts: Vec<Concept> = labels.iter().map(|l| concept(l, 1.0)).collect();
+            weigh_preamble(&mut concepts, question);
+            concepts.iter().map(|c| c.idf).collect()
+        };
+        assert_eq!(
+            idfs(
+                &["notebook", "prices", "hong kong", "dollars", "shares"],
+                "I keep a notebook of share prices. At what figure in Hong Kong dollars did the \
+                 shares end?"
+            ),
+            [PREAMBLE_WEIGHT, PREAMBLE_WEIGHT, 1.0, 1.0, 1.0]
+        );
+        // A short question about the sentence before it keeps that sentence whole.
+        assert_eq!(
+            idfs(
+                &["machines", "cleverer", "people"],
+                "I keep seeing talk of machines cleverer than people. What exactly does that mean?"
+            ),
+            [1.0; 3]
+        );
+        // A full stop before a small letter ("vs. the"), after an initial ("U.S. Which") or
+        // inside a figure ("$3.2") ends no sentence; a dash is no trouble.
+        assert_eq!(
+            idfs(
+                &["cloud", "grow", "stretch", "dollars"],
+                "How much did the cloud grow vs. the same stretch — $3.2 Billion in dollars?"
+            ),
+            [1.0; 4]
+        );
+        assert_eq!(
+            idfs(
+                &["stock", "fell", "rival", "cloud", "chips"],
+                "The stock fell in the U.S. Which rival gained on cloud and chips?"
+            ),
+            [1.0; 5]
+        );
+        // An earlier question asks too: its words are not an aside.
+        assert_eq!(
+            idfs(
+                &["cloud", "growth", "ceo", "said", "about", "margins"],
+                "What was cloud growth? And what did the CEO say about margins?"
+            ),
+            [1.0; 6]
+        );
     }
 
     #[test]

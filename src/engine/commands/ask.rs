@@ -41,6 +41,7 @@ pub fn rank_question(
     let mut concepts = rank::concepts(&mut builder, searcher, ctx.knowledge, items, true);
     rank::mark_lists(&mut concepts, question);
     rank::weigh_known(&mut concepts, question);
+    rank::weigh_preamble(&mut concepts, question);
     let expected = rank::expected(question);
     rank::weigh_frame(&mut concepts, expected, question);
     tracing::debug!(
