@@ -2632,6 +2632,41 @@ fn an_aside_before_the_question_weighs_less_than_the_question() {
 }
 
 #[test]
+fn getting_into_a_business_years_back_how_high_and_outside_companies_are_read() {
+    // Getting into a business is entering it: by an acquisition, a division established.
+    first_shows(
+        "!ask when did they get into chip design?",
+        "acquired Hangzhou Zhongtian Microsystems",
+    );
+    // Getting back into a stock is buying it again, not getting into a business.
+    first_shows(
+        "!ask did cathie get back into the stock?",
+        "reopened positions in Alibaba",
+    );
+    // Years back is before: the prior slump.
+    first_shows(
+        "!ask why did alibaba go stale a few years back?",
+        "prior slump stemmed largely from",
+    );
+    // How high it could go is a target, a zone it could reclaim, a resistance.
+    first_shows("!ask how high could it climb next?", "resistance zone");
+    // Later on is in the long run.
+    first_shows(
+        "!ask what happens to nvidia later on?",
+        "In the long run, this will reduce",
+    );
+    // A company outside the one written about is a partner or customer.
+    first_shows(
+        "!ask is an outside company using the homemade chips?",
+        "adopted by China Unicom",
+    );
+    first_shows(
+        "!ask is anyone outside alibaba using their chips?",
+        "secured a partnership with Unicom",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",
