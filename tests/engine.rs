@@ -2401,8 +2401,8 @@ fn intern_slang_for_premarket_watching_a_slump_and_the_flagship_model_is_read() 
         "watching closely",
     );
     first_shows(
-        "!ask why was alibaba's stock so cooked a few years back?",
-        "downturn due to",
+        "!ask why was alibaba's stock so cooked?",
+        "prior slump stemmed",
     );
     // The fanciest model is the most advanced; an AI brain is a model.
     first_shows(
@@ -2436,7 +2436,7 @@ fn investor_relations_words_are_read() {
 fn colloquial_slumps_rivals_watching_and_the_same_time_last_year_are_read() {
     first_shows(
         "!ask Why did Alibaba's shares go to the dogs a few years back?",
-        "downturn due to",
+        "prior slump stemmed",
     );
     // Pinching customers off rivals is competing with them: the passage naming the
     // American cloud rivals is among the three shown.
