@@ -2667,6 +2667,20 @@ fn getting_into_a_business_years_back_how_high_and_outside_companies_are_read() 
 }
 
 #[test]
+fn which_rivals_asks_for_companies_listed_by_name() {
+    // A passage listing rivals by name answers "which cloud giants"; one on expanding
+    // abroad, which shares the question's words, does not.
+    first_shows(
+        "!ask Which American cloud giants is Alibaba trying to beat by expanding abroad?",
+        "Amazon Web Services (AWS), Microsoft Azure",
+    );
+    first_shows(
+        "!ask Which AI labs does the new flagship model put Alibaba up against?",
+        "OpenAI, Anthropic",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -122,15 +122,15 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Sixty-four more everyday-words sets for trying changes, each written apart from the engine
+/// Sixty-six more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in the README).
 #[test]
-fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
+fn fifth_to_seventieth_everyday_tuning_questions_stay_above_their_floor() {
+    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
         40,
-        [0.899, 1.0, 0.945],
+        [0.899, 1.0, 0.949],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.921.
     at_least(
@@ -192,11 +192,11 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 0.974, 0.967],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.925 (37 of 40), MRR 0.890.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.903.
     at_least(
         &report(&fixture("everyday_tuning16.json")),
         40,
-        [0.849, 0.924, 0.889],
+        [0.874, 0.924, 0.902],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
     at_least(
@@ -222,11 +222,11 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.937],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.950 (38 of 40), MRR 0.930.
+    // Measured: hit@1 0.950 (38 of 40), hit@3 0.950 (38 of 40), MRR 0.955.
     at_least(
         &report(&fixture("everyday_tuning21.json")),
         40,
-        [0.899, 0.949, 0.929],
+        [0.949, 0.949, 0.954],
     );
     // Measured: hit@1 1.000 (40 of 40), hit@3 1.000 (40 of 40), MRR 1.000.
     at_least(
@@ -264,11 +264,11 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.949, 0.903],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.950 (38 of 40), MRR 0.919.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
     at_least(
         &report(&fixture("everyday_tuning28.json")),
         40,
-        [0.874, 0.949, 0.918],
+        [0.874, 0.974, 0.920],
     );
     // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.983.
     at_least(
@@ -288,11 +288,11 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.924, 0.905],
     );
-    // Measured: hit@1 0.700 (28 of 40), hit@3 0.975 (39 of 40), MRR 0.834.
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.975 (39 of 40), MRR 0.859.
     at_least(
         &report(&fixture("everyday_tuning32.json")),
         40,
-        [0.699, 0.974, 0.833],
+        [0.749, 0.974, 0.858],
     );
     // Measured: hit@1 0.625 (25 of 40), hit@3 0.850 (34 of 40), MRR 0.731.
     at_least(
@@ -360,11 +360,11 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 1.0, 0.945],
     );
-    // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.975.
+    // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.988.
     at_least(
         &report(&fixture("everyday_tuning44.json")),
         40,
-        [0.949, 1.0, 0.974],
+        [0.974, 1.0, 0.987],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.935.
     at_least(
@@ -372,11 +372,11 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.934],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.900.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.912.
     at_least(
         &report(&fixture("everyday_tuning46.json")),
         40,
-        [0.849, 0.974, 0.899],
+        [0.874, 0.974, 0.911],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
@@ -396,11 +396,11 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.975 (39 of 40), MRR 0.877.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.890.
     at_least(
         &report(&fixture("everyday_tuning50.json")),
         40,
-        [0.799, 0.974, 0.876],
+        [0.824, 0.974, 0.889],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.900.
     at_least(
@@ -456,11 +456,11 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.774, 0.974, 0.868],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.925 (37 of 40), MRR 0.835.
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.842.
     at_least(
         &report(&fixture("everyday_tuning60.json")),
         40,
-        [0.749, 0.924, 0.834],
+        [0.749, 0.949, 0.841],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.927.
     at_least(
@@ -474,23 +474,23 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.943],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.850 (34 of 40), MRR 0.805.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.850 (34 of 40), MRR 0.818.
     at_least(
         &report(&fixture("everyday_tuning63.json")),
         40,
-        [0.749, 0.849, 0.804],
+        [0.774, 0.849, 0.817],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning64.json")),
         40,
-        [0.899, 0.974, 0.937],
+        [0.924, 0.974, 0.949],
     );
-    // Measured: hit@1 0.675 (27 of 40), hit@3 0.800 (32 of 40), MRR 0.742.
+    // Measured: hit@1 0.700 (28 of 40), hit@3 0.800 (32 of 40), MRR 0.755.
     at_least(
         &report(&fixture("everyday_tuning65.json")),
         40,
-        [0.674, 0.799, 0.741],
+        [0.699, 0.799, 0.754],
     );
     // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.871.
     at_least(
@@ -504,11 +504,23 @@ fn fifth_to_sixty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.799, 0.924, 0.868],
     );
-    // Measured: hit@1 0.700 (28 of 40), hit@3 0.950 (38 of 40), MRR 0.804.
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.833.
     at_least(
         &report(&fixture("everyday_tuning68.json")),
         40,
-        [0.699, 0.949, 0.803],
+        [0.749, 0.949, 0.832],
+    );
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.975 (39 of 40), MRR 0.871.
+    at_least(
+        &report(&fixture("everyday_tuning69.json")),
+        40,
+        [0.799, 0.974, 0.870],
+    );
+    // Measured: hit@1 0.700 (28 of 40), hit@3 0.900 (36 of 40), MRR 0.798.
+    at_least(
+        &report(&fixture("everyday_tuning70.json")),
+        40,
+        [0.699, 0.899, 0.797],
     );
 }
 

@@ -940,6 +940,10 @@ pub enum Expected {
     /// "have they fully ditched X", "stopped … altogether": a passage stating how far it
     /// went ("still rely on", "partially", "for now", "not yet").
     Extent,
+    /// "which cloud giants is it up against", "who are its rivals": a passage listing
+    /// companies by name ("rivals such as Amazon Web Services (AWS), Microsoft Azure, and
+    /// Google Cloud").
+    Companies,
     Anything,
 }
 
@@ -1039,6 +1043,8 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Figure
     } else if asks_an_extent(&words) {
         Expected::Extent
+    } else if asks_which_companies(&words) {
+        Expected::Companies
     } else if asks_a_name(&words) {
         Expected::Name
     } else if asks_a_quote(&words) {
@@ -1078,6 +1084,37 @@ fn asks_for_companies(words: &[&str]) -> bool {
                 | "suppliers"
         )
     })
+}
+
+/// Whether a question asks which companies: "which"/"who" with companies or rivals ("which
+/// American cloud giants is it up against", "who are its rivals"). Not a customer or a
+/// partner: one is often named alone.
+fn asks_which_companies(words: &[&str]) -> bool {
+    words.iter().any(|w| matches!(*w, "which" | "who" | "whos"))
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "rival"
+                    | "rivals"
+                    | "competitor"
+                    | "competitors"
+                    | "competition"
+                    | "compete"
+                    | "competing"
+                    | "against"
+                    | "fighting"
+                    | "peers"
+                    | "companies"
+                    | "firms"
+                    | "giants"
+                    | "players"
+                    | "labs"
+                    | "providers"
+                    | "vendors"
+                    | "makers"
+                    | "outfits"
+            )
+        })
 }
 
 /// Whether a question asks what something is called: "called", "named", "the name of", "a
@@ -1314,6 +1351,16 @@ static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 
 /// How far something went: "still rely on", "partially", "for now", "not yet", "continue to".
+/// Companies listed by name: "such as Amazon Web Services (AWS), Microsoft Azure, and Google
+/// Cloud", "including Baidu, Tencent and ByteDance".
+static COMPANIES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let name = r"[A-Z][\w.&'’-]*(?: (?:\([A-Z]+\)|[A-Z][\w.&'’-]*))*";
+    regex::Regex::new(&format!(
+        r"(?-u:\b)(?:such as|including|like|namely|led by) {name}(?:,? (?:and )?{name})+"
+    ))
+    .expect("companies pattern is valid")
+});
+
 static EXTENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?i)(?-u:\b)(still|partially|partly|in part|for now|not yet|so far|continues? to|remains?|not (entirely|fully|completely))(?-u:\b)",
@@ -1364,6 +1411,10 @@ const LABEL_MIN_IDF: f32 = 1.0;
 /// How much a passage stating what the question expects rises.
 const EXPECTED_BOOST: f32 = 1.3;
 
+/// How much a passage listing companies by name rises for "which rivals" ("such as Amazon Web
+/// Services (AWS), Microsoft Azure, and Google Cloud").
+const COMPANIES_BOOST: f32 = 2.0;
+
 /// How much a passage stating a day of a month or a month of a year ("September 24th",
 /// "February 2025") rises for "when": more than one naming only a weekday or a year, which
 /// many passages do ("on Wednesday", "its highest since 2021").
@@ -1397,6 +1448,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Definition => DEFINITION.is_match(text),
         Expected::Condition => CONDITION.is_match(text),
         Expected::Extent => EXTENT.is_match(text),
+        Expected::Companies => COMPANIES.is_match(text),
         Expected::Anything => false,
     }
 }
@@ -1518,7 +1570,9 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             _ => states(expected, &hit.text),
         };
         if stated {
-            hit.score *= if matches!(
+            hit.score *= if expected == Expected::Companies {
+                COMPANIES_BOOST
+            } else if matches!(
                 expected,
                 Expected::Name
                     | Expected::Quote
@@ -2377,12 +2431,37 @@ mod tests {
         for asks in [
             "who's the new flagship model up against?",
             "Who are Alibaba's rivals now?",
-            "who is the first big customer for their chips?",
             "who's competing with the cloud arm overseas?",
+            "Which American cloud giants is Alibaba trying to beat abroad?",
+            "which AI labs does the new model put them up against?",
         ] {
-            assert_eq!(expected(asks), Expected::Anything, "{asks}");
+            assert_eq!(expected(asks), Expected::Companies, "{asks}");
         }
+        // A customer or a partner is often named alone; chips are not companies.
+        assert_eq!(
+            expected("who is the first big customer for their chips?"),
+            Expected::Anything
+        );
+        assert_eq!(
+            expected("which Nvidia chips are off-limits?"),
+            Expected::Anything
+        );
         assert_eq!(expected("who is the analyst at UBP?"), Expected::Person);
+        for lists in [
+            "compete with established rivals such as Amazon Web Services (AWS), Microsoft Azure, \
+             and Google Cloud",
+            "domestic challengers such as Baidu, Tencent, ByteDance, and startup DeepSeek",
+            "peers including Baidu, Tencent and JD.com",
+        ] {
+            assert!(states(Expected::Companies, lists), "{lists}");
+        }
+        for lists_none in [
+            "such as cloud computing and e-commerce",
+            "rivals such as Amazon",
+            "companies like these",
+        ] {
+            assert!(!states(Expected::Companies, lists_none), "{lists_none}");
+        }
     }
 
     #[test]
