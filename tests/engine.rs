@@ -2681,6 +2681,15 @@ fn which_rivals_asks_for_companies_listed_by_name() {
 }
 
 #[test]
+fn what_silicon_or_hardware_asks_for_the_thing_by_name() {
+    // "Its Kunlun P800 chips" names the hardware; "their own homegrown chips" does not.
+    first_shows(
+        "!ask what hardware is baidu training its bot on?",
+        "Kunlun P800",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

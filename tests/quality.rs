@@ -150,11 +150,11 @@ fn fifth_to_seventieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 0.974, 0.968],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.894.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.906.
     at_least(
         &report(&fixture("everyday_tuning9.json")),
         40,
-        [0.824, 0.949, 0.893],
+        [0.849, 0.949, 0.905],
     );
     // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.988.
     at_least(
@@ -192,11 +192,11 @@ fn fifth_to_seventieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 0.974, 0.967],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.903.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.925 (37 of 40), MRR 0.920.
     at_least(
         &report(&fixture("everyday_tuning16.json")),
         40,
-        [0.874, 0.924, 0.902],
+        [0.899, 0.924, 0.919],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
     at_least(
@@ -204,11 +204,11 @@ fn fifth_to_seventieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.974, 0.920],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.904.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.917.
     at_least(
         &report(&fixture("everyday_tuning18.json")),
         40,
-        [0.849, 0.974, 0.903],
+        [0.874, 0.974, 0.916],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.902.
     at_least(
@@ -288,11 +288,11 @@ fn fifth_to_seventieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.924, 0.905],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.975 (39 of 40), MRR 0.859.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.975 (39 of 40), MRR 0.872.
     at_least(
         &report(&fixture("everyday_tuning32.json")),
         40,
-        [0.749, 0.974, 0.858],
+        [0.774, 0.974, 0.871],
     );
     // Measured: hit@1 0.625 (25 of 40), hit@3 0.850 (34 of 40), MRR 0.731.
     at_least(

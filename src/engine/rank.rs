@@ -1124,7 +1124,21 @@ fn asks_a_name(words: &[&str]) -> bool {
         || words.windows(2).any(|w| {
             matches!(
                 w,
-                ["name", "of" | "for"] | ["they" | "you" | "u" | "we" | "people" | "ppl", "call"]
+                ["name", "of" | "for"]
+                    | ["they" | "you" | "u" | "we" | "people" | "ppl", "call"]
+                    | [
+                        "what" | "which",
+                        "silicon"
+                            | "hardware"
+                            | "processor"
+                            | "processors"
+                            | "accelerator"
+                            | "accelerators"
+                            | "gpu"
+                            | "gpus"
+                            | "model"
+                            | "models"
+                    ]
             )
         })
 }
@@ -2064,6 +2078,14 @@ mod tests {
             expected("what do they call ali's homebrew ai chip"),
             Expected::Name
         );
+        // "What silicon", "which processor": the thing itself, by its name.
+        assert_eq!(
+            expected("what silicon is baidu training its chatbot on?"),
+            Expected::Name
+        );
+        assert_eq!(expected("what hardware does it run on"), Expected::Name);
+        // A chip stock or a chip maker is a company, not a product's name.
+        assert_eq!(expected("which chip stocks rallied?"), Expected::Anything);
         // "The name" is also a stock: this asks how long.
         assert_eq!(
             expected("how long was cathie out of the name?"),
