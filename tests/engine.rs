@@ -2690,6 +2690,16 @@ fn what_silicon_or_hardware_asks_for_the_thing_by_name() {
 }
 
 #[test]
+fn a_passage_defining_the_term_asked_about_comes_before_one_using_it() {
+    // "Artificial superintelligence refers to…" answers what it means; Wu's quote naming "the
+    // ASI era" only uses the term.
+    first_shows(
+        "!ask The CEO talked about an era of superintelligence — what is that supposed to mean?",
+        "refers to a theoretical form of AI",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -1435,9 +1435,9 @@ const COMPANIES_BOOST: f32 = 2.0;
 const FULL_DATE_BOOST: f32 = 2.0;
 
 /// How much a passage holding the very thing a question asks for rises: a rare name right
-/// before the thing asked the name of, someone's words in quote marks, or a condition ("if",
-/// "as long as") for what would have to happen, is the answer itself, where a date or a figure
-/// may be any date or figure.
+/// before the thing asked the name of, someone's words in quote marks, a condition ("if",
+/// "as long as") for what would have to happen, or a term defined ("refers to") for what it
+/// means, is the answer itself, where a date or a figure may be any date or figure.
 const SPECIFIC_BOOST: f32 = 3.0;
 
 /// Where a passage naming the thing asked the name of stands against the best other passage:
@@ -1594,6 +1594,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
                     | Expected::Condition
                     | Expected::Venue
                     | Expected::Extent
+                    | Expected::Definition
             ) {
                 SPECIFIC_BOOST
             } else if expected == Expected::Date && FULL_DATE.is_match(&hit.text) {
