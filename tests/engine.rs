@@ -2700,6 +2700,20 @@ fn a_passage_defining_the_term_asked_about_comes_before_one_using_it() {
 }
 
 #[test]
+fn why_puts_a_passage_giving_a_cause_first() {
+    // "Weighed down by weak consumer demand…" gives the cause; a passage on the ecosystem
+    // restoring growth in Chinese equities shares the words but gives none.
+    first_shows(
+        "!ask why China equities underperformed?",
+        "weighed down by weak consumer demand",
+    );
+    first_shows(
+        "!ask Why did the share price fall so much a few years ago?",
+        "downturn due to the Chinese government's antitrust investigations",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -1398,7 +1398,7 @@ static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 static REASON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)(?-u:\b)(because|due to|owing to|thanks to|driven by|stemm(ed|ing|s) (largely |mainly |partly )?from|as a result|on the back of|amid|fuell?ed by|spurred by|prompted by|weighed (down )?by|caused by|led to|reason|so that|in order to|reflect(s|ed|ing)?|necessitat(e|es|ed|ing)|in anticipation of)(?-u:\b)",
+        r"(?i)(?-u:\b)(because|due to|owing to|thanks to|driven by|stemm(ed|ing|s) (largely |mainly |partly )?from|as a result|on the back of|amid|fuell?ed by|spurred by|prompted by|weighed (down )?by|caused by|triggered by|benefit(s|ed|ted|ing|ting)? from|led to|reason|so that|in order to|reflect(s|ed|ing)?|necessitat(e|es|ed|ing)|in anticipation of)(?-u:\b)",
     )
     .expect("reason pattern is valid")
 });
@@ -1428,6 +1428,10 @@ const EXPECTED_BOOST: f32 = 1.3;
 /// How much a passage listing companies by name rises for "which rivals" ("such as Amazon Web
 /// Services (AWS), Microsoft Azure, and Google Cloud").
 const COMPANIES_BOOST: f32 = 2.0;
+
+/// How much a passage giving a cause ("stemmed largely from", "due to", "necessitating") rises
+/// for "why".
+const REASON_BOOST: f32 = 2.0;
 
 /// How much a passage stating a day of a month or a month of a year ("September 24th",
 /// "February 2025") rises for "when": more than one naming only a weekday or a year, which
@@ -1586,6 +1590,8 @@ pub fn rerank<F: FnMut(&str) -> bool>(
         if stated {
             hit.score *= if expected == Expected::Companies {
                 COMPANIES_BOOST
+            } else if expected == Expected::Reason {
+                REASON_BOOST
             } else if matches!(
                 expected,
                 Expected::Name
@@ -2261,6 +2267,11 @@ mod tests {
             "the slump stemmed largely from a crackdown"
         ));
         assert!(states(Expected::Reason, "shares fell due to weak demand"));
+        assert!(states(
+            Expected::Reason,
+            "Hua Hong | +9% | Benefiting from foundry tailwinds"
+        ));
+        assert!(states(Expected::Reason, "a rally triggered by the news"));
         assert!(!states(Expected::Reason, "shares fell 3% on Monday"));
     }
 
