@@ -123,7 +123,7 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
 }
 
 /// Sixty-six more everyday-words sets for trying changes, each written apart from the engine
-/// and measured before any change was tried on it (the first measures are in the README).
+/// and measured before any change was tried on it (the first measures are in docs/QUALITY.md).
 #[test]
 fn fifth_to_seventieth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
