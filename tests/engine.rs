@@ -2714,6 +2714,16 @@ fn why_puts_a_passage_giving_a_cause_first() {
 }
 
 #[test]
+fn who_puts_a_passage_naming_a_person_first() {
+    // "Morningstar's Phelix Lee captured the sentiment" names who summed it up; a passage on
+    // the push for chip self-sufficiency shares the words but names no one.
+    first_shows(
+        "!ask Who from a research shop summed up the mood on China's chip supply chain?",
+        "Phelix Lee",
+    );
+}
+
+#[test]
 fn how_long_asks_for_a_span_or_when_it_began() {
     first_shows(
         "!ask how long has alibaba had a chip unit?",

@@ -252,11 +252,11 @@ fn fifth_to_seventieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.849, 0.949, 0.900],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning26.json")),
         40,
-        [0.899, 0.974, 0.937],
+        [0.924, 0.974, 0.949],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.950 (38 of 40), MRR 0.908.
     at_least(
@@ -456,11 +456,11 @@ fn fifth_to_seventieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.774, 0.974, 0.868],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.950 (38 of 40), MRR 0.842.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.950 (38 of 40), MRR 0.854.
     at_least(
         &report(&fixture("everyday_tuning60.json")),
         40,
-        [0.749, 0.949, 0.841],
+        [0.774, 0.949, 0.853],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.927.
     at_least(

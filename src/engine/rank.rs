@@ -1430,8 +1430,9 @@ const EXPECTED_BOOST: f32 = 1.3;
 const COMPANIES_BOOST: f32 = 2.0;
 
 /// How much a passage giving a cause ("stemmed largely from", "due to", "necessitating") rises
-/// for "why".
-const REASON_BOOST: f32 = 2.0;
+/// for "why", or one naming a person by role ("Morningstar's Phelix Lee captured…") for "who"
+/// (measured for "when will" and "how long" too: no first place gained).
+const CAUSE_OR_PERSON_BOOST: f32 = 2.0;
 
 /// How much a passage stating a day of a month or a month of a year ("September 24th",
 /// "February 2025") rises for "when": more than one naming only a weekday or a year, which
@@ -1590,8 +1591,8 @@ pub fn rerank<F: FnMut(&str) -> bool>(
         if stated {
             hit.score *= if expected == Expected::Companies {
                 COMPANIES_BOOST
-            } else if expected == Expected::Reason {
-                REASON_BOOST
+            } else if matches!(expected, Expected::Reason | Expected::Person) {
+                CAUSE_OR_PERSON_BOOST
             } else if matches!(
                 expected,
                 Expected::Name
