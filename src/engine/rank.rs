@@ -1056,9 +1056,8 @@ fn expected_from_start(question: &str) -> Expected {
     }
 }
 
-/// Whether a "who" question asks for companies, not a person: rivals, customers, partners
-/// ("who are Alibaba's rivals", "who's qwen up against", "who is buying the chips").
-fn asks_for_companies(words: &[&str]) -> bool {
+/// Whether a question names rivals: "rivals", "competitors", "up against", "fighting".
+fn asks_for_rivals(words: &[&str]) -> bool {
     words.iter().any(|w| {
         matches!(
             *w,
@@ -1071,19 +1070,30 @@ fn asks_for_companies(words: &[&str]) -> bool {
                 | "competing"
                 | "against"
                 | "fighting"
-                | "customer"
-                | "customers"
-                | "client"
-                | "clients"
-                | "partner"
-                | "partners"
                 | "peers"
-                | "buyer"
-                | "buyers"
-                | "supplier"
-                | "suppliers"
         )
     })
+}
+
+/// Whether a "who" question asks for companies, not a person: rivals, customers, partners
+/// ("who are Alibaba's rivals", "who's qwen up against", "who is buying the chips").
+fn asks_for_companies(words: &[&str]) -> bool {
+    asks_for_rivals(words)
+        || words.iter().any(|w| {
+            matches!(
+                *w,
+                "customer"
+                    | "customers"
+                    | "client"
+                    | "clients"
+                    | "partner"
+                    | "partners"
+                    | "buyer"
+                    | "buyers"
+                    | "supplier"
+                    | "suppliers"
+            )
+        })
 }
 
 /// Whether a question asks which companies: "which"/"who" with companies or rivals ("which
@@ -1091,30 +1101,21 @@ fn asks_for_companies(words: &[&str]) -> bool {
 /// partner: one is often named alone.
 fn asks_which_companies(words: &[&str]) -> bool {
     words.iter().any(|w| matches!(*w, "which" | "who" | "whos"))
-        && words.iter().any(|w| {
-            matches!(
-                *w,
-                "rival"
-                    | "rivals"
-                    | "competitor"
-                    | "competitors"
-                    | "competition"
-                    | "compete"
-                    | "competing"
-                    | "against"
-                    | "fighting"
-                    | "peers"
-                    | "companies"
-                    | "firms"
-                    | "giants"
-                    | "players"
-                    | "labs"
-                    | "providers"
-                    | "vendors"
-                    | "makers"
-                    | "outfits"
-            )
-        })
+        && (asks_for_rivals(words)
+            || words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "companies"
+                        | "firms"
+                        | "giants"
+                        | "players"
+                        | "labs"
+                        | "providers"
+                        | "vendors"
+                        | "makers"
+                        | "outfits"
+                )
+            }))
 }
 
 /// Whether a question asks what something is called: "called", "named", "the name of", "a
