@@ -2852,3 +2852,42 @@ fn taking_a_run_at_a_rival_and_still_leaning_on_something_are_read() {
         "still rely on Nvidia",
     );
 }
+
+#[test]
+fn the_term_someone_uses_and_a_date_asked_exactly_are_found() {
+    // A nickname, a description, is a term in quote marks: "T-Head", “full-stack AI service
+    // provider”.
+    first_shows("!ask what is the chip unit's nickname?", "T-Head");
+    among_first(
+        3,
+        "!ask how does wu describe the cloud business?",
+        "full-stack AI service provider",
+    );
+    // The day asked after other words is a date: September 24th, not a Wednesday.
+    first_shows(
+        "!ask on which day did alibaba say it would spend more on AI?",
+        "September 24th",
+    );
+    among_first(
+        3,
+        "!ask what exact day did they announce it?",
+        "September 24th",
+    );
+}
+
+#[test]
+fn falling_out_jumping_in_and_occidental_governments_are_read() {
+    // A falling out is a shift in relations; jumping in is an entry; occidental is Western.
+    first_shows(
+        "!ask what could hurt my position if america and china fall out?",
+        "U.S.-China relations could reverse",
+    );
+    first_shows(
+        "!ask what level should traders wait for to jump in?",
+        "$148–$150",
+    );
+    first_shows(
+        "!ask could occidental governments put limits on alibaba?",
+        "Western countries",
+    );
+}

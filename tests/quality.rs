@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Sixty-eight more everyday-words sets for trying changes, each written apart from the engine
+/// Seventy-two more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in docs/QUALITY.md).
 #[test]
-fn fifth_to_seventy_second_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -240,11 +240,11 @@ fn fifth_to_seventy_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.949, 0.878],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 1.000 (40 of 40), MRR 0.912.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.925.
     at_least(
         &report(&fixture("everyday_tuning24.json")),
         40,
-        [0.824, 1.0, 0.911],
+        [0.849, 1.0, 0.924],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.901.
     at_least(
@@ -294,11 +294,11 @@ fn fifth_to_seventy_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.799, 0.974, 0.883],
     );
-    // Measured: hit@1 0.650 (26 of 40), hit@3 0.850 (34 of 40), MRR 0.743.
+    // Measured: hit@1 0.650 (26 of 40), hit@3 0.875 (35 of 40), MRR 0.752.
     at_least(
         &report(&fixture("everyday_tuning33.json")),
         40,
-        [0.649, 0.849, 0.742],
+        [0.649, 0.874, 0.751],
     );
     // Measured: hit@1 0.675 (27 of 40), hit@3 0.825 (33 of 40), MRR 0.757.
     at_least(
@@ -330,17 +330,17 @@ fn fifth_to_seventy_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.974, 0.974, 0.974],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.933.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.958.
     at_least(
         &report(&fixture("everyday_tuning39.json")),
         40,
-        [0.874, 1.0, 0.932],
+        [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.875 (35 of 40), MRR 0.852.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.875 (35 of 40), MRR 0.858.
     at_least(
         &report(&fixture("everyday_tuning40.json")),
         40,
-        [0.824, 0.874, 0.851],
+        [0.824, 0.874, 0.857],
     );
     // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.958.
     at_least(
@@ -426,11 +426,11 @@ fn fifth_to_seventy_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.974, 0.926],
     );
-    // Measured: hit@1 0.725 (29 of 40), hit@3 0.975 (39 of 40), MRR 0.838.
+    // Measured: hit@1 0.750 (30 of 40), hit@3 0.975 (39 of 40), MRR 0.854.
     at_least(
         &report(&fixture("everyday_tuning55.json")),
         40,
-        [0.724, 0.974, 0.837],
+        [0.749, 0.974, 0.853],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
@@ -474,11 +474,11 @@ fn fifth_to_seventy_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.943],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.850 (34 of 40), MRR 0.818.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.875 (35 of 40), MRR 0.830.
     at_least(
         &report(&fixture("everyday_tuning63.json")),
         40,
-        [0.774, 0.849, 0.817],
+        [0.774, 0.874, 0.829],
     );
     // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.950.
     at_least(
@@ -486,11 +486,11 @@ fn fifth_to_seventy_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 0.974, 0.949],
     );
-    // Measured: hit@1 0.700 (28 of 40), hit@3 0.800 (32 of 40), MRR 0.755.
+    // Measured: hit@1 0.700 (28 of 40), hit@3 0.825 (33 of 40), MRR 0.767.
     at_least(
         &report(&fixture("everyday_tuning65.json")),
         40,
-        [0.699, 0.799, 0.754],
+        [0.699, 0.824, 0.766],
     );
     // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.871.
     at_least(
@@ -522,17 +522,41 @@ fn fifth_to_seventy_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.699, 0.899, 0.797],
     );
-    // Measured: hit@1 0.625 (25 of 40), hit@3 0.875 (35 of 40), MRR 0.739.
+    // Measured: hit@1 0.675 (27 of 40), hit@3 0.950 (38 of 40), MRR 0.797.
     at_least(
         &report(&fixture("everyday_tuning71.json")),
         40,
-        [0.624, 0.874, 0.738],
+        [0.674, 0.949, 0.796],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.900 (36 of 40), MRR 0.849.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.869.
     at_least(
         &report(&fixture("everyday_tuning72.json")),
         40,
-        [0.774, 0.899, 0.848],
+        [0.799, 0.924, 0.868],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.900.
+    at_least(
+        &report(&fixture("everyday_tuning73.json")),
+        40,
+        [0.849, 0.949, 0.899],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.906.
+    at_least(
+        &report(&fixture("everyday_tuning74.json")),
+        40,
+        [0.849, 0.949, 0.905],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.900.
+    at_least(
+        &report(&fixture("everyday_tuning75.json")),
+        40,
+        [0.824, 0.974, 0.899],
+    );
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.865.
+    at_least(
+        &report(&fixture("everyday_tuning76.json")),
+        40,
+        [0.799, 0.949, 0.864],
     );
 }
 

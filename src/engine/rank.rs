@@ -904,7 +904,7 @@ fn all_words(field: tantivy::schema::Field, terms: &[String]) -> Box<dyn Query> 
 /// What kind of answer a question wants, from its first words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expected {
-    /// "when", "what date": a passage stating a date or day.
+    /// "when", "what date", "on which exact day": a passage stating a date or day.
     Date,
     /// "how much", "how many", "how big", "what percentage": a passage stating a figure.
     Figure,
@@ -929,6 +929,9 @@ pub enum Expected {
     Name,
     /// "the exact quote", "his words", "verbatim": a passage quoting someone.
     Quote,
+    /// "what label", "which expression", "what does he call it", "how does the boss describe
+    /// it": a passage putting a term in quote marks ("a “full-stack AI service provider,”").
+    Term,
     /// "which outlet", "who broke the story": a passage saying where a report came from ("a
     /// report from The Information", "according to Reuters").
     Source,
@@ -1012,7 +1015,8 @@ fn expected_from_start(question: &str) -> Expected {
         "which day",
         "what year",
         "since when",
-    ]) {
+    ]) || asks_a_date(&words)
+    {
         Expected::Date
     } else if asks_a_source(&words) {
         Expected::Source
@@ -1051,6 +1055,8 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Quote
     } else if asks_a_meaning(&words) {
         Expected::Definition
+    } else if asks_a_term(&q, &words) {
+        Expected::Term
     } else {
         Expected::Anything
     }
@@ -1142,6 +1148,55 @@ fn asks_a_name(words: &[&str]) -> bool {
                     ]
             )
         })
+}
+
+/// Whether a question asks for a date after other words: "what exact date", "on which day",
+/// "the precise day".
+fn asks_a_date(words: &[&str]) -> bool {
+    const WHEN: [&str; 4] = ["date", "day", "month", "year"];
+    const EXACTLY: [&str; 4] = ["exact", "precise", "specific", "particular"];
+    words.windows(2).any(|w| {
+        (matches!(w[0], "what" | "which") || EXACTLY.contains(&w[0])) && WHEN.contains(&w[1])
+    }) || words.windows(3).any(|w| {
+        matches!(w[0], "what" | "which") && EXACTLY.contains(&w[1]) && WHEN.contains(&w[2])
+    })
+}
+
+/// Whether a question asks for the term someone uses: "what label", "which expression",
+/// "what does he call it", "how does the boss describe"; not when it puts a term in quote
+/// marks itself ("a new buzzword, 'superintelligence'"), nor for the long term.
+fn asks_a_term(question: &str, words: &[&str]) -> bool {
+    if QUOTED_IN_QUESTION.is_match(question) {
+        return false;
+    }
+    words.iter().enumerate().any(|(at, w)| {
+        *w == "term"
+            && !(at > 0 && matches!(words[at - 1], "long" | "short" | "near" | "medium" | "mid"))
+    }) || words.iter().any(|w| {
+        matches!(
+            *w,
+            "label"
+                | "labels"
+                | "phrase"
+                | "expression"
+                | "buzzword"
+                | "tagline"
+                | "slogan"
+                | "catchphrase"
+                | "moniker"
+                | "nickname"
+                | "describe"
+                | "describes"
+        )
+    }) || words.windows(2).any(|w| {
+        matches!(
+            w,
+            [
+                "he" | "she" | "it" | "wu" | "ceo" | "boss" | "management",
+                "call" | "calls"
+            ]
+        )
+    })
 }
 
 /// Whether a question asks for the reasoning behind something anywhere in it: "what's the
@@ -1313,6 +1368,18 @@ static QUOTATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
         .expect("quotation pattern is valid")
 });
 
+/// A word or a few in quote marks in a question: "'superintelligence'", "the 'era'".
+static QUOTED_IN_QUESTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(^|\s)["“‘'][^"“”‘’']{2,60}["”’']"#)
+        .expect("quoted words pattern is valid")
+});
+
+/// A term in quote marks, of one to six words: “full-stack AI service provider,”, "T-Head".
+static QUOTED_TERM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"["“«„‘]\s*[^"“”«»„‘’\s]+(\s+[^"“”«»„‘’\s]+){0,5}\s*["”»’]"#)
+        .expect("quoted term pattern is valid")
+});
+
 static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i)(?-u:\b)(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|(19|20)\d\d)(?-u:\b)")
         .expect("date pattern is valid")
@@ -1464,6 +1531,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         // [`SentenceMatcher::names_a_thing`].
         Expected::Name => false,
         Expected::Quote => QUOTATION.is_match(text),
+        Expected::Term => QUOTED_TERM.is_match(text),
         Expected::Source => SOURCE.is_match(text),
         Expected::Definition => DEFINITION.is_match(text),
         Expected::Condition => CONDITION.is_match(text),
@@ -1598,6 +1666,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
                 expected,
                 Expected::Name
                     | Expected::Quote
+                    | Expected::Term
                     | Expected::Source
                     | Expected::Condition
                     | Expected::Venue
@@ -2777,6 +2846,59 @@ mod tests {
         assert!(!states(
             Expected::Definition,
             "Alibaba will spend more on AI in the superintelligence era."
+        ));
+    }
+
+    #[test]
+    fn an_exact_date_and_the_term_someone_uses_are_read_as_asked() {
+        // A date asked after other words is still a date.
+        for asks in [
+            "What exact date did Alibaba drop the news?",
+            "on which day did alibaba say it would spend more?",
+            "peak since which month exactly?",
+            "and the precise day of the announcement?",
+        ] {
+            assert_eq!(expected(asks), Expected::Date, "{asks}");
+        }
+        assert_eq!(
+            expected("did the stock rise the same day?"),
+            Expected::Anything
+        );
+        // A label, a phrase, what he calls it, how he describes it: a term in quote marks.
+        for asks in [
+            "What label is Wu slapping on Alibaba Cloud?",
+            "With which expression does Eddie Wu describe the positioning of Alibaba Cloud?",
+            "How is Wu selling the cloud arm - what does he call it?",
+            "how does the boss describe what the cloud arm hopes to become?",
+            "what's the catchphrase the CEO uses for the cloud side?",
+            "what's the term for their chip unit?",
+        ] {
+            assert_eq!(expected(asks), Expected::Term, "{asks}");
+        }
+        // Not when the question quotes the term itself, nor for the long term; a meaning
+        // asked is a definition.
+        assert_ne!(
+            expected("my grandson used a buzzword, 'superintelligence'. How is it explained?"),
+            Expected::Term
+        );
+        assert_ne!(
+            expected("Long term, what does China building its own chips do to Nvidia?"),
+            Expected::Term
+        );
+        assert_eq!(
+            expected("Wu mentioned some 'era' - what does that term even mean?"),
+            Expected::Definition
+        );
+        for named in [
+            "positioning itself as a “full-stack AI service provider,” capable of",
+            "established the semiconductor division \"T-Head\". Its latest chip",
+            "Eddie Wu said “AI plus cloud” will remain one of its two engines",
+        ] {
+            assert!(states(Expected::Term, named), "{named}");
+        }
+        assert!(!states(
+            Expected::Term,
+            "Alibaba’s cloud arm wants to be a full-stack provider, Wu’s team said."
         ));
     }
 
