@@ -2891,3 +2891,17 @@ fn falling_out_jumping_in_and_occidental_governments_are_read() {
         "Western countries",
     );
 }
+
+#[test]
+fn whether_someone_gave_a_figure_is_answered_by_what_was_not_disclosed() {
+    // "Did he say the new number" is answered by "Wu did not disclose an updated figure".
+    first_shows(
+        "!ask did wu communicate the new amount of the augmented investment?",
+        "did not disclose an updated figure",
+    );
+    among_first(
+        3,
+        "!ask did eddie wu say what the new, larger spending number is?",
+        "did not disclose an updated figure",
+    );
+}

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Seventy-two more everyday-words sets for trying changes, each written apart from the engine
+/// Seventy-four more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in docs/QUALITY.md).
 #[test]
-fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_seventy_eighth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -186,11 +186,11 @@ fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.949, 1.0, 0.974],
     );
-    // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.968.
+    // Measured: hit@1 0.975 (39 of 40), hit@3 0.975 (39 of 40), MRR 0.980.
     at_least(
         &report(&fixture("everyday_tuning15.json")),
         40,
-        [0.949, 0.974, 0.967],
+        [0.974, 0.974, 0.979],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.925 (37 of 40), MRR 0.920.
     at_least(
@@ -270,11 +270,11 @@ fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.974, 0.920],
     );
-    // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.983.
+    // Measured: hit@1 1.000 (40 of 40), hit@3 1.000 (40 of 40), MRR 1.000.
     at_least(
         &report(&fixture("everyday_tuning29.json")),
         40,
-        [0.974, 1.0, 0.982],
+        [1.0, 1.0, 1.0],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.927.
     at_least(
@@ -300,11 +300,11 @@ fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.649, 0.874, 0.751],
     );
-    // Measured: hit@1 0.675 (27 of 40), hit@3 0.825 (33 of 40), MRR 0.757.
+    // Measured: hit@1 0.675 (27 of 40), hit@3 0.850 (34 of 40), MRR 0.770.
     at_least(
         &report(&fixture("everyday_tuning34.json")),
         40,
-        [0.674, 0.824, 0.756],
+        [0.674, 0.849, 0.769],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.912.
     at_least(
@@ -372,11 +372,11 @@ fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 0.974, 0.947],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.917.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.929.
     at_least(
         &report(&fixture("everyday_tuning46.json")),
         40,
-        [0.874, 0.974, 0.916],
+        [0.899, 0.974, 0.928],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
@@ -444,11 +444,11 @@ fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.849, 0.974, 0.911],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.863.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.876.
     at_least(
         &report(&fixture("everyday_tuning58.json")),
         40,
-        [0.799, 0.924, 0.862],
+        [0.824, 0.924, 0.875],
     );
     // Measured: hit@1 0.775 (31 of 40), hit@3 0.975 (39 of 40), MRR 0.869.
     at_least(
@@ -492,11 +492,11 @@ fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.699, 0.824, 0.766],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.871.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.887.
     at_least(
         &report(&fixture("everyday_tuning66.json")),
         40,
-        [0.799, 0.924, 0.870],
+        [0.824, 0.924, 0.886],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.881.
     at_least(
@@ -534,29 +534,41 @@ fn fifth_to_seventy_sixth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.799, 0.924, 0.868],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.900.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.908.
     at_least(
         &report(&fixture("everyday_tuning73.json")),
         40,
-        [0.849, 0.949, 0.899],
+        [0.849, 0.974, 0.907],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.906.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.915.
     at_least(
         &report(&fixture("everyday_tuning74.json")),
         40,
-        [0.849, 0.949, 0.905],
+        [0.849, 0.974, 0.914],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.900.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.912.
     at_least(
         &report(&fixture("everyday_tuning75.json")),
         40,
-        [0.824, 0.974, 0.899],
+        [0.849, 0.974, 0.911],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.865.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.881.
     at_least(
         &report(&fixture("everyday_tuning76.json")),
         40,
-        [0.799, 0.949, 0.864],
+        [0.824, 0.949, 0.880],
+    );
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.925 (37 of 40), MRR 0.921.
+    at_least(
+        &report(&fixture("everyday_tuning77.json")),
+        40,
+        [0.899, 0.924, 0.920],
+    );
+    // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.968.
+    at_least(
+        &report(&fixture("everyday_tuning78.json")),
+        40,
+        [0.949, 0.974, 0.967],
     );
 }
 

@@ -943,6 +943,9 @@ pub enum Expected {
     /// "have they fully ditched X", "stopped … altogether": a passage stating how far it
     /// went ("still rely on", "partially", "for now", "not yet").
     Extent,
+    /// "did Wu say what the new number is", "did he give a new total": a passage saying
+    /// whether it was disclosed ("Wu did not disclose an updated figure").
+    Disclosure,
     /// "which cloud giants is it up against", "who are its rivals": a passage listing
     /// companies by name ("rivals such as Amazon Web Services (AWS), Microsoft Azure, and
     /// Google Cloud").
@@ -1022,6 +1025,8 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Source
     } else if starts(&["who ", "who's ", "whos ", "who’s "]) && !asks_for_companies(&words) {
         Expected::Person
+    } else if asks_a_disclosure(&words) {
+        Expected::Disclosure
     } else if asks_a_condition(&words) {
         Expected::Condition
     } else if starts(&[
@@ -1275,6 +1280,43 @@ fn asks_an_extent(words: &[&str]) -> bool {
     })
 }
 
+/// Whether a yes-or-no question asks if someone gave a figure: "did Wu say what the new
+/// number is", "has the company given a total", "did the boss say exactly how much".
+fn asks_a_disclosure(words: &[&str]) -> bool {
+    const TELLING: [&str; 22] = [
+        "say",
+        "said",
+        "give",
+        "gave",
+        "given",
+        "reveal",
+        "revealed",
+        "disclose",
+        "disclosed",
+        "communicate",
+        "communicated",
+        "announce",
+        "announced",
+        "share",
+        "shared",
+        "specify",
+        "specified",
+        "put",
+        "tell",
+        "told",
+        "confirm",
+        "confirmed",
+    ];
+    const AMOUNT: [&str; 7] = [
+        "number", "figure", "total", "amount", "sum", "much", "chiffre",
+    ];
+    words
+        .first()
+        .is_some_and(|w| matches!(*w, "did" | "has" | "have" | "does" | "do" | "was" | "is"))
+        && words.iter().any(|w| TELLING.contains(w))
+        && words.iter().any(|w| AMOUNT.contains(w))
+}
+
 /// Whether a question asks for a figure anywhere in it: "got a number?", "any figures?",
 /// "what number"; not whether someone put a number on something, which a sentence saying
 /// they did not answers as well.
@@ -1366,6 +1408,15 @@ static SOURCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 static QUOTATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r#"["“«„]\s*[^"“”«»„\s]+(\s+[^"“”«»„\s]+){3,}[^"“”«»„]*["”»“]"#)
         .expect("quotation pattern is valid")
+});
+
+/// A passage saying something was not disclosed: "did not disclose an updated figure",
+/// "declined to comment", "an undisclosed sum".
+static DISCLOSURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)((did|does|do|would|will|could|has|have|had)( not|n['’]t) (yet )?(disclose|say|give|specify|reveal|provide|detail|elaborate|comment|quantify|confirm|put)|declined to|refused to|without (disclosing|giving|specifying|revealing|saying)|undisclosed|not (been )?disclosed)(?-u:\b)",
+    )
+    .expect("disclosure pattern is valid")
 });
 
 /// A word or a few in quote marks in a question: "'superintelligence'", "the 'era'".
@@ -1509,8 +1560,8 @@ const FULL_DATE_BOOST: f32 = 2.0;
 
 /// How much a passage holding the very thing a question asks for rises: a rare name right
 /// before the thing asked the name of, someone's words in quote marks, a condition ("if",
-/// "as long as") for what would have to happen, or a term defined ("refers to") for what it
-/// means, is the answer itself, where a date or a figure may be any date or figure.
+/// "as long as") for what would have to happen, a term defined ("refers to") for what it
+/// means, or "did not disclose" for whether someone gave a figure, is the answer itself, where a date or a figure may be any date or figure.
 const SPECIFIC_BOOST: f32 = 3.0;
 
 /// Where a passage naming the thing asked the name of stands against the best other passage:
@@ -1537,6 +1588,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Condition => CONDITION.is_match(text),
         Expected::Extent => EXTENT.is_match(text),
         Expected::Companies => COMPANIES.is_match(text),
+        Expected::Disclosure => DISCLOSURE.is_match(text),
         Expected::Anything => false,
     }
 }
@@ -1667,6 +1719,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
                 Expected::Name
                     | Expected::Quote
                     | Expected::Term
+                    | Expected::Disclosure
                     | Expected::Source
                     | Expected::Condition
                     | Expected::Venue
@@ -2795,9 +2848,10 @@ mod tests {
             expected("how are the AI products selling, got a number?"),
             Expected::Figure
         );
+        // Whether someone put a number on it is answered by a passage saying they did not.
         assert_eq!(
             expected("did he put a number on it or nah"),
-            Expected::Anything
+            Expected::Disclosure
         );
         assert!(states(
             Expected::Reason,
@@ -2899,6 +2953,34 @@ mod tests {
         assert!(!states(
             Expected::Term,
             "Alibaba’s cloud arm wants to be a full-stack provider, Wu’s team said."
+        ));
+    }
+
+    #[test]
+    fn whether_someone_gave_a_figure_asks_whether_it_was_disclosed() {
+        for asks in [
+            "Did Eddie Wu actually say what the new, bigger spending number is?",
+            "Did Eddie Wu communicate the new chiffre of the augmented investment?",
+            "did Wu actually give a new total?",
+            "has the company given a figure for it?",
+            "Did Alibaba's boss say exactly how much the new total will be?",
+        ] {
+            assert_eq!(expected(asks), Expected::Disclosure, "{asks}");
+        }
+        // Not a question on something else, nor one asking the figure itself.
+        assert_ne!(expected("did the stock rise?"), Expected::Disclosure);
+        assert_ne!(expected("what total did Wu give?"), Expected::Disclosure);
+        for said in [
+            "While Wu did not disclose an updated figure, the investment will",
+            "The company declined to comment on the plan.",
+            "an undisclosed sum",
+            "Wu didn’t say how much more it would spend.",
+        ] {
+            assert!(states(Expected::Disclosure, said), "{said}");
+        }
+        assert!(!states(
+            Expected::Disclosure,
+            "Wu disclosed a figure of $53 billion."
         ));
     }
 
