@@ -2905,3 +2905,58 @@ fn whether_someone_gave_a_figure_is_answered_by_what_was_not_disclosed() {
         "did not disclose an updated figure",
     );
 }
+
+#[test]
+fn renting_computing_power_how_high_gloomy_the_world_and_history_are_read() {
+    // Renting out computing power is cloud: the cloud rivals, not computing power itself.
+    among_first(
+        3,
+        "!ask Which big American companies that rent out computing power is Alibaba up against?",
+        "Amazon Web Services",
+    );
+    among_first(
+        3,
+        "!ask which firms that rent computing power does alibaba cloud want to beat abroad?",
+        "Amazon Web Services",
+    );
+    // What limits how high stocks go caps their upside; a gloomy scenario is the bearish case.
+    among_first(
+        3,
+        "!ask what might limit how high the chinese chip stocks can go?",
+        "could cap upside",
+    );
+    among_first(
+        3,
+        "!ask what's the gloomy scenario for chinese tech?",
+        "Bearish Case",
+    );
+    // The world's industry is the global one.
+    among_first(
+        3,
+        "!ask what happens to the world's chip industry if china goes its own way?",
+        "two parallel systems",
+    );
+    // How the market sees a company, or starts to, not just as one thing: a re-rating.
+    first_shows(
+        "!ask how does the market see alibaba now, not just as a retailer?",
+        "re-rate Alibaba",
+    );
+    first_shows(
+        "!ask how are people starting to see alibaba?",
+        "re-rate Alibaba",
+    );
+    among_first(
+        3,
+        "!ask how the market sees alibaba these days?",
+        "re-rate Alibaba",
+    );
+    // Historical terms, the biggest ever seen: the largest in history.
+    first_shows(
+        "!ask how did wu put the global AI spend in historical terms?",
+        "largest commitment in history",
+    );
+    first_shows(
+        "!ask did wu say it's the biggest spend anyone has ever seen?",
+        "largest commitment in history",
+    );
+}
