@@ -2960,3 +2960,21 @@ fn renting_computing_power_how_high_gloomy_the_world_and_history_are_read() {
         "largest commitment in history",
     );
 }
+
+#[test]
+fn gear_and_other_hardware_are_equipment() {
+    among_first(
+        3,
+        "!ask apart from AI accelerators, what other hardware is alibaba making itself?",
+        "networking equipment",
+    );
+    first_shows(
+        "!ask besides chips, what other hardware is alibaba developing in house?",
+        "networking equipment",
+    );
+    first_shows(
+        "!ask is alibaba building any of its own gear?",
+        "networking equipment",
+    );
+    first_shows("!ask did the chip gear makers rally?", "equipment");
+}
