@@ -2978,3 +2978,25 @@ fn gear_and_other_hardware_are_equipment() {
     );
     first_shows("!ask did the chip gear makers rally?", "equipment");
 }
+
+#[test]
+fn explaining_a_term_defines_it_and_a_slump_is_a_downturn() {
+    // "Explain X" asks what X means: the passage defining it, not Wu's quote using it.
+    first_shows(
+        "!ask explain the artificial superintelligence wu is talking about",
+        "refers to a theoretical form",
+    );
+    first_shows(
+        "!ask Wu keeps mentioning artificial superintelligence, how would I explain that?",
+        "refers to a theoretical form",
+    );
+    // A share price down, a slump, a fall: the downturn.
+    first_shows(
+        "!ask why was alibaba's share price down in earlier years?",
+        "downturn due to",
+    );
+    first_shows(
+        "!ask why did the stock slump a few years ago?",
+        "downturn due to",
+    );
+}

@@ -1333,9 +1333,16 @@ fn asks_a_figure(words: &[&str]) -> bool {
 }
 
 /// Whether a question asks what a term means: "what does X mean", "what is meant by", "the
-/// meaning of", "define".
+/// meaning of", "define", "explain what X is".
 fn asks_a_meaning(words: &[&str]) -> bool {
     words.last().is_some_and(|w| matches!(*w, "mean" | "means"))
+        // "Kindly explain what is X", "how would I explain that": not "explain why".
+        || words.iter().enumerate().any(|(at, w)| {
+            matches!(*w, "explain" | "explained")
+                && !words
+                    .get(at + 1)
+                    .is_some_and(|n| matches!(*n, "why" | "how" | "when" | "where" | "whether"))
+        })
         || words
             .iter()
             .any(|w| matches!(*w, "meaning" | "define" | "definition"))
@@ -2886,6 +2893,17 @@ mod tests {
         }
         assert_ne!(
             expected("what's the next thing they'll launch?"),
+            Expected::Definition
+        );
+        // Explaining a term is defining it; explaining why is giving a cause.
+        for asks in [
+            "Kindly explain what is this artificial superintelligence that Wu is talking about?",
+            "Wu keeps saying 'superintelligence' - how would I explain that to listeners?",
+        ] {
+            assert_eq!(expected(asks), Expected::Definition, "{asks}");
+        }
+        assert_ne!(
+            expected("can you explain why the stock fell?"),
             Expected::Definition
         );
         // What something means for someone is not a definition.
