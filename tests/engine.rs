@@ -1624,9 +1624,13 @@ fn shorthand_for_sites_stances_numbers_and_money_is_read() {
 
 #[test]
 fn idioms_for_slumps_blame_and_rivalry_are_read() {
-    // The doldrums are a slump; what is blamed is what it stemmed from.
+    // The doldrums are a slump; what is blamed is what it stemmed from, or what the downturn
+    // was due to (another outlet telling the same cause).
     first_shows("!ask why was alibaba in the doldrums?", "slump");
-    first_shows("!ask what was blamed for the stock's fall?", "slump");
+    first_holds_one_of(
+        "!ask what was blamed for the stock's fall?",
+        &["slump stemmed", "downturn due to"],
+    );
     // Going head to head is competing.
     first_shows(
         "!ask who is qwen3-max going head to head with?",
