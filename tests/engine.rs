@@ -3004,3 +3004,35 @@ fn explaining_a_term_defines_it_and_a_slump_is_a_downturn() {
         "downturn due to",
     );
 }
+
+#[test]
+fn what_something_means_for_someone_is_its_impact_on_them() {
+    first_shows(
+        "!ask long term, what does china's chip push mean for nvidia?",
+        "Impact on Global Chip Giants",
+    );
+    first_shows(
+        "!ask what consequence will it have for nvidia?",
+        "Impact on Global Chip Giants",
+    );
+}
+
+#[test]
+fn real_growth_or_a_reaction_is_a_genuine_engine_or_a_response() {
+    first_shows(
+        "!ask is the AI push real growth or just a reaction to US limits?",
+        "genuine growth engine",
+    );
+}
+
+#[test]
+fn a_currency_named_brings_the_amount_in_it_first() {
+    // "In local dollars", "in HKD", "HK-dollar": the passage stating HK$151.80.
+    for question in [
+        "!ask what did the hong kong line reach in local dollars?",
+        "!ask the hong kong stock went up to what price in hkd?",
+        "!ask what HK-dollar price did the shares hit?",
+    ] {
+        first_shows(question, "HK$151.80");
+    }
+}

@@ -1565,6 +1565,10 @@ const CAUSE_OR_PERSON_BOOST: f32 = 2.0;
 /// many passages do ("on Wednesday", "its highest since 2021").
 const FULL_DATE_BOOST: f32 = 2.0;
 
+/// How much a passage stating an amount in the currency a question names rises ("in HKD":
+/// "HK$151.80").
+const CURRENCY_BOOST: f32 = 2.0;
+
 /// How much a passage holding the very thing a question asks for rises: a rare name right
 /// before the thing asked the name of, someone's words in quote marks, a condition ("if",
 /// "as long as") for what would have to happen, a term defined ("refers to") for what it
@@ -1574,6 +1578,43 @@ const SPECIFIC_BOOST: f32 = 3.0;
 /// Where a passage naming the thing asked the name of stands against the best other passage:
 /// above it, by more than corroboration later adds to a passage other outlets report too.
 const NAMED_FIRST: f32 = 1.1;
+
+/// A currency a question can name, and an amount stated in it.
+struct Currency {
+    named: regex::Regex,
+    amount: regex::Regex,
+}
+
+static CURRENCIES: std::sync::LazyLock<[Currency; 3]> = std::sync::LazyLock::new(|| {
+    let currency = |named: &str, amount: &str| Currency {
+        named: regex::Regex::new(named).expect("currency name pattern is valid"),
+        amount: regex::Regex::new(amount).expect("currency amount pattern is valid"),
+    };
+    [
+        currency(
+            r"(?i)(?-u:\b)(hkd|hk ?\$|hk[- ]dollars?|hong kong dollars?|local (dollars?|currency|money))",
+            r"HK\$ ?\d",
+        ),
+        currency(
+            r"(?i)(?-u:\b)(yuan|rmb|renminbi|cny|local (currency|money))(?-u:\b)",
+            r"(?i)\d ?((billion|million|trillion|bn|b) ?)?(yuan|rmb)(?-u:\b)|(?-u:\b)(rmb|cny) ?\d|¥ ?\d",
+        ),
+        currency(
+            r"(?i)(?-u:\b)(usd|us ?\$|us dollars?|u\.s\. dollars?|american dollars?|greenbacks?|us money|in dollars)",
+            r"US\$ ?\d|(^|[^A-Za-z])\$ ?\d",
+        ),
+    ]
+});
+
+/// The amounts, in the currencies a question names, that a passage answering it would state:
+/// "in HKD" wants "HK$151.80", "in yuan" wants "380 billion yuan".
+pub fn asked_currencies(question: &str) -> Vec<&'static regex::Regex> {
+    CURRENCIES
+        .iter()
+        .filter(|c| c.named.is_match(question))
+        .map(|c| &c.amount)
+        .collect()
+}
 
 pub fn states(expected: Expected, text: &str) -> bool {
     match expected {
@@ -1698,6 +1739,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
     hits: Vec<(Hit, u64)>,
     concepts: &[Concept],
     expected: Expected,
+    currencies: &[&regex::Regex],
     named: &mut NamedOutlets<F>,
     mut rare: impl FnMut(&str) -> bool,
 ) -> Vec<Hit> {
@@ -1739,6 +1781,10 @@ pub fn rerank<F: FnMut(&str) -> bool>(
             } else {
                 EXPECTED_BOOST
             };
+        }
+        // An amount in the currency the question names ("in HKD": "HK$151.80").
+        if currencies.iter().any(|c| c.is_match(&hit.text)) {
+            hit.score *= CURRENCY_BOOST;
         }
         // A value labelled with what the question asks for is the answer itself.
         if matcher.labels_an_answer(&hit.text) {
@@ -2700,7 +2746,9 @@ mod tests {
     /// of answer).
     fn order_of(hits: Vec<(Hit, u64)>, concepts: &[Concept]) -> Vec<String> {
         let mut named = NamedOutlets::new("a question", |_| false);
-        let ranked = rerank(hits, concepts, Expected::Anything, &mut named, |_| false);
+        let ranked = rerank(hits, concepts, Expected::Anything, &[], &mut named, |_| {
+            false
+        });
         ranked.into_iter().map(|h| h.source.article).collect()
     }
 
@@ -3000,6 +3048,46 @@ mod tests {
             Expected::Disclosure,
             "Wu disclosed a figure of $53 billion."
         ));
+    }
+
+    #[test]
+    fn a_currency_named_asks_for_an_amount_in_it() {
+        let states_in = |question: &str, text: &str| {
+            asked_currencies(question).iter().any(|c| c.is_match(text))
+        };
+        for asks in [
+            "HK share price in HKD?",
+            "what did the Hong Kong line hit in local dollars?",
+            "What price in Hong Kong dollars did the shares get to?",
+            "hk price in hk$?",
+        ] {
+            assert!(
+                states_in(asks, "rose 5.9% to HK$151.80 (about US$19.49)"),
+                "{asks}"
+            );
+            assert!(!states_in(asks, "rose 5.9% to a four-year high"), "{asks}");
+            assert!(!states_in(asks, "climbed past $155 on the chart"), "{asks}");
+        }
+        for asks in ["the pledge in rmb?", "how many yuan was the pot?"] {
+            assert!(states_in(
+                asks,
+                "the 380 billion yuan ($53 billion) already committed"
+            ));
+            assert!(states_in(asks, "a 380bn yuan plan"));
+            assert!(!states_in(asks, "rose 5.9% to HK$151.80"), "{asks}");
+        }
+        for asks in [
+            "what's that in USD?",
+            "and in greenbacks?",
+            "in US dollars?",
+        ] {
+            assert!(states_in(asks, "HK$151.80 (about US$19.49)"), "{asks}");
+            assert!(states_in(asks, "climbed past $155 on the chart"), "{asks}");
+            assert!(!states_in(asks, "rose 5.9% to HK$151.80"), "{asks}");
+        }
+        // A question naming no currency asks for none.
+        assert!(asked_currencies("what price did the shares close at?").is_empty());
+        assert!(asked_currencies("how much did the hk line rise?").is_empty());
     }
 
     #[test]

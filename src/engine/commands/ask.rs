@@ -77,7 +77,8 @@ pub fn rank_question(
                 df / docs <= RARE_NAME_SHARE
             })
     };
-    let mut hits = rank::rerank(tagged, &concepts, expected, &mut named, rare);
+    let currencies = rank::asked_currencies(question);
+    let mut hits = rank::rerank(tagged, &concepts, expected, &currencies, &mut named, rare);
     hits.truncate(MAX_HITS);
     Ok(Hits {
         hits,
