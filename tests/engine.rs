@@ -3036,3 +3036,28 @@ fn a_currency_named_brings_the_amount_in_it_first() {
         first_shows(question, "HK$151.80");
     }
 }
+
+#[test]
+fn snapping_up_stacking_up_a_line_on_something_and_bravery_are_read() {
+    first_shows(
+        "!ask which broker says snap it up?",
+        "maintaining a 'buy' rating",
+    );
+    first_shows(
+        "!ask how did alibaba's rise stack up against the overall market?",
+        "outpacing the 2.1% gain",
+    );
+    first_shows(
+        "!ask what's the government's line on buying nvidia?",
+        "urged domestic companies not to use",
+    );
+    among_first(
+        3,
+        "!ask what's beijing's line on nvidia chips?",
+        "urged domestic companies not to use",
+    );
+    first_shows(
+        "!ask what makes companies brave enough to invest so much?",
+        "courage to invest",
+    );
+}

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Seventy-six more everyday-words sets for trying changes, each written apart from the engine
+/// Seventy-eight more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in docs/QUALITY.md).
 #[test]
-fn fifth_to_eightieth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_eighty_second_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -300,11 +300,11 @@ fn fifth_to_eightieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.649, 0.874, 0.751],
     );
-    // Measured: hit@1 0.675 (27 of 40), hit@3 0.850 (34 of 40), MRR 0.770.
+    // Measured: hit@1 0.700 (28 of 40), hit@3 0.850 (34 of 40), MRR 0.786.
     at_least(
         &report(&fixture("everyday_tuning34.json")),
         40,
-        [0.674, 0.849, 0.769],
+        [0.699, 0.849, 0.785],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.912.
     at_least(
@@ -486,11 +486,11 @@ fn fifth_to_eightieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 1.0, 0.957],
     );
-    // Measured: hit@1 0.725 (29 of 40), hit@3 0.850 (34 of 40), MRR 0.792.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.900 (36 of 40), MRR 0.843.
     at_least(
         &report(&fixture("everyday_tuning65.json")),
         40,
-        [0.724, 0.849, 0.791],
+        [0.774, 0.899, 0.842],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.925 (37 of 40), MRR 0.887.
     at_least(
@@ -498,17 +498,17 @@ fn fifth_to_eightieth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.924, 0.886],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 0.925 (37 of 40), MRR 0.894.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.906.
     at_least(
         &report(&fixture("everyday_tuning67.json")),
         40,
-        [0.849, 0.924, 0.893],
+        [0.849, 0.949, 0.905],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.975 (39 of 40), MRR 0.875.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.887.
     at_least(
         &report(&fixture("everyday_tuning68.json")),
         40,
-        [0.799, 0.974, 0.874],
+        [0.824, 0.974, 0.886],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.917.
     at_least(
@@ -581,6 +581,18 @@ fn fifth_to_eightieth_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning80.json")),
         40,
         [0.924, 0.974, 0.951],
+    );
+    // Measured: hit@1 0.950 (38 of 40), hit@3 0.950 (38 of 40), MRR 0.956.
+    at_least(
+        &report(&fixture("everyday_tuning81.json")),
+        40,
+        [0.949, 0.949, 0.955],
+    );
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.875 (35 of 40), MRR 0.837.
+    at_least(
+        &report(&fixture("everyday_tuning82.json")),
+        40,
+        [0.774, 0.874, 0.836],
     );
 }
 
