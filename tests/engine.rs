@@ -3061,3 +3061,17 @@ fn snapping_up_stacking_up_a_line_on_something_and_bravery_are_read() {
         "courage to invest",
     );
 }
+
+#[test]
+fn who_took_something_up_is_answered_by_who_adopted_it() {
+    for question in [
+        "!ask which chinese company has started using alibaba's own AI chips?",
+        "!ask who is the first customer for alibaba's homegrown chips?",
+        "!ask has any partner adopted the in-house accelerators?",
+    ] {
+        first_holds_one_of(
+            question,
+            &["adopted by China Unicom", "partnership with Unicom"],
+        );
+    }
+}

@@ -946,6 +946,9 @@ pub enum Expected {
     /// "did Wu say what the new number is", "did he give a new total": a passage saying
     /// whether it was disclosed ("Wu did not disclose an updated figure").
     Disclosure,
+    /// "who is a customer for the chips", "which partner adopted them": a passage stating
+    /// who adopted something ("adopted by China Unicom", "a partnership with Unicom").
+    Customer,
     /// "which cloud giants is it up against", "who are its rivals": a passage listing
     /// companies by name ("rivals such as Amazon Web Services (AWS), Microsoft Azure, and
     /// Google Cloud").
@@ -1023,6 +1026,8 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Date
     } else if asks_a_source(&words) {
         Expected::Source
+    } else if asks_for_a_customer(&words) && !asks_a_term(&q, &words) {
+        Expected::Customer
     } else if starts(&["who ", "who's ", "whos ", "who’s "]) && !asks_for_companies(&words) {
         Expected::Person
     } else if asks_a_disclosure(&words) {
@@ -1105,6 +1110,37 @@ fn asks_for_companies(words: &[&str]) -> bool {
                     | "suppliers"
             )
         })
+}
+
+/// Whether a question asks who took something up: "who's a customer for the chips", "which
+/// partner adopted them", "has any company started using them"; not whose customers a rival
+/// wants to win ("steal customers from").
+fn asks_for_a_customer(words: &[&str]) -> bool {
+    const TAKING_UP: [&str; 10] = [
+        "customer",
+        "customers",
+        "client",
+        "clients",
+        "partner",
+        "partners",
+        "adopter",
+        "adopted",
+        "adopt",
+        "signed",
+    ];
+    const USING: [&str; 6] = ["using", "use", "uses", "running", "deploying", "deploy"];
+    const WHO: [&str; 7] = ["who", "whos", "which", "any", "company", "firm", "telecom"];
+    let taking_up = words.iter().enumerate().any(|(at, w)| {
+        TAKING_UP.contains(w)
+            && !words
+                .get(at + 1)
+                .is_some_and(|n| matches!(*n, "from" | "off"))
+    });
+    let using = words.iter().any(|w| USING.contains(w))
+        && words
+            .iter()
+            .any(|w| matches!(*w, "company" | "firm" | "telecom" | "customer" | "partner"));
+    (taking_up || using) && words.iter().any(|w| WHO.contains(w)) && !asks_for_rivals(words)
 }
 
 /// Whether a question asks which companies: "which"/"who" with companies or rivals ("which
@@ -1417,6 +1453,15 @@ static QUOTATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
         .expect("quotation pattern is valid")
 });
 
+/// A passage stating who took something up: "adopted by China Unicom", "a partnership with
+/// Unicom", "customers include".
+static CUSTOMER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(adopted by|partnership with|partnered with|signed (up|on|a deal)|(is|are|as) (a |an )?(customer|client)s?|customers? (include|such as))(?-u:\b)",
+    )
+    .expect("customer pattern is valid")
+});
+
 /// A passage saying something was not disclosed: "did not disclose an updated figure",
 /// "declined to comment", "an undisclosed sum".
 static DISCLOSURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1556,7 +1601,8 @@ const EXPECTED_BOOST: f32 = 1.3;
 const COMPANIES_BOOST: f32 = 2.0;
 
 /// How much a passage giving a cause ("stemmed largely from", "due to", "necessitating") rises
-/// for "why", or one naming a person by role ("Morningstar's Phelix Lee captured…") for "who"
+/// for "why", one naming a person by role ("Morningstar's Phelix Lee captured…") for "who", or
+/// one stating who took something up ("adopted by China Unicom") for a customer
 /// (measured for "when will" and "how long" too: no first place gained).
 const CAUSE_OR_PERSON_BOOST: f32 = 2.0;
 
@@ -1636,6 +1682,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Condition => CONDITION.is_match(text),
         Expected::Extent => EXTENT.is_match(text),
         Expected::Companies => COMPANIES.is_match(text),
+        Expected::Customer => CUSTOMER.is_match(text),
         Expected::Disclosure => DISCLOSURE.is_match(text),
         Expected::Anything => false,
     }
@@ -1761,7 +1808,10 @@ pub fn rerank<F: FnMut(&str) -> bool>(
         if stated {
             hit.score *= if expected == Expected::Companies {
                 COMPANIES_BOOST
-            } else if matches!(expected, Expected::Reason | Expected::Person) {
+            } else if matches!(
+                expected,
+                Expected::Reason | Expected::Person | Expected::Customer
+            ) {
                 CAUSE_OR_PERSON_BOOST
             } else if matches!(
                 expected,
@@ -2648,10 +2698,11 @@ mod tests {
         ] {
             assert_eq!(expected(asks), Expected::Companies, "{asks}");
         }
-        // A customer or a partner is often named alone; chips are not companies.
+        // A customer or a partner is often named alone: a passage saying who took the thing
+        // up answers, not a list of companies; chips are not companies.
         assert_eq!(
             expected("who is the first big customer for their chips?"),
-            Expected::Anything
+            Expected::Customer
         );
         assert_eq!(
             expected("which Nvidia chips are off-limits?"),
@@ -3088,6 +3139,38 @@ mod tests {
         // A question naming no currency asks for none.
         assert!(asked_currencies("what price did the shares close at?").is_empty());
         assert!(asked_currencies("how much did the hk line rise?").is_empty());
+    }
+
+    #[test]
+    fn who_took_something_up_asks_for_a_customer() {
+        for asks in [
+            "who's actually a customer for Alibaba's homegrown AI chips?",
+            "Which Chinese partner has adopted Alibaba's in-house AI accelerators?",
+            "Which Chinese company has started using the AI chips Alibaba makes itself?",
+            "Who's the big telecom punter already signed up to run Ali's homemade chips?",
+        ] {
+            assert_eq!(expected(asks), Expected::Customer, "{asks}");
+        }
+        // Not whose customers a rival wants, nor the words used for customers.
+        assert_ne!(
+            expected("which big cloud providers are they trying to steal customers from?"),
+            Expected::Customer
+        );
+        assert_eq!(
+            expected("How did the boss describe the supplier it wants to be for its customers?"),
+            Expected::Term
+        );
+        for adopted in [
+            "Its latest chip has been adopted by China Unicom, indicating",
+            "Alibaba secured a partnership with Unicom, a major Chinese group",
+            "Its customers include two state carriers.",
+        ] {
+            assert!(states(Expected::Customer, adopted), "{adopted}");
+        }
+        assert!(!states(
+            Expected::Customer,
+            "Alibaba is developing its own AI accelerators."
+        ));
     }
 
     #[test]
