@@ -1343,9 +1343,7 @@ fn asks_a_disclosure(words: &[&str]) -> bool {
         "confirm",
         "confirmed",
     ];
-    const AMOUNT: [&str; 7] = [
-        "number", "figure", "total", "amount", "sum", "much", "chiffre",
-    ];
+    const AMOUNT: [&str; 6] = ["number", "figure", "total", "amount", "sum", "much"];
     words
         .first()
         .is_some_and(|w| matches!(*w, "did" | "has" | "have" | "does" | "do" | "was" | "is"))
@@ -3077,7 +3075,7 @@ mod tests {
     fn whether_someone_gave_a_figure_asks_whether_it_was_disclosed() {
         for asks in [
             "Did Eddie Wu actually say what the new, bigger spending number is?",
-            "Did Eddie Wu communicate the new chiffre of the augmented investment?",
+            "Did Eddie Wu communicate the new amount of the augmented investment?",
             "did Wu actually give a new total?",
             "has the company given a figure for it?",
             "Did Alibaba's boss say exactly how much the new total will be?",
