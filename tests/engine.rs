@@ -3075,3 +3075,47 @@ fn who_took_something_up_is_answered_by_who_adopted_it() {
         );
     }
 }
+
+#[test]
+fn a_currency_named_in_plain_words_is_read() {
+    // "Hong Kong money" is the Hong Kong dollar: the passage stating HK$151.80.
+    first_shows(
+        "!ask What was one share worth in Hong Kong money at its peak?",
+        "HK$151.80",
+    );
+}
+
+#[test]
+fn a_beating_a_lid_a_reappraisal_and_giving_up_are_read() {
+    among_first(
+        2,
+        "!ask why did the stock take such a beating a few years back?",
+        "downturn due to the Chinese government's antitrust investigations",
+    );
+    first_shows(
+        "!ask why did baba get nerfed for years?",
+        "downturn due to the Chinese government's antitrust investigations",
+    );
+    first_shows(
+        "!ask what could put a lid on the rally?",
+        "The lack of access to advanced chips",
+    );
+    among_first(
+        2,
+        "!ask are investors starting to reappraise alibaba?",
+        "re-rate Alibaba as a critical AI infrastructure player",
+    );
+    among_first(
+        2,
+        "!ask is the market treating it as more than an online mall now?",
+        "rather than just an e-commerce giant",
+    );
+    first_shows(
+        "!ask is alibaba giving up on overseas shopping?",
+        "Alibaba is not abandoning global markets",
+    );
+    first_shows(
+        "!ask how much is the stock up since the start of this year?",
+        "Year-to-date gains have now surpassed 107%",
+    );
+}

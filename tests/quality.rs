@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Seventy-eight more everyday-words sets for trying changes, each written apart from the engine
+/// Eighty more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in docs/QUALITY.md).
 #[test]
-fn fifth_to_eighty_second_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_eighty_fourth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -306,11 +306,11 @@ fn fifth_to_eighty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.699, 0.849, 0.785],
     );
-    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.912.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.929.
     at_least(
         &report(&fixture("everyday_tuning35.json")),
         40,
-        [0.849, 1.0, 0.911],
+        [0.874, 1.0, 0.928],
     );
     // Measured: hit@1 0.625 (25 of 40), hit@3 0.875 (35 of 40), MRR 0.760.
     at_least(
@@ -546,11 +546,11 @@ fn fifth_to_eighty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.849, 0.949, 0.905],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.925.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
         &report(&fixture("everyday_tuning75.json")),
         40,
-        [0.874, 0.974, 0.924],
+        [0.899, 0.974, 0.937],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.935.
     at_least(
@@ -588,11 +588,23 @@ fn fifth_to_eighty_second_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.974, 0.974, 0.974],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.900 (36 of 40), MRR 0.845.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.863.
     at_least(
         &report(&fixture("everyday_tuning82.json")),
         40,
-        [0.774, 0.899, 0.844],
+        [0.799, 0.924, 0.862],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.910.
+    at_least(
+        &report(&fixture("everyday_tuning83.json")),
+        40,
+        [0.849, 0.974, 0.909],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.925 (37 of 40), MRR 0.894.
+    at_least(
+        &report(&fixture("everyday_tuning84.json")),
+        40,
+        [0.849, 0.924, 0.893],
     );
 }
 

@@ -1636,15 +1636,15 @@ static CURRENCIES: std::sync::LazyLock<[Currency; 3]> = std::sync::LazyLock::new
     };
     [
         currency(
-            r"(?i)(?-u:\b)(hkd|hk ?\$|hk[- ]dollars?|hong kong dollars?|local (dollars?|currency|money))",
+            r"(?i)(?-u:\b)(hkd|hk ?\$|hk[- ]dollars?|hong kong (dollars?|currency|money)|local (dollars?|currency|money))",
             r"HK\$ ?\d",
         ),
         currency(
-            r"(?i)(?-u:\b)(yuan|rmb|renminbi|cny|local (currency|money))(?-u:\b)",
+            r"(?i)(?-u:\b)(yuan|rmb|renminbi|cny|local (currency|money)|chin(a's|ese) (currency|money))(?-u:\b)",
             r"(?i)\d ?((billion|million|trillion|bn|b) ?)?(yuan|rmb)(?-u:\b)|(?-u:\b)(rmb|cny) ?\d|¥ ?\d",
         ),
         currency(
-            r"(?i)(?-u:\b)(usd|us ?\$|us dollars?|u\.s\. dollars?|american dollars?|greenbacks?|us money|in dollars)",
+            r"(?i)(?-u:\b)(usd|us ?\$|us dollars?|u\.s\. dollars?|american dollars?|greenbacks?|us money|us currency|american (currency|money)|in dollars)",
             r"US\$ ?\d|(^|[^A-Za-z])\$ ?\d",
         ),
     ]
@@ -3109,6 +3109,7 @@ mod tests {
             "what did the Hong Kong line hit in local dollars?",
             "What price in Hong Kong dollars did the shares get to?",
             "hk price in hk$?",
+            "What was one share worth in Hong Kong money at the high?",
         ] {
             assert!(
                 states_in(asks, "rose 5.9% to HK$151.80 (about US$19.49)"),
@@ -3117,7 +3118,11 @@ mod tests {
             assert!(!states_in(asks, "rose 5.9% to a four-year high"), "{asks}");
             assert!(!states_in(asks, "climbed past $155 on the chart"), "{asks}");
         }
-        for asks in ["the pledge in rmb?", "how many yuan was the pot?"] {
+        for asks in [
+            "the pledge in rmb?",
+            "how many yuan was the pot?",
+            "how much is the plan in Chinese money?",
+        ] {
             assert!(states_in(
                 asks,
                 "the 380 billion yuan ($53 billion) already committed"
@@ -3129,6 +3134,7 @@ mod tests {
             "what's that in USD?",
             "and in greenbacks?",
             "in US dollars?",
+            "what's that in American money?",
         ] {
             assert!(states_in(asks, "HK$151.80 (about US$19.49)"), "{asks}");
             assert!(states_in(asks, "climbed past $155 on the chart"), "{asks}");
