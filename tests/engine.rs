@@ -3119,3 +3119,25 @@ fn a_beating_a_lid_a_reappraisal_and_giving_up_are_read() {
         "Year-to-date gains have now surpassed 107%",
     );
 }
+
+#[test]
+fn what_a_company_wants_to_be_a_cold_snap_grey_skies_and_ious_are_read() {
+    // What a company wants to be is how it is positioning itself; a cold snap in a price,
+    // grey skies over shares are a slump, a weight; an IOU is a bond.
+    first_shows(
+        "!ask what does alibaba's cloud arm want to be?",
+        "positioning itself as a “full-stack AI service provider,”",
+    );
+    first_shows(
+        "!ask what caused the cold snap in alibaba's shares years ago?",
+        "downturn due to the Chinese government's antitrust investigations",
+    );
+    first_shows(
+        "!ask why have chinese stocks been under grey skies?",
+        "weighed down by weak consumer demand",
+    );
+    first_shows(
+        "!ask what kind of IOUs is alibaba selling?",
+        "zero-coupon convertible bonds",
+    );
+}

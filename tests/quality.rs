@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Eighty more everyday-words sets for trying changes, each written apart from the engine
+/// Eighty-two more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in docs/QUALITY.md).
 #[test]
-fn fifth_to_eighty_fourth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_eighty_sixth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -402,11 +402,11 @@ fn fifth_to_eighty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.824, 0.974, 0.887],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.900.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.925 (37 of 40), MRR 0.912.
     at_least(
         &report(&fixture("everyday_tuning51.json")),
         40,
-        [0.874, 0.924, 0.899],
+        [0.899, 0.924, 0.911],
     );
     // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.963.
     at_least(
@@ -534,11 +534,11 @@ fn fifth_to_eighty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.949, 0.924],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.958.
     at_least(
         &report(&fixture("everyday_tuning73.json")),
         40,
-        [0.899, 1.0, 0.945],
+        [0.924, 1.0, 0.957],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.906.
     at_least(
@@ -552,11 +552,11 @@ fn fifth_to_eighty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.899, 0.974, 0.937],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.935.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.948.
     at_least(
         &report(&fixture("everyday_tuning76.json")),
         40,
-        [0.899, 0.974, 0.934],
+        [0.924, 0.974, 0.947],
     );
     // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.963.
     at_least(
@@ -588,11 +588,11 @@ fn fifth_to_eighty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.974, 0.974, 0.974],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.925 (37 of 40), MRR 0.863.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.883.
     at_least(
         &report(&fixture("everyday_tuning82.json")),
         40,
-        [0.799, 0.924, 0.862],
+        [0.824, 0.949, 0.882],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.910.
     at_least(
@@ -605,6 +605,18 @@ fn fifth_to_eighty_fourth_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning84.json")),
         40,
         [0.849, 0.924, 0.893],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 1.000 (40 of 40), MRR 0.917.
+    at_least(
+        &report(&fixture("everyday_tuning85.json")),
+        40,
+        [0.849, 1.0, 0.916],
+    );
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.868.
+    at_least(
+        &report(&fixture("everyday_tuning86.json")),
+        40,
+        [0.799, 0.949, 0.867],
     );
 }
 
