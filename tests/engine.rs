@@ -3141,3 +3141,16 @@ fn what_a_company_wants_to_be_a_cold_snap_grey_skies_and_ious_are_read() {
         "zero-coupon convertible bonds",
     );
 }
+
+#[test]
+fn a_sticky_wicket_and_kit_are_read() {
+    first_shows(
+        "!ask why was alibaba on a sticky wicket for years?",
+        "downturn due to the Chinese government's antitrust investigations",
+    );
+    among_first(
+        3,
+        "!ask what other kit besides chips is alibaba building?",
+        "high-speed computing and networking equipment",
+    );
+}
