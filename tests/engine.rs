@@ -3154,3 +3154,32 @@ fn a_sticky_wicket_and_kit_are_read() {
         "high-speed computing and networking equipment",
     );
 }
+
+#[test]
+fn a_telco_running_the_thing_hot_water_the_short_run_and_soup_to_nuts_are_read() {
+    // A telco or a carrier using the chips took them up: the passage saying who adopted them.
+    among_first(
+        2,
+        "!ask is any telco using the homegrown chips yet?",
+        "adopted by China Unicom",
+    );
+    among_first(
+        3,
+        "!ask which carrier is using their chips?",
+        "adopted by China Unicom",
+    );
+    // Hot water is scrutiny; the short run is the short term; soup to nuts is full-stack.
+    first_shows(
+        "!ask could alibaba end up in hot water as it grows overseas?",
+        "increased scrutiny and potential restrictions from Western countries",
+    );
+    among_first(
+        2,
+        "!ask are analysts worried that spending this much is risky in the short run?",
+        "poses financial risks in the short term",
+    );
+    first_shows(
+        "!ask is the cloud unit pitched as a soup-to-nuts vendor?",
+        "full-stack AI service provider",
+    );
+}

@@ -122,10 +122,10 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// Eighty-four more everyday-words sets for trying changes, each written apart from the engine
+/// Eighty-six more everyday-words sets for trying changes, each written apart from the engine
 /// and measured before any change was tried on it (the first measures are in docs/QUALITY.md).
 #[test]
-fn fifth_to_eighty_eighth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_ninetieth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -354,11 +354,11 @@ fn fifth_to_eighty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.924, 0.974, 0.949],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.946.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning43.json")),
         40,
-        [0.899, 1.0, 0.945],
+        [0.899, 1.0, 0.949],
     );
     // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.988.
     at_least(
@@ -426,11 +426,11 @@ fn fifth_to_eighty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         40,
         [0.874, 0.974, 0.926],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.975 (39 of 40), MRR 0.879.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.896.
     at_least(
         &report(&fixture("everyday_tuning55.json")),
         40,
-        [0.799, 0.974, 0.878],
+        [0.824, 0.974, 0.895],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
@@ -629,6 +629,18 @@ fn fifth_to_eighty_eighth_everyday_tuning_questions_stay_above_their_floor() {
         &report(&fixture("everyday_tuning88.json")),
         40,
         [1.0, 1.0, 1.0],
+    );
+    // Measured: hit@1 0.975 (39 of 40), hit@3 1.000 (40 of 40), MRR 0.988.
+    at_least(
+        &report(&fixture("everyday_tuning89.json")),
+        40,
+        [0.974, 1.0, 0.987],
+    );
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.850 (34 of 40), MRR 0.846.
+    at_least(
+        &report(&fixture("everyday_tuning90.json")),
+        40,
+        [0.824, 0.849, 0.845],
     );
 }
 

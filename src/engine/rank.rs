@@ -1129,7 +1129,10 @@ fn asks_for_a_customer(words: &[&str]) -> bool {
         "signed",
     ];
     const USING: [&str; 6] = ["using", "use", "uses", "running", "deploying", "deploy"];
-    const WHO: [&str; 7] = ["who", "whos", "which", "any", "company", "firm", "telecom"];
+    const WHO: [&str; 11] = [
+        "who", "whos", "which", "any", "company", "firm", "telecom", "telco", "carrier", "operator",
+        "bank",
+    ];
     let taking_up = words.iter().enumerate().any(|(at, w)| {
         TAKING_UP.contains(w)
             && !words
@@ -1139,7 +1142,20 @@ fn asks_for_a_customer(words: &[&str]) -> bool {
     let using = words.iter().any(|w| USING.contains(w))
         && words
             .iter()
-            .any(|w| matches!(*w, "company" | "firm" | "telecom" | "customer" | "partner"));
+            .any(|w| {
+                matches!(
+                    *w,
+                    "company"
+                        | "firm"
+                        | "telecom"
+                        | "telco"
+                        | "carrier"
+                        | "operator"
+                        | "bank"
+                        | "customer"
+                        | "partner"
+                )
+            });
     (taking_up || using) && words.iter().any(|w| WHO.contains(w)) && !asks_for_rivals(words)
 }
 
@@ -2700,6 +2716,15 @@ mod tests {
         // up answers, not a list of companies; chips are not companies.
         assert_eq!(
             expected("who is the first big customer for their chips?"),
+            Expected::Customer
+        );
+        // A telco, a carrier, an operator or a bank running the thing took it up.
+        assert_eq!(
+            expected("which state telco is running their own-brand AI chips?"),
+            Expected::Customer
+        );
+        assert_eq!(
+            expected("has any carrier started using the chips?"),
             Expected::Customer
         );
         assert_eq!(
