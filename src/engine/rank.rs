@@ -1130,8 +1130,8 @@ fn asks_for_a_customer(words: &[&str]) -> bool {
     ];
     const USING: [&str; 6] = ["using", "use", "uses", "running", "deploying", "deploy"];
     const WHO: [&str; 11] = [
-        "who", "whos", "which", "any", "company", "firm", "telecom", "telco", "carrier", "operator",
-        "bank",
+        "who", "whos", "which", "any", "company", "firm", "telecom", "telco", "carrier",
+        "operator", "bank",
     ];
     let taking_up = words.iter().enumerate().any(|(at, w)| {
         TAKING_UP.contains(w)
@@ -1140,22 +1140,20 @@ fn asks_for_a_customer(words: &[&str]) -> bool {
                 .is_some_and(|n| matches!(*n, "from" | "off"))
     });
     let using = words.iter().any(|w| USING.contains(w))
-        && words
-            .iter()
-            .any(|w| {
-                matches!(
-                    *w,
-                    "company"
-                        | "firm"
-                        | "telecom"
-                        | "telco"
-                        | "carrier"
-                        | "operator"
-                        | "bank"
-                        | "customer"
-                        | "partner"
-                )
-            });
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "company"
+                    | "firm"
+                    | "telecom"
+                    | "telco"
+                    | "carrier"
+                    | "operator"
+                    | "bank"
+                    | "customer"
+                    | "partner"
+            )
+        });
     (taking_up || using) && words.iter().any(|w| WHO.contains(w)) && !asks_for_rivals(words)
 }
 
