@@ -3183,3 +3183,32 @@ fn a_telco_running_the_thing_hot_water_the_short_run_and_soup_to_nuts_are_read()
         "full-stack AI service provider",
     );
 }
+
+#[test]
+fn where_else_it_expands_brings_the_list_of_places_first() {
+    // "Where else is it expanding" asks for places: the passage listing them, not the ones
+    // on the company's growth engines.
+    first_shows(
+        "!ask Besides the Europe and Brazil sites, where else is Ali planting its flag over the \
+         next twelve months?",
+        "Mexico, Japan, South Korea, Malaysia, and Dubai",
+    );
+    among_first(
+        2,
+        "!ask where are the new overseas server hubs going up?",
+        "Brazil, France, and the Netherlands",
+    );
+}
+
+#[test]
+fn super_smart_ai_and_a_stock_heating_up_are_read() {
+    among_first(
+        2,
+        "!ask what is this super-smart AI era wu talks about?",
+        "Artificial superintelligence refers to a theoretical form of AI",
+    );
+    first_shows(
+        "!ask how much has the stock heated up overall since the calendar flipped?",
+        "Year-to-date gains have now surpassed 107%",
+    );
+}

@@ -916,6 +916,9 @@ pub enum Expected {
     /// "where did he say it", "at what event": a passage naming the event or venue ("at the
     /// Hangzhou Developer Conference", "at Alibaba Cloud's annual technology conference").
     Venue,
+    /// "where else is the cloud arm expanding", "where are the new data centers going up": a
+    /// passage listing places ("in Brazil, France, and the Netherlands").
+    Place,
     /// "how long", "how far back": a passage stating a span or the date it runs from ("three
     /// years", "a four-year hiatus", "since 2021", "as early as 2018").
     Duration,
@@ -997,6 +1000,8 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Reason
     } else if asks_a_venue(&words) {
         Expected::Venue
+    } else if asks_a_place(&words) {
+        Expected::Place
     } else if starts(&["how long", "how far back", "how far ago"]) {
         Expected::Duration
     } else if starts(&[
@@ -1297,6 +1302,42 @@ fn asks_a_venue(words: &[&str]) -> bool {
             && words.iter().any(|w| TELLING.contains(w)))
 }
 
+/// Whether a question asks where something spreads or is built: "where else is it
+/// expanding", "where are the new server farms going up", "where is it planting its flag";
+/// not where money goes or where a price floor sits.
+fn asks_a_place(words: &[&str]) -> bool {
+    const SPREADING: [&str; 24] = [
+        "expand",
+        "expanding",
+        "expansion",
+        "spread",
+        "spreading",
+        "open",
+        "opening",
+        "launch",
+        "launching",
+        "enter",
+        "entering",
+        "heading",
+        "build",
+        "building",
+        "centers",
+        "centres",
+        "hubs",
+        "farms",
+        "sites",
+        "flag",
+        "footprint",
+        "markets",
+        "countries",
+        "touring",
+    ];
+    words
+        .iter()
+        .any(|w| matches!(*w, "where" | "wheres" | "whereabouts"))
+        && words.iter().any(|w| SPREADING.contains(w))
+}
+
 /// Whether a question asks what must hold for something: "what would have to go right",
 /// "what needs to happen", "what has to be true", "under what conditions", "what would it
 /// take", "only if what"; not what is going to happen.
@@ -1457,6 +1498,15 @@ static SOURCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         r"(?-u:\b)((?i:an?|the) (?i:report|article|story) (?i:from|by|in) (?:the )?[A-Z]|(?i:according to|reported by|citing|cited by) (?:the )?[A-Z]|[A-Z][\w&]+(?: [A-Z][\w&]+)* (?:reported|first reported|said in a report)|(?i:originally published|first published|first appeared|first ran) (?i:on|in|at|by) (?:the )?[A-Z])",
     )
     .expect("source pattern is valid")
+});
+
+/// A list of at least three names after a word of place: "in Brazil, France, and the
+/// Netherlands", "to Mexico, Japan, South Korea, Malaysia, and Dubai".
+static PLACES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?-u:\b)(?:in|to|into|across|throughout) (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)?(?:(?:, (?:and |or )?| and | or )(?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)?){2,}",
+    )
+    .expect("places pattern is valid")
 });
 
 /// A quotation of at least four words, in any quote marks.
@@ -1695,6 +1745,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Extent => EXTENT.is_match(text),
         Expected::Companies => COMPANIES.is_match(text),
         Expected::Customer => CUSTOMER.is_match(text),
+        Expected::Place => PLACES.is_match(text),
         Expected::Disclosure => DISCLOSURE.is_match(text),
         Expected::Anything => false,
     }
@@ -1822,7 +1873,7 @@ pub fn rerank<F: FnMut(&str) -> bool>(
                 COMPANIES_BOOST
             } else if matches!(
                 expected,
-                Expected::Reason | Expected::Person | Expected::Customer
+                Expected::Reason | Expected::Person | Expected::Customer | Expected::Place
             ) {
                 CAUSE_OR_PERSON_BOOST
             } else if matches!(
@@ -2744,6 +2795,47 @@ mod tests {
             "companies like these",
         ] {
             assert!(!states(Expected::Companies, lists_none), "{lists_none}");
+        }
+    }
+
+    #[test]
+    fn where_something_spreads_asks_for_a_list_of_places() {
+        for asks in [
+            "Besides the Europe and Brazil sites, where else is Ali planting its flag?",
+            "Where are the first new Alibaba server farms going up abroad?",
+            "and the other part? where else they expanding besides those 3",
+            "where's the new data center footprint?",
+        ] {
+            assert_eq!(expected(asks), Expected::Place, "{asks}");
+        }
+        // Where money goes, where a price floor sits, where a speech was given: not places
+        // something spreads to.
+        assert_eq!(
+            expected("where's the convertible money actually going?"),
+            Expected::Anything
+        );
+        assert_eq!(
+            expected("where's the floor if it pulls back?"),
+            Expected::Anything
+        );
+        assert_eq!(
+            expected("where did wu announce the new spending?"),
+            Expected::Venue
+        );
+        for lists in [
+            "will open its first data centers in Brazil, France, and the Netherlands",
+            "while also expanding to Mexico, Japan, South Korea, Malaysia, and Dubai",
+            "listed in Hong Kong, Shanghai and Shenzhen",
+        ] {
+            assert!(states(Expected::Place, lists), "{lists}");
+        }
+        for lists_none in [
+            "rallied in Hong Kong and U.S. premarket trading",
+            "outpacing the 2.1% gain in the Hang Seng Tech Index",
+            "its footprint from the US to Australia",
+            "compete with Amazon Web Services (AWS), Microsoft Azure, and Google Cloud",
+        ] {
+            assert!(!states(Expected::Place, lists_none), "{lists_none}");
         }
     }
 
