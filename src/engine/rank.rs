@@ -1134,9 +1134,9 @@ fn asks_for_a_customer(words: &[&str]) -> bool {
         "signed",
     ];
     const USING: [&str; 6] = ["using", "use", "uses", "running", "deploying", "deploy"];
-    const WHO: [&str; 11] = [
-        "who", "whos", "which", "any", "company", "firm", "telecom", "telco", "carrier",
-        "operator", "bank",
+    // Who can take something up: "has any telco started using them".
+    const TAKERS: [&str; 7] = [
+        "company", "firm", "telecom", "telco", "carrier", "operator", "bank",
     ];
     let taking_up = words.iter().enumerate().any(|(at, w)| {
         TAKING_UP.contains(w)
@@ -1145,21 +1145,13 @@ fn asks_for_a_customer(words: &[&str]) -> bool {
                 .is_some_and(|n| matches!(*n, "from" | "off"))
     });
     let using = words.iter().any(|w| USING.contains(w))
-        && words.iter().any(|w| {
-            matches!(
-                *w,
-                "company"
-                    | "firm"
-                    | "telecom"
-                    | "telco"
-                    | "carrier"
-                    | "operator"
-                    | "bank"
-                    | "customer"
-                    | "partner"
-            )
-        });
-    (taking_up || using) && words.iter().any(|w| WHO.contains(w)) && !asks_for_rivals(words)
+        && words
+            .iter()
+            .any(|w| TAKERS.contains(w) || matches!(*w, "customer" | "partner"));
+    let asks_who = words
+        .iter()
+        .any(|w| matches!(*w, "who" | "whos" | "which" | "any") || TAKERS.contains(w));
+    (taking_up || using) && asks_who && !asks_for_rivals(words)
 }
 
 /// Whether a question asks which companies: "which"/"who" with companies or rivals ("which
