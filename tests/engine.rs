@@ -460,7 +460,8 @@ fn degrees_of_an_adjective_chat_shorthand_and_desk_phrases_are_read() {
         "!ask where does the other 20% go?",
         "the rest will support its international e-commerce business",
     );
-    // What a company needs it relies on; overseas growth is its global expansion.
+    // What a company needs it relies on; overseas growth is its global expansion, and a
+    // risk to it is the one named for it.
     // ("The United States … a GPU" holds as much of the question, two of its words.)
     among_first(
         2,
@@ -469,7 +470,7 @@ fn degrees_of_an_adjective_chat_shorthand_and_desk_phrases_are_read() {
     );
     first_holds(
         "!ask is there a risk to their overseas growth?",
-        "This global expansion aims",
+        "global expansion may face increased scrutiny",
     );
     // A noun finds its verb's other noun or adjective: "regulation" finds "regulatory".
     let p = passages("!ask what does regulation mean for alibaba?");
@@ -3210,5 +3211,139 @@ fn super_smart_ai_and_a_stock_heating_up_are_read() {
     first_shows(
         "!ask how much has the stock heated up overall since the calendar flipped?",
         "Year-to-date gains have now surpassed 107%",
+    );
+}
+
+#[test]
+fn under_one_roof_all_in_one_fencing_out_and_the_same_period_last_year_are_read() {
+    // Everything under one roof, or all-in-one, is full-stack.
+    first_shows(
+        "!ask does wu want alibaba cloud to offer everything under one roof?",
+        "full-stack AI service provider",
+    );
+    first_shows(
+        "!ask is alibaba cloud an all-in-one AI shop?",
+        "full-stack AI service provider",
+    );
+    // Fencing someone out, even with their name inside, is restricting them.
+    first_shows(
+        "!ask could western governments start fencing alibaba out?",
+        "increased scrutiny and potential restrictions from Western countries",
+    );
+    // The same period last year is year-on-year.
+    among_first(
+        2,
+        "!ask what did the cloud arm earn versus the same period last year?",
+        "cloud business revenue increased by 26% year-on-year",
+    );
+}
+
+#[test]
+fn money_plowed_into_something_is_not_read_as_getting_into_it() {
+    // "gets plowed into" is "plowed into" (invested), not "get into" (entering a market,
+    // which found the passage on the first data centers abroad).
+    first_shows(
+        "!ask how much of the bond money gets plowed into data centers?",
+        "80% of the funds",
+    );
+}
+
+#[test]
+fn what_could_go_wrong_brings_a_passage_naming_the_risk() {
+    // A worry, something going wrong or spoiling things asks for a risk: the passage naming
+    // one rises over passages sharing more of the question's words.
+    first_shows(
+        "!ask is there a worry the west will push back on them as their AI gets stronger?",
+        "increased scrutiny and potential restrictions from Western countries",
+    );
+    among_first(
+        2,
+        "!ask what could go wrong for people buying the stock?",
+        "could cap upside",
+    );
+    among_first(
+        3,
+        "!ask what could spoil things for people betting on alibaba going up?",
+        "could cap upside",
+    );
+}
+
+#[test]
+fn back_down_falling_apart_risky_and_the_us_and_europe_are_read() {
+    // Something knocking stocks back down or making a rally fall apart reverses the gains.
+    first_shows(
+        "!ask what could make this whole chinese tech rally fall apart?",
+        "could reverse recent gains",
+    );
+    // Where a stock stops dropping is its support.
+    first_shows(
+        "!ask on the chart, at what prices is the stock expected to stop dropping?",
+        "Strong support sits near $148",
+    );
+    // Risky is a risk, money-wise is financial; the US and Europe are Western countries.
+    first_shows(
+        "!ask is all this spending risky for alibaba money-wise?",
+        "poses financial risks in the short term",
+    );
+    first_shows(
+        "!ask could the us or europe make things harder for alibaba as it grows?",
+        "increased scrutiny and potential restrictions from Western countries",
+    );
+}
+
+#[test]
+fn why_quotes_the_sentence_giving_the_cause_even_without_the_questions_words() {
+    // The passage on the chip rally gives its cause last ("The surge reflects rising
+    // confidence…"), in words the question does not use: that sentence is quoted.
+    first_shows(
+        "!ask why did chip stocks go up on alibaba's news?",
+        "The surge reflects rising confidence",
+    );
+}
+
+#[test]
+fn a_safety_net_the_next_few_months_money_makers_and_toe_to_toe_are_read() {
+    // A safety net under a stock is its support; the next few months are the coming quarters.
+    first_shows(
+        "!ask what price is the safety net for the shares on the chart?",
+        "Strong support sits near $148",
+    );
+    first_shows(
+        "!ask how high could the shares climb in the next few months?",
+        "$180",
+    );
+    // A company's money-makers are its growth engines; going toe to toe is competing.
+    first_shows(
+        "!ask what are the company's two main money-makers?",
+        "two core growth engines",
+    );
+    among_first(
+        3,
+        "!ask who is qwen max going toe to toe with?",
+        "direct competition with OpenAI",
+    );
+}
+
+#[test]
+fn what_someone_came_up_with_riding_the_wave_and_reacting_to_are_read() {
+    // What a company came up with it developed ("came up" is not a rise).
+    first_shows(
+        "!ask what's the name of the AI chip alibaba came up with?",
+        "Zhenwu",
+    );
+    // Stocks that rode the wave rallied; reacting to something is a response to it.
+    first_shows("!ask which chip stocks rode the wave?", "SMIC");
+    among_first(
+        2,
+        "!ask is the ai push a real plan or just them reacting to washington?",
+        "pragmatic response",
+    );
+}
+
+#[test]
+fn anybody_using_the_chips_asks_who_took_them_up() {
+    first_shows(
+        "!ask is anybody actually using their homemade AI chips yet?",
+        "Unicom",
     );
 }

@@ -63,6 +63,16 @@ impl Highlighter {
         super::rank::states(self.2, sentence)
     }
 
+    /// Whether a sentence stating the kind of answer asked is quoted even when it holds none
+    /// of the question's words: a cause for "why", a risk for "what could go wrong" (the
+    /// sentence giving it often names the thing only as "the surge" or "this"). Not a source,
+    /// a date or a figure: a sentence holding none of the question's words and naming one is
+    /// as likely about something else (measured: one question lost with every kind).
+    fn reaches(&self) -> bool {
+        use super::rank::Expected;
+        matches!(self.2, Expected::Reason | Expected::Risk)
+    }
+
     /// How telling a matched word is: the idf of its stem (1 when not known).
     pub fn weight(&self, word: &str) -> f32 {
         let stems = crate::index::tokenizer::stemmed_tokens(word);
@@ -103,11 +113,12 @@ pub fn apply(mut hits: Vec<super::Hit>, highlighter: Option<&Highlighter>) -> Ve
             hit.highlights = h.highlights(&hit.text);
         }
         hit.quote = match highlighter {
-            Some(h) => choose_answering(
+            Some(h) => choose_reaching(
                 &hit.text,
                 &hit.highlights,
                 |w| h.weight(w),
                 |s| h.answers(s),
+                h.reaches(),
             ),
             None => choose(&hit.text, &hit.highlights),
         };
@@ -142,6 +153,18 @@ pub fn choose_answering(
     highlights: &[Range<usize>],
     weight: impl Fn(&str) -> f32,
     answers: impl Fn(&str) -> bool,
+) -> Range<usize> {
+    choose_reaching(text, highlights, weight, answers, false)
+}
+
+/// [`choose_answering`]; when `reach` holds and no sentence holding the question's words
+/// states the kind of answer asked, the nearest sentence stating it is quoted.
+pub fn choose_reaching(
+    text: &str,
+    highlights: &[Range<usize>],
+    weight: impl Fn(&str) -> f32,
+    answers: impl Fn(&str) -> bool,
+    reach: bool,
 ) -> Range<usize> {
     let sentences: Vec<Range<usize>> = text
         .split_sentence_bound_indices()
@@ -181,6 +204,29 @@ pub fn choose_answering(
             end += 1;
         }
         return trim(text, sentences[best].start..sentences[end].end);
+    }
+    // No sentence holding the question's words states the kind of answer asked, but another
+    // does ("why did chip stocks go up": "The surge reflects rising confidence…"): that one
+    // is quoted, with its neighbour nearer the best.
+    if reach {
+        let answering: Vec<bool> = sentences
+            .iter()
+            .map(|r| answers(&text[r.clone()]))
+            .collect();
+        if !(0..sentences.len()).any(|i| weights[i] > 0.0 && answering[i])
+            && let Some(at) = (0..sentences.len())
+                .filter(|&i| answering[i])
+                .min_by_key(|&i| (i.abs_diff(best), i < best))
+        {
+            // More than two sentences: the one before exists when `at` is past the best or
+            // last, the one after otherwise.
+            let range = if at > best || at + 1 == sentences.len() {
+                sentences[at - 1].start..sentences[at].end
+            } else {
+                sentences[at].start..sentences[at + 1].end
+            };
+            return trim(text, range);
+        }
     }
     let before = best.checked_sub(1).map_or(0.0, |i| weights[i]);
     let after = weights.get(best + 1).copied().unwrap_or(0.0);
@@ -357,6 +403,32 @@ mod tests {
                 "{quote}"
             );
         }
+    }
+
+    #[test]
+    fn a_cause_without_the_questions_words_is_quoted_when_no_matched_sentence_gives_one() {
+        let text = "The announcement triggered a rally in chip names. \
+                    SMIC rose nearly 8%, while Hua Hong climbed 9%. \
+                    Naura hit the daily limit. \
+                    The surge reflects rising confidence in domestic demand.";
+        let highlights = [
+            span(text, "chip"),
+            span(text, "rose"),
+            span(text, "climbed"),
+        ];
+        let cause = |s: &str| s.contains("reflects");
+        let weight = |_: &str| 1.0;
+        // Without reaching, the matched sentences are quoted and the cause is not.
+        let plain = &text[choose_answering(text, &highlights, weight, cause)];
+        assert!(!plain.contains("reflects"), "{plain}");
+        // Reaching, the cause is quoted with the sentence before it, nearer the best one.
+        let reached = &text[choose_reaching(text, &highlights, weight, cause, true)];
+        assert!(reached.starts_with("Naura hit"), "{reached}");
+        assert!(reached.ends_with("domestic demand."), "{reached}");
+        // A matched sentence giving the cause itself keeps its place.
+        let matched = [span(text, "chip"), span(text, "confidence")];
+        let own = &text[choose_reaching(text, &matched, weight, cause, true)];
+        assert!(own.contains("reflects"), "{own}");
     }
 
     #[test]

@@ -633,15 +633,17 @@ pub fn content_words_with(question: &str, phrases: &[KnownPhrase]) -> Vec<String
     };
     // Where a phrase starts at `i`: the positions of its words, in a row or with one other
     // word inside (after its first word at the earliest).
-    let found_at = |i: usize, used: &[bool]| -> Option<(&KnownPhrase, Vec<usize>)> {
-        let in_a_row = phrases
+    let in_a_row = |i: usize, used: &[bool]| {
+        phrases
             .iter()
             .filter(|p| {
                 words.len() - i >= p.words.len()
                     && (0..p.words.len()).all(|k| !used[i + k] && same(i + k, p, k))
             })
-            .max_by_key(|p| p.words.len());
-        if let Some(p) = in_a_row {
+            .max_by_key(|p| p.words.len())
+    };
+    let found_at = |i: usize, used: &[bool]| -> Option<(&KnownPhrase, Vec<usize>)> {
+        if let Some(p) = in_a_row(i, used) {
             return Some((p, (i..i + p.words.len()).collect()));
         }
         phrases
@@ -652,10 +654,13 @@ pub fn content_words_with(question: &str, phrases: &[KnownPhrase]) -> Vec<String
                     let at: Vec<usize> = (0..p.words.len())
                         .map(|k| i + k + usize::from(k >= gap))
                         .collect();
-                    at.iter()
+                    // Not when the word inside starts a phrase of its own ("gets
+                    // plowed into" is "plowed into", not "get into").
+                    (at.iter()
                         .enumerate()
                         .all(|(k, &w)| !used[w] && same(w, p, k))
-                        .then_some((*p, at))
+                        && in_a_row(i + gap, used).is_none())
+                    .then_some((*p, at))
                 })
             })
     };
@@ -971,6 +976,16 @@ mod tests {
         assert_eq!(
             content_words_keeping("a fresh capex number before the NY open", &phrases),
             ["fresh number", "capex", "before the open", "ny"]
+        );
+        // The word inside starting a phrase of its own keeps that phrase.
+        let phrases = ["get into", "plowed into"];
+        assert_eq!(
+            content_words_keeping("what share gets plowed into data centers?", &phrases),
+            ["share", "plowed into", "data", "centers"]
+        );
+        assert_eq!(
+            content_words_keeping("how did it get them into trouble?", &phrases),
+            ["get into", "trouble"]
         );
     }
 

@@ -956,6 +956,10 @@ pub enum Expected {
     /// companies by name ("rivals such as Amazon Web Services (AWS), Microsoft Azure, and
     /// Google Cloud").
     Companies,
+    /// "what could go wrong", "what could knock the rally back down", "is it risky": a
+    /// passage naming a risk ("poses financial risks", "could cap upside", "could reverse
+    /// recent gains").
+    Risk,
     Anything,
 }
 
@@ -1039,6 +1043,8 @@ fn expected_from_start(question: &str) -> Expected {
         Expected::Disclosure
     } else if asks_a_condition(&words) {
         Expected::Condition
+    } else if asks_a_risk(&words) {
+        Expected::Risk
     } else if starts(&[
         "how much",
         "how many",
@@ -1134,9 +1140,10 @@ fn asks_for_a_customer(words: &[&str]) -> bool {
         "signed",
     ];
     const USING: [&str; 6] = ["using", "use", "uses", "running", "deploying", "deploy"];
-    // Who can take something up: "has any telco started using them".
-    const TAKERS: [&str; 7] = [
-        "company", "firm", "telecom", "telco", "carrier", "operator", "bank",
+    // Who can take something up: "has any telco started using them", "is anybody using them".
+    const TAKERS: [&str; 11] = [
+        "company", "firm", "telecom", "telco", "carrier", "operator", "bank", "anybody", "anyone",
+        "somebody", "someone",
     ];
     let taking_up = words.iter().enumerate().any(|(at, w)| {
         TAKING_UP.contains(w)
@@ -1328,6 +1335,46 @@ fn asks_a_place(words: &[&str]) -> bool {
         .iter()
         .any(|w| matches!(*w, "where" | "wheres" | "whereabouts"))
         && words.iter().any(|w| SPREADING.contains(w))
+}
+
+/// Whether a question asks what could go wrong: a word for a risk ("risky", "the
+/// downside", "what's the catch", "any worries"), or what could bring something down ("what
+/// could knock the stock back down", "what might derail the rally", "make it fall apart").
+fn asks_a_risk(words: &[&str]) -> bool {
+    const RISK: [&str; 19] = [
+        "risk",
+        "risks",
+        "risky",
+        "riskier",
+        "danger",
+        "dangers",
+        "dangerous",
+        "downside",
+        "downsides",
+        "worry",
+        "worries",
+        "worried",
+        "worrying",
+        "threat",
+        "threats",
+        "threaten",
+        "pitfall",
+        "pitfalls",
+        "wrong",
+    ];
+    const BRINGING_DOWN: [&str; 20] = [
+        "derail", "spoil", "hurt", "sink", "kill", "reverse", "undo", "wipe", "knock", "crash",
+        "tank", "stall", "fizzle", "unravel", "dent", "sour", "cap", "limit", "down", "apart",
+    ];
+    let might = words
+        .iter()
+        .any(|w| matches!(*w, "could" | "might" | "would" | "can" | "may"));
+    words.iter().any(|w| RISK.contains(w))
+        // "what's the catch", not "catch the stock if it slides".
+        || words
+            .windows(2)
+            .any(|w| matches!(w, ["the" | "a" | "any" | "whats", "catch"]))
+        || (might && words.iter().any(|w| BRINGING_DOWN.contains(w)))
 }
 
 /// Whether a question asks what must hold for something: "what would have to go right",
@@ -1590,6 +1637,15 @@ static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 
 /// How far something went: "still rely on", "partially", "for now", "not yet", "continue to".
+/// A risk named: "poses financial risks", "could cap upside", "could reverse recent gains",
+/// "headwinds", "a bearish case", "sensitive to global capital flows".
+static RISK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?-u:\b)(risks?|risky|downside|threats?|headwinds?|bearish|caps? upside|could (cap|reverse|limit|derail|weigh|hurt|undermine|dampen|tilt)|reverse (recent )?gains|sensitive to|volatil\w*|uncertain\w*|tensions?|scrutiny|remains to be seen)(?-u:\b)",
+    )
+    .expect("risk pattern is valid")
+});
+
 /// Companies listed by name: "such as Amazon Web Services (AWS), Microsoft Azure, and Google
 /// Cloud", "including Baidu, Tencent and ByteDance".
 static COMPANIES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1656,8 +1712,9 @@ const COMPANIES_BOOST: f32 = 2.0;
 
 /// How much a passage giving a cause ("stemmed largely from", "due to", "necessitating") rises
 /// for "why", one naming a person by role ("Morningstar's Phelix Lee captured…") for "who", or
-/// one stating who took something up ("adopted by China Unicom") for a customer
-/// (measured for "when will" and "how long" too: no first place gained).
+/// one stating who took something up ("adopted by China Unicom") for a customer, places for
+/// where something spreads, a risk for what could go wrong (measured for "when will" and "how
+/// long" too: no first place gained).
 const CAUSE_OR_PERSON_BOOST: f32 = 2.0;
 
 /// How much a passage stating a day of a month or a month of a year ("September 24th",
@@ -1738,6 +1795,7 @@ pub fn states(expected: Expected, text: &str) -> bool {
         Expected::Companies => COMPANIES.is_match(text),
         Expected::Customer => CUSTOMER.is_match(text),
         Expected::Place => PLACES.is_match(text),
+        Expected::Risk => RISK.is_match(text),
         Expected::Disclosure => DISCLOSURE.is_match(text),
         Expected::Anything => false,
     }
@@ -1865,7 +1923,11 @@ pub fn rerank<F: FnMut(&str) -> bool>(
                 COMPANIES_BOOST
             } else if matches!(
                 expected,
-                Expected::Reason | Expected::Person | Expected::Customer | Expected::Place
+                Expected::Reason
+                    | Expected::Person
+                    | Expected::Customer
+                    | Expected::Place
+                    | Expected::Risk
             ) {
                 CAUSE_OR_PERSON_BOOST
             } else if matches!(
@@ -2768,6 +2830,11 @@ mod tests {
             expected("has any carrier started using the chips?"),
             Expected::Customer
         );
+        // So does anybody using it.
+        assert_eq!(
+            expected("Is anybody actually using their homemade AI chips yet?"),
+            Expected::Customer
+        );
         assert_eq!(
             expected("which Nvidia chips are off-limits?"),
             Expected::Anything
@@ -2828,6 +2895,44 @@ mod tests {
             "compete with Amazon Web Services (AWS), Microsoft Azure, and Google Cloud",
         ] {
             assert!(!states(Expected::Place, lists_none), "{lists_none}");
+        }
+    }
+
+    #[test]
+    fn what_could_go_wrong_asks_for_a_risk() {
+        for asks in [
+            "what could go wrong and wipe out the rally in chinese tech?",
+            "Is all this spending risky for Alibaba money-wise?",
+            "Alright, what's the catch?",
+            "What could knock Chinese tech stocks back down?",
+            "What could make this whole Chinese tech rally fall apart?",
+            "any worries about them spending this much?",
+        ] {
+            assert_eq!(expected(asks), Expected::Risk, "{asks}");
+        }
+        // Catching a falling stock is a price floor; a world ending up split is not a risk
+        // asked; why it fell is a reason.
+        for asks in [
+            "what levels are supposed to catch the stock if it slides?",
+            "could the world end up with two separate tech systems?",
+            "why did the stock go down before?",
+        ] {
+            assert_ne!(expected(asks), Expected::Risk, "{asks}");
+        }
+        for names in [
+            "poses financial risks in the short term",
+            "the possibility of renewed regulatory interventions could cap upside",
+            "any shift in U.S.-China relations could reverse recent gains",
+            "Bearish Case: Export controls, policy reversals",
+            "may face increased scrutiny and potential restrictions",
+        ] {
+            assert!(states(Expected::Risk, names), "{names}");
+        }
+        for names_none in [
+            "Alibaba shares rallied strongly in both Hong Kong and U.S. premarket trading",
+            "two ARK funds purchased $16.3 million worth of the company's ADRs",
+        ] {
+            assert!(!states(Expected::Risk, names_none), "{names_none}");
         }
     }
 
