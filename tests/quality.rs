@@ -87,7 +87,7 @@ fn everyday_tuning_questions_stay_above_their_floor() {
 }
 
 /// A third everyday-words set for trying changes, written apart from the engine; its first
-/// measure (before any change tried on it) is in the README.
+/// measure (before any change tried on it) is in docs/QUALITY.md.
 #[test]
 fn third_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.971 (34 of 35), hit@3 1.000 (35 of 35), MRR 0.986.
@@ -99,7 +99,7 @@ fn third_everyday_tuning_questions_stay_above_their_floor() {
 }
 
 /// A second everyday-words set for trying changes, written later over other passages; its
-/// first measure (before any change tried on it) is in the README.
+/// first measure (before any change tried on it) is in docs/QUALITY.md.
 #[test]
 fn second_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.853 (29 of 34), hit@3 0.941 (32 of 34), MRR 0.903.
@@ -111,7 +111,7 @@ fn second_everyday_tuning_questions_stay_above_their_floor() {
 }
 
 /// A fourth everyday-words set for trying changes, written apart from the engine like the
-/// third; its first measure is in the README.
+/// third; its first measure is in docs/QUALITY.md.
 #[test]
 fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.971 (34 of 35), hit@3 1.000 (35 of 35), MRR 0.986.
