@@ -3347,3 +3347,42 @@ fn anybody_using_the_chips_asks_who_took_them_up() {
         "Unicom",
     );
 }
+
+/// Everyday words for a surprise, a price ceiling, chips made to order, getting ready for
+/// something, an analyst's price guess and the start of the year.
+#[test]
+fn off_guard_a_wall_chips_to_order_getting_ready_and_a_price_guess_are_read() {
+    first_shows(
+        "!ask What did the boss say caught him off guard about AI?",
+        "faster pace than expected",
+    );
+    first_shows(
+        "!ask How did China's biggest firm that makes chips to order do after the news?",
+        "largest contract chipmaker",
+    );
+    first_shows(
+        "!ask What is the company gearing up for with the spending plan?",
+        "in anticipation of",
+    );
+    first_shows(
+        "!ask where is the price likely to hit a wall going up?",
+        "key resistance zone",
+    );
+    first_shows(
+        "!ask who raised their price guess for the stock?",
+        "raised their target price",
+    );
+    first_shows(
+        "!ask By how much has the stock climbed since the first of January?",
+        "Year-to-date gains",
+    );
+}
+
+/// A question opening with who is using something asks who took it up.
+#[test]
+fn who_is_using_the_chips_asks_who_took_them_up() {
+    first_shows(
+        "!ask who's actually using alibaba's homemade ai chips?",
+        "Unicom",
+    );
+}

@@ -1158,7 +1158,15 @@ fn asks_for_a_customer(words: &[&str]) -> bool {
     let asks_who = words
         .iter()
         .any(|w| matches!(*w, "who" | "whos" | "which" | "any") || TAKERS.contains(w));
-    (taking_up || using) && asks_who && !asks_for_rivals(words)
+    // A question opening with who using it ("who's actually using the chips", "who else uses
+    // them"), not a "who" further on ("the grandson who studies"), nor who runs something.
+    let who_uses = matches!(words.first(), Some(&("who" | "whos")))
+        && words
+            .iter()
+            .skip(1)
+            .take(4)
+            .any(|w| matches!(*w, "using" | "use" | "uses" | "deploying" | "deploys"));
+    (((taking_up || using) && asks_who) || who_uses) && !asks_for_rivals(words)
 }
 
 /// Whether a question asks which companies: "which"/"who" with companies or rivals ("which
@@ -2833,6 +2841,19 @@ mod tests {
         // So does anybody using it.
         assert_eq!(
             expected("Is anybody actually using their homemade AI chips yet?"),
+            Expected::Customer
+        );
+        // And a question opening with who using it, not a "who" further on, nor who runs it.
+        for asks in [
+            "Who's actually using Alibaba's homemade chips?",
+            "who else uses their chips?",
+            "who is deploying the new accelerators?",
+        ] {
+            assert_eq!(expected(asks), Expected::Customer, "{asks}");
+        }
+        assert_eq!(expected("who is running Alibaba?"), Expected::Person);
+        assert_ne!(
+            expected("my nephew who uses chatbots asks: how big is the bet?"),
             Expected::Customer
         );
         assert_eq!(

@@ -45,6 +45,7 @@ pub fn rank_question(
     let expected = rank::expected(question);
     rank::weigh_frame(&mut concepts, expected, question);
     tracing::debug!(
+        ?expected,
         concepts = ?concepts
             .iter()
             .map(|c| (&c.label, c.idf, &c.variants, c.listed))
