@@ -3386,3 +3386,34 @@ fn who_is_using_the_chips_asks_who_took_them_up() {
         "Unicom",
     );
 }
+
+/// Asking how something got started is answered by when it began ("as early as 2018").
+#[test]
+fn how_something_got_started_is_answered_by_when_it_began() {
+    first_shows(
+        "!ask How far back does Alibaba's own chip unit go, and how did it get started?",
+        "as early as 2018",
+    );
+}
+
+/// A Wall Street firm is an analyst's house, not the words "Wall Street"; the rest of the
+/// market is its index; the money coming in is revenue.
+#[test]
+fn a_wall_street_firm_the_rest_of_the_market_and_money_coming_in_are_read() {
+    first_shows(
+        "!ask which wall street firm raised its price goal?",
+        "Jefferies analysts raised",
+    );
+    first_shows(
+        "!ask did the stock do better or worse than the rest of the market that day?",
+        "outpacing the 2.1% gain",
+    );
+    first_shows(
+        "!ask how did alibaba do against the rest of the tech stocks?",
+        "outpacing the 2.1% gain",
+    );
+    first_shows(
+        "!ask is the money coming in from their AI stuff really doubling or more?",
+        "triple digits",
+    );
+}
