@@ -3417,3 +3417,16 @@ fn a_wall_street_firm_the_rest_of_the_market_and_money_coming_in_are_read() {
         "triple digits",
     );
 }
+
+/// What a term means is defined by a passage that never names who used it: in "what's the
+/// superintelligence thing Wu keeps talking about", Wu and the talking weigh little.
+#[test]
+fn who_used_a_term_weighs_little_when_asking_what_it_means() {
+    for asks in [
+        "!ask what's the superintelligence thing wu keeps talking about?",
+        "!ask wu keeps saying superintelligence - wtf does that mean",
+        "!ask what does superintelligence mean?",
+    ] {
+        first_shows(asks, "refers to");
+    }
+}

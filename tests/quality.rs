@@ -102,11 +102,11 @@ fn third_everyday_tuning_questions_stay_above_their_floor() {
 /// first measure (before any change tried on it) is in docs/QUALITY.md.
 #[test]
 fn second_everyday_tuning_questions_stay_above_their_floor() {
-    // Measured: hit@1 0.853 (29 of 34), hit@3 0.941 (32 of 34), MRR 0.903.
+    // Measured: hit@1 0.882 (30 of 34), hit@3 0.941 (32 of 34), MRR 0.918.
     at_least(
         &report(&fixture("everyday_tuning2.json")),
         34,
-        [0.852, 0.940, 0.902],
+        [0.881, 0.940, 0.917],
     );
 }
 
@@ -122,11 +122,11 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// A hundred and two more everyday-words sets for trying changes, each written apart from the
+/// A hundred and six more everyday-words sets for trying changes, each written apart from the
 /// engine and measured before any change was tried on it (the first measures are in
 /// docs/QUALITY.md).
 #[test]
-fn fifth_to_hundred_and_sixth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_hundred_and_tenth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -259,11 +259,11 @@ fn fifth_to_hundred_and_sixth_everyday_tuning_questions_stay_above_their_floor()
         40,
         [0.924, 0.974, 0.949],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.933.
     at_least(
         &report(&fixture("everyday_tuning27.json")),
         40,
-        [0.874, 0.974, 0.920],
+        [0.899, 0.974, 0.932],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
     at_least(
@@ -373,11 +373,11 @@ fn fifth_to_hundred_and_sixth_everyday_tuning_questions_stay_above_their_floor()
         40,
         [0.949, 0.974, 0.964],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.929.
+    // Measured: hit@1 0.925 (37 of 40), hit@3 0.975 (39 of 40), MRR 0.942.
     at_least(
         &report(&fixture("everyday_tuning46.json")),
         40,
-        [0.899, 0.974, 0.928],
+        [0.924, 0.974, 0.941],
     );
     // Measured: hit@1 0.925 (37 of 40), hit@3 1.000 (40 of 40), MRR 0.963.
     at_least(
@@ -427,11 +427,11 @@ fn fifth_to_hundred_and_sixth_everyday_tuning_questions_stay_above_their_floor()
         40,
         [0.874, 0.974, 0.926],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.975 (39 of 40), MRR 0.896.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.975 (39 of 40), MRR 0.908.
     at_least(
         &report(&fixture("everyday_tuning55.json")),
         40,
-        [0.824, 0.974, 0.895],
+        [0.849, 0.974, 0.907],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
     at_least(
@@ -738,6 +738,30 @@ fn fifth_to_hundred_and_sixth_everyday_tuning_questions_stay_above_their_floor()
         &report(&fixture("everyday_tuning106.json")),
         40,
         [0.849, 0.924, 0.889],
+    );
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.875 (35 of 40), MRR 0.832.
+    at_least(
+        &report(&fixture("everyday_tuning107.json")),
+        40,
+        [0.774, 0.874, 0.831],
+    );
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
+    at_least(
+        &report(&fixture("everyday_tuning108.json")),
+        40,
+        [0.874, 0.974, 0.920],
+    );
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.871.
+    at_least(
+        &report(&fixture("everyday_tuning109.json")),
+        40,
+        [0.799, 0.949, 0.870],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.898.
+    at_least(
+        &report(&fixture("everyday_tuning110.json")),
+        40,
+        [0.849, 0.949, 0.897],
     );
 }
 

@@ -665,6 +665,20 @@ pub fn weigh_frame(concepts: &mut [Concept], expected: Expected, question: &str)
             "condition",
             "conditions",
         ],
+        // "What's the superintelligence thing Wu keeps talking about", "ASI in Wu's speech":
+        // the answer defines the term; who used it, and how, is not in it.
+        Expected::Definition => {
+            let mut frame = SAYING.to_vec();
+            frame.extend(words.windows(2).filter_map(|w| {
+                (SAYING.contains(&w[1]) && !MEANING.contains(&w[1]) && w[0] != "s").then_some(w[0])
+            }));
+            frame.extend(
+                words
+                    .windows(3)
+                    .filter_map(|w| (w[1] == "s" && SAYING.contains(&w[2])).then_some(w[0])),
+            );
+            frame
+        }
         _ => Vec::new(),
     };
     // Who said it, in a question about what was said ("what did the boss say about…"): the
@@ -679,6 +693,39 @@ pub fn weigh_frame(concepts: &mut [Concept], expected: Expected, question: &str)
         }
     }
 }
+
+/// A question's words for using a term, in a question asking what it means.
+const SAYING: [&str; 26] = [
+    "say",
+    "says",
+    "said",
+    "saying",
+    "keep",
+    "keeps",
+    "kept",
+    "talk",
+    "talks",
+    "talking",
+    "talked",
+    "mention",
+    "mentions",
+    "mentioned",
+    "mean",
+    "means",
+    "meant",
+    "use",
+    "uses",
+    "used",
+    "using",
+    "speech",
+    "remarks",
+    "quote",
+    "keynote",
+    "throwing",
+];
+
+/// The words asking what a term means, which follow the term itself ("what does ASI mean").
+const MEANING: [&str; 3] = ["mean", "means", "meant"];
 
 /// A question's words for whoever speaks for a company.
 const SPEAKERS: [&str; 18] = [
@@ -2694,6 +2741,35 @@ mod tests {
         let mut concepts = vec![concept("boss", 2.0), concept("cloud", 1.0)];
         weigh_frame(&mut concepts, expected(question), question);
         assert_eq!(concepts[0].idf, 2.0);
+        // Who used a term, and how, in a question asking what it means; not the term itself.
+        let question = "what's the superintelligence thing wu keeps talking about in his speech?";
+        let mut concepts = vec![
+            concept("superintelligence", 3.0),
+            concept("wu", 2.0),
+            concept("keeps", 2.0),
+            concept("talking", 1.0),
+            concept("speech", 2.0),
+        ];
+        weigh_frame(&mut concepts, expected(question), question);
+        let idf: Vec<f32> = concepts.iter().map(|c| c.idf).collect();
+        assert_eq!(
+            idf,
+            [
+                3.0,
+                2.0 * KNOWN_WEIGHT,
+                2.0 * KNOWN_WEIGHT,
+                KNOWN_WEIGHT,
+                2.0 * KNOWN_WEIGHT
+            ]
+        );
+        let question = "ASI in wu's speech: what does it mean?";
+        let mut concepts = vec![concept("asi", 3.0), concept("wu", 2.0)];
+        weigh_frame(&mut concepts, expected(question), question);
+        assert_eq!(concepts[1].idf, 2.0 * KNOWN_WEIGHT);
+        let question = "what does superintelligence mean?";
+        let mut concepts = vec![concept("superintelligence", 3.0)];
+        weigh_frame(&mut concepts, expected(question), question);
+        assert_eq!(concepts[0].idf, 3.0);
     }
 
     #[test]
