@@ -3430,3 +3430,22 @@ fn who_used_a_term_weighs_little_when_asking_what_it_means() {
         first_shows(asks, "refers to");
     }
 }
+
+/// Number crunchers are analysts, computer centres data centers, "no actual number" a figure
+/// not disclosed, and what surprised someone what went beyond what was expected.
+#[test]
+fn number_crunchers_computer_centres_no_number_and_a_surprise_are_read() {
+    first_shows(
+        "!ask Which bank's number crunchers bumped up what they think the stock is worth?",
+        "Jefferies analysts raised",
+    );
+    first_shows(
+        "!ask what other places are they spreading their computer centres to?",
+        "Mexico, Japan",
+    );
+    first_shows(
+        "!ask what's the bigger total the boss announced? or was there no actual number?",
+        "did not disclose",
+    );
+    first_shows("!ask what surprised the boss about AI?", "than expected");
+}

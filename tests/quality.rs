@@ -739,23 +739,23 @@ fn fifth_to_hundred_and_tenth_everyday_tuning_questions_stay_above_their_floor()
         40,
         [0.849, 0.924, 0.889],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.875 (35 of 40), MRR 0.832.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.900 (36 of 40), MRR 0.858.
     at_least(
         &report(&fixture("everyday_tuning107.json")),
         40,
-        [0.774, 0.874, 0.831],
+        [0.799, 0.899, 0.857],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.921.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.929.
     at_least(
         &report(&fixture("everyday_tuning108.json")),
         40,
-        [0.874, 0.974, 0.920],
+        [0.874, 1.0, 0.928],
     );
-    // Measured: hit@1 0.800 (32 of 40), hit@3 0.950 (38 of 40), MRR 0.871.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.883.
     at_least(
         &report(&fixture("everyday_tuning109.json")),
         40,
-        [0.799, 0.949, 0.870],
+        [0.824, 0.949, 0.882],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.898.
     at_least(
