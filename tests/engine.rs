@@ -3449,3 +3449,23 @@ fn number_crunchers_computer_centres_no_number_and_a_surprise_are_read() {
     );
     first_shows("!ask what surprised the boss about AI?", "than expected");
 }
+
+/// The news a move happened on is not what the answer names: "how much did it move on the
+/// baba news" is answered by the passage on the move.
+#[test]
+fn the_news_a_move_happened_on_weighs_little() {
+    among_first(
+        2,
+        "!ask naura - how much did it move on the baba news",
+        "Naura Technology",
+    );
+}
+
+/// What could put a ceiling on a stock asks for a risk, not for a resistance level.
+#[test]
+fn what_could_put_a_ceiling_on_the_stock_asks_for_a_risk() {
+    first_shows(
+        "!ask what could put a ceiling on how high the stock goes?",
+        "cap upside",
+    );
+}

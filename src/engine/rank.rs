@@ -681,6 +681,9 @@ pub fn weigh_frame(concepts: &mut [Concept], expected: Expected, question: &str)
         }
         _ => Vec::new(),
     };
+    // What set a move off, in "how much did it move on the Alibaba news": the passage giving
+    // the move may not name the news.
+    frame.extend(news_named(&words));
     // Who said it, in a question about what was said ("what did the boss say about…"): the
     // answer often names the speaker only as "he" (measured: weighing 0.5 of its rarity gains
     // less than 0.3 or 0.2, which gain the same).
@@ -692,6 +695,31 @@ pub fn weigh_frame(concepts: &mut [Concept], expected: Expected, question: &str)
             set_aside(concept);
         }
     }
+}
+
+/// The words naming news a question says something happened on ("on the Alibaba news",
+/// "after the spending announcement"): at most three between "the" and the news.
+fn news_named<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let mut named = Vec::new();
+    for (at, w) in words.iter().enumerate() {
+        if !matches!(*w, "on" | "after" | "off" | "following")
+            || !words
+                .get(at + 1)
+                .is_some_and(|d| matches!(*d, "the" | "that" | "this"))
+        {
+            continue;
+        }
+        let rest = &words[(at + 2).min(words.len())..];
+        if let Some(end) = rest.iter().take(4).position(|w| {
+            matches!(
+                *w,
+                "news" | "announcement" | "announcements" | "headline" | "headlines"
+            )
+        }) {
+            named.extend_from_slice(&rest[..end]);
+        }
+    }
+    named
 }
 
 /// A question's words for using a term, in a question asking what it means.
@@ -1430,6 +1458,18 @@ fn asks_a_risk(words: &[&str]) -> bool {
             .windows(2)
             .any(|w| matches!(w, ["the" | "a" | "any" | "whats", "catch"]))
         || (might && words.iter().any(|w| BRINGING_DOWN.contains(w)))
+        // "What could put a ceiling on the stock", "what keeps a lid on it": not "what level
+        // is the ceiling", a price.
+        || words.windows(3).any(|w| {
+            matches!(
+                w,
+                [
+                    "put" | "puts" | "putting" | "keep" | "keeps" | "keeping",
+                    "a" | "the",
+                    "ceiling" | "lid" | "cap"
+                ]
+            )
+        })
 }
 
 /// Whether a question asks what must hold for something: "what would have to go right",
@@ -2770,6 +2810,19 @@ mod tests {
         let mut concepts = vec![concept("superintelligence", 3.0)];
         weigh_frame(&mut concepts, expected(question), question);
         assert_eq!(concepts[0].idf, 3.0);
+        // The news something moved on, whatever the question asks.
+        let question = "naura - how much did it move on the baba news";
+        let mut concepts = vec![concept("naura", 3.0), concept("baba", 3.0)];
+        weigh_frame(&mut concepts, expected(question), question);
+        assert_eq!(concepts[0].idf, 3.0);
+        assert_eq!(concepts[1].idf, 3.0 * KNOWN_WEIGHT);
+        let question = "abmedia says baba hk ripped how much after the capex announcement?";
+        let mut concepts = vec![concept("baba", 3.0), concept("capex", 2.0)];
+        weigh_frame(&mut concepts, expected(question), question);
+        assert_eq!(concepts[0].idf, 3.0);
+        assert_eq!(concepts[1].idf, 2.0 * KNOWN_WEIGHT);
+        // Not news the question asks about.
+        assert!(news_named(&["what", "news", "did", "the", "stock", "move", "on"]).is_empty());
     }
 
     #[test]
@@ -3004,9 +3057,16 @@ mod tests {
             "What could knock Chinese tech stocks back down?",
             "What could make this whole Chinese tech rally fall apart?",
             "any worries about them spending this much?",
+            "what stuff could put a ceiling on how high the stock goes from here?",
+            "what keeps a lid on the shares?",
         ] {
             assert_eq!(expected(asks), Expected::Risk, "{asks}");
         }
+        // A ceiling on the chart is a price.
+        assert_ne!(
+            expected("what level is the ceiling on the chart?"),
+            Expected::Risk
+        );
         // Catching a falling stock is a price floor; a world ending up split is not a risk
         // asked; why it fell is a reason.
         for asks in [
