@@ -3469,3 +3469,13 @@ fn what_could_put_a_ceiling_on_the_stock_asks_for_a_risk() {
         "cap upside",
     );
 }
+
+/// Buying something up is buying it: the "up" is not a rise.
+#[test]
+fn buying_something_up_is_not_a_rise() {
+    among_first(
+        2,
+        "!ask when did they first buy up a chip design company?",
+        "as early as 2018",
+    );
+}

@@ -193,11 +193,11 @@ fn fifth_to_hundred_and_tenth_everyday_tuning_questions_stay_above_their_floor()
         40,
         [0.974, 0.974, 0.979],
     );
-    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.938.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.943.
     at_least(
         &report(&fixture("everyday_tuning16.json")),
         40,
-        [0.899, 0.974, 0.937],
+        [0.899, 0.974, 0.942],
     );
     // Measured: hit@1 0.900 (36 of 40), hit@3 0.975 (39 of 40), MRR 0.933.
     at_least(
@@ -751,11 +751,11 @@ fn fifth_to_hundred_and_tenth_everyday_tuning_questions_stay_above_their_floor()
         40,
         [0.874, 1.0, 0.928],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.883.
+    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.887.
     at_least(
         &report(&fixture("everyday_tuning109.json")),
         40,
-        [0.824, 0.949, 0.882],
+        [0.824, 0.949, 0.886],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.898.
     at_least(
