@@ -3479,3 +3479,12 @@ fn buying_something_up_is_not_a_rise() {
         "as early as 2018",
     );
 }
+
+/// Ramping something up is increasing it, not a rise of "up" in a price.
+#[test]
+fn ramping_up_spending_is_increasing_it() {
+    first_shows(
+        "!ask Which analyst said companies only ramp up spending once they can see the payoff?",
+        "Vey-Sern Ling",
+    );
+}
