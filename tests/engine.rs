@@ -3488,3 +3488,13 @@ fn ramping_up_spending_is_increasing_it() {
         "Vey-Sern Ling",
     );
 }
+
+/// What something is meant to do is what it was designed for, not a meaning ("meaning any
+/// shift in relations").
+#[test]
+fn what_something_is_meant_to_do_is_what_it_was_designed_for() {
+    first_shows(
+        "!ask what is the cheaper new model meant to be good at?",
+        "Qwen3-Next",
+    );
+}

@@ -122,11 +122,11 @@ fn fourth_everyday_tuning_questions_stay_above_their_floor() {
     );
 }
 
-/// A hundred and six more everyday-words sets for trying changes, each written apart from the
+/// A hundred and ten more everyday-words sets for trying changes, each written apart from the
 /// engine and measured before any change was tried on it (the first measures are in
 /// docs/QUALITY.md).
 #[test]
-fn fifth_to_hundred_and_tenth_everyday_tuning_questions_stay_above_their_floor() {
+fn fifth_to_hundred_and_fourteenth_everyday_tuning_questions_stay_above_their_floor() {
     // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.950.
     at_least(
         &report(&fixture("everyday_tuning5.json")),
@@ -715,11 +715,11 @@ fn fifth_to_hundred_and_tenth_everyday_tuning_questions_stay_above_their_floor()
         40,
         [0.824, 0.974, 0.901],
     );
-    // Measured: hit@1 0.750 (30 of 40), hit@3 0.900 (36 of 40), MRR 0.833.
+    // Measured: hit@1 0.775 (31 of 40), hit@3 0.900 (36 of 40), MRR 0.846.
     at_least(
         &report(&fixture("everyday_tuning103.json")),
         40,
-        [0.749, 0.899, 0.832],
+        [0.774, 0.899, 0.845],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.896.
     at_least(
@@ -745,23 +745,47 @@ fn fifth_to_hundred_and_tenth_everyday_tuning_questions_stay_above_their_floor()
         40,
         [0.799, 0.899, 0.857],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 1.000 (40 of 40), MRR 0.929.
+    // Measured: hit@1 0.900 (36 of 40), hit@3 1.000 (40 of 40), MRR 0.942.
     at_least(
         &report(&fixture("everyday_tuning108.json")),
         40,
-        [0.874, 1.0, 0.928],
+        [0.899, 1.0, 0.941],
     );
-    // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.887.
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.900.
     at_least(
         &report(&fixture("everyday_tuning109.json")),
         40,
-        [0.824, 0.949, 0.886],
+        [0.849, 0.949, 0.899],
     );
     // Measured: hit@1 0.850 (34 of 40), hit@3 0.950 (38 of 40), MRR 0.898.
     at_least(
         &report(&fixture("everyday_tuning110.json")),
         40,
         [0.849, 0.949, 0.897],
+    );
+    // Measured: hit@1 0.850 (34 of 40), hit@3 0.900 (36 of 40), MRR 0.894.
+    at_least(
+        &report(&fixture("everyday_tuning111.json")),
+        40,
+        [0.849, 0.899, 0.893],
+    );
+    // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.969.
+    at_least(
+        &report(&fixture("everyday_tuning112.json")),
+        40,
+        [0.949, 0.974, 0.968],
+    );
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.927.
+    at_least(
+        &report(&fixture("everyday_tuning113.json")),
+        40,
+        [0.874, 0.974, 0.926],
+    );
+    // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.971.
+    at_least(
+        &report(&fixture("everyday_tuning114.json")),
+        40,
+        [0.949, 1.0, 0.970],
     );
 }
 
