@@ -3498,3 +3498,12 @@ fn what_something_is_meant_to_do_is_what_it_was_designed_for() {
         "Qwen3-Next",
     );
 }
+
+/// "Where was he when he dropped the news, what kind of event" asks for the event.
+#[test]
+fn what_kind_of_event_asks_for_the_venue() {
+    first_shows(
+        "!ask where was the Alibaba boss when he dropped the big AI money news? like what kind of event was it",
+        "Hangzhou Developer Conference",
+    );
+}

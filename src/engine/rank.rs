@@ -1358,8 +1358,18 @@ fn asks_a_reason(words: &[&str]) -> bool {
 /// Whether a question asks where something was said or announced: "at what event", "which
 /// conference", "where did Wu make the pitch", "where'd he announce it".
 fn asks_a_venue(words: &[&str]) -> bool {
-    const VENUES: [&str; 6] = ["event", "conference", "summit", "forum", "expo", "venue"];
-    const TELLING: [&str; 16] = [
+    const VENUES: [&str; 9] = [
+        "event",
+        "conference",
+        "summit",
+        "forum",
+        "expo",
+        "venue",
+        "gathering",
+        "meeting",
+        "keynote",
+    ];
+    const TELLING: [&str; 24] = [
         "say",
         "said",
         "make",
@@ -1376,10 +1386,25 @@ fn asks_a_venue(words: &[&str]) -> bool {
         "unveiled",
         "present",
         "presented",
+        "reveal",
+        "revealed",
+        "drop",
+        "dropped",
+        "give",
+        "gave",
+        "deliver",
+        "delivered",
     ];
     words
         .windows(2)
         .any(|w| matches!(w[0], "what" | "which" | "whatever") && VENUES.contains(&w[1]))
+        // "what kind of event was it", "at what sort of gathering".
+        || words.windows(4).any(|w| {
+            matches!(w[0], "what" | "which")
+                && matches!(w[1], "kind" | "sort" | "type")
+                && w[2] == "of"
+                && VENUES.contains(&w[3])
+        })
         || (words.first().is_some_and(|w| w.starts_with("where"))
             && words.iter().any(|w| TELLING.contains(w)))
 }
@@ -2850,10 +2875,17 @@ mod tests {
             "where did he announce the spending?",
             "at what event did they launch it?",
             "which conference was it?",
+            "where was the boss when he dropped the news?",
+            "At what sort of gathering did the head of the company say it?",
+            "like what kind of event was it",
         ] {
             assert_eq!(expected(asks), Expected::Venue, "{asks}");
         }
         assert_ne!(expected("where is the bond money going?"), Expected::Venue);
+        assert_ne!(
+            expected("what kind of chips did they make?"),
+            Expected::Venue
+        );
         for states_one in [
             "CEO Wu Yongming stated at the Hangzhou Developer Conference that",
             "At Alibaba Cloud’s annual technology conference, Chief Executive Officer Eddie Wu",
