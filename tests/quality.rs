@@ -763,11 +763,11 @@ fn fifth_to_hundred_and_fourteenth_everyday_tuning_questions_stay_above_their_fl
         40,
         [0.849, 0.949, 0.897],
     );
-    // Measured: hit@1 0.875 (35 of 40), hit@3 0.925 (37 of 40), MRR 0.912.
+    // Measured: hit@1 0.875 (35 of 40), hit@3 0.950 (38 of 40), MRR 0.921.
     at_least(
         &report(&fixture("everyday_tuning111.json")),
         40,
-        [0.874, 0.924, 0.911],
+        [0.874, 0.949, 0.920],
     );
     // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.969.
     at_least(

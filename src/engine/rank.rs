@@ -1130,6 +1130,11 @@ fn expected_from_start(question: &str) -> Expected {
         "how far",
         "what percentage",
         "what share",
+        "what chunk",
+        "what portion",
+        "what proportion",
+        "what fraction",
+        "what slice",
         "what price",
         "by how much",
         "size of",
@@ -3336,6 +3341,14 @@ mod tests {
     #[test]
     fn a_size_a_topic_put_first_and_a_meaning_asked_are_read() {
         assert_eq!(expected("size of the convert deal?"), Expected::Figure);
+        // A chunk, a portion or a slice of something is a share of it.
+        for asks in [
+            "of that fresh money, what chunk goes to the cloud?",
+            "What portion of the money from the bonds is going to cloud?",
+            "what slice of the bond money is going into data centers?",
+        ] {
+            assert_eq!(expected(asks), Expected::Figure, "{asks}");
+        }
         assert_eq!(expected("what's the size of the pledge?"), Expected::Figure);
         // A topic put first does not hide the question after it.
         assert_eq!(
