@@ -3507,3 +3507,13 @@ fn what_kind_of_event_asks_for_the_venue() {
         "Hangzhou Developer Conference",
     );
 }
+
+/// "Or date" in a question asking when is the kind of answer asked, not a word of it: not
+/// "Year-to-date gains".
+#[test]
+fn the_date_asked_for_is_not_a_word_of_the_answer() {
+    first_shows(
+        "!ask What day of the week or date did they come out with the news about spending even more?",
+        "September 24th",
+    );
+}

@@ -715,11 +715,11 @@ fn fifth_to_hundred_and_fourteenth_everyday_tuning_questions_stay_above_their_fl
         40,
         [0.824, 0.974, 0.901],
     );
-    // Measured: hit@1 0.775 (31 of 40), hit@3 0.900 (36 of 40), MRR 0.846.
+    // Measured: hit@1 0.800 (32 of 40), hit@3 0.900 (36 of 40), MRR 0.858.
     at_least(
         &report(&fixture("everyday_tuning103.json")),
         40,
-        [0.774, 0.899, 0.845],
+        [0.799, 0.899, 0.857],
     );
     // Measured: hit@1 0.825 (33 of 40), hit@3 0.950 (38 of 40), MRR 0.896.
     at_least(
@@ -769,11 +769,11 @@ fn fifth_to_hundred_and_fourteenth_everyday_tuning_questions_stay_above_their_fl
         40,
         [0.874, 0.949, 0.920],
     );
-    // Measured: hit@1 0.950 (38 of 40), hit@3 0.975 (39 of 40), MRR 0.969.
+    // Measured: hit@1 0.950 (38 of 40), hit@3 1.000 (40 of 40), MRR 0.971.
     at_least(
         &report(&fixture("everyday_tuning112.json")),
         40,
-        [0.949, 0.974, 0.968],
+        [0.949, 1.0, 0.970],
     );
     // Measured: hit@1 0.875 (35 of 40), hit@3 0.975 (39 of 40), MRR 0.927.
     at_least(

@@ -665,6 +665,9 @@ pub fn weigh_frame(concepts: &mut [Concept], expected: Expected, question: &str)
             "condition",
             "conditions",
         ],
+        // "Like the actual date, or at least the weekday": the kind of answer asked, not a word
+        // of it ("year-to-date").
+        Expected::Date => vec!["date", "dates", "weekday", "day"],
         // "What's the superintelligence thing Wu keeps talking about", "ASI in Wu's speech":
         // the answer defines the term; who used it, and how, is not in it.
         Expected::Definition => {
@@ -2840,6 +2843,12 @@ mod tests {
         let mut concepts = vec![concept("superintelligence", 3.0)];
         weigh_frame(&mut concepts, expected(question), question);
         assert_eq!(concepts[0].idf, 3.0);
+        // The date asked for is the kind of answer, not a word of it ("Year-to-date").
+        let question = "What day did they announce it? like the actual date";
+        let mut concepts = vec![concept("announce", 2.0), concept("date", 3.0)];
+        weigh_frame(&mut concepts, expected(question), question);
+        assert_eq!(concepts[0].idf, 2.0);
+        assert_eq!(concepts[1].idf, 3.0 * KNOWN_WEIGHT);
         // The news something moved on, whatever the question asks.
         let question = "naura - how much did it move on the baba news";
         let mut concepts = vec![concept("naura", 3.0), concept("baba", 3.0)];
