@@ -3517,3 +3517,12 @@ fn the_date_asked_for_is_not_a_word_of_the_answer() {
         "September 24th",
     );
 }
+
+/// "What share of" asks for a part of something, not about shares.
+#[test]
+fn what_share_of_something_asks_for_a_part_not_the_shares() {
+    first_shows(
+        "!ask what share of that raise goes to the cloud side?",
+        "80%",
+    );
+}

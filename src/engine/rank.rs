@@ -668,6 +668,19 @@ pub fn weigh_frame(concepts: &mut [Concept], expected: Expected, question: &str)
         // "Like the actual date, or at least the weekday": the kind of answer asked, not a word
         // of it ("year-to-date").
         Expected::Date => vec!["date", "dates", "weekday", "day"],
+        // "What share of the raise goes to the cloud": a part of it, not the shares.
+        Expected::Figure => words
+            .windows(3)
+            .filter(|w| {
+                matches!(w[0], "what" | "whats")
+                    && matches!(
+                        w[1],
+                        "share" | "portion" | "chunk" | "proportion" | "fraction" | "slice"
+                    )
+                    && w[2] == "of"
+            })
+            .map(|w| w[1])
+            .collect(),
         // "What's the superintelligence thing Wu keeps talking about", "ASI in Wu's speech":
         // the answer defines the term; who used it, and how, is not in it.
         Expected::Definition => {
@@ -2849,6 +2862,16 @@ mod tests {
         weigh_frame(&mut concepts, expected(question), question);
         assert_eq!(concepts[0].idf, 2.0);
         assert_eq!(concepts[1].idf, 3.0 * KNOWN_WEIGHT);
+        // "What share of" asks for a part, not about shares; "a share" is still one.
+        let question = "what share of that raise goes to the cloud side?";
+        let mut concepts = vec![concept("share", 2.0), concept("raise", 3.0)];
+        weigh_frame(&mut concepts, expected(question), question);
+        assert_eq!(concepts[0].idf, 2.0 * KNOWN_WEIGHT);
+        assert_eq!(concepts[1].idf, 3.0);
+        let question = "how much is a share worth now?";
+        let mut concepts = vec![concept("share", 2.0)];
+        weigh_frame(&mut concepts, expected(question), question);
+        assert_eq!(concepts[0].idf, 2.0);
         // The news something moved on, whatever the question asks.
         let question = "naura - how much did it move on the baba news";
         let mut concepts = vec![concept("naura", 3.0), concept("baba", 3.0)];
