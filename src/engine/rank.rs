@@ -1470,7 +1470,7 @@ fn asks_a_place(words: &[&str]) -> bool {
 /// downside", "what's the catch", "any worries"), or what could bring something down ("what
 /// could knock the stock back down", "what might derail the rally", "make it fall apart").
 fn asks_a_risk(words: &[&str]) -> bool {
-    const RISK: [&str; 19] = [
+    const RISK_WORDS: [&str; 19] = [
         "risk",
         "risks",
         "risky",
@@ -1498,7 +1498,7 @@ fn asks_a_risk(words: &[&str]) -> bool {
     let might = words
         .iter()
         .any(|w| matches!(*w, "could" | "might" | "would" | "can" | "may"));
-    words.iter().any(|w| RISK.contains(w))
+    words.iter().any(|w| RISK_WORDS.contains(w))
         // "what's the catch", not "catch the stock if it slides".
         || words
             .windows(2)
@@ -2787,6 +2787,13 @@ mod tests {
         }
     }
 
+    /// The weights of concepts (label, weight) after the question's frame is set aside.
+    fn framed(question: &str, labels: &[(&str, f32)]) -> Vec<f32> {
+        let mut concepts: Vec<Concept> = labels.iter().map(|(l, idf)| concept(l, *idf)).collect();
+        weigh_frame(&mut concepts, expected(question), question);
+        concepts.iter().map(|c| c.idf).collect()
+    }
+
     #[test]
     fn words_framing_a_source_question_weigh_little() {
         let question = "where did the chip story come from, some tech outlet?";
@@ -2801,45 +2808,54 @@ mod tests {
         assert_eq!(idf, [1.0, 1.0, 2.0 * KNOWN_WEIGHT, 1.5 * KNOWN_WEIGHT]);
         assert_eq!(concepts[3].variants[0].1, KNOWN_WEIGHT);
         // Only a question asking for a source is framed so.
-        let question = "what tech is coming next?";
-        let mut concepts = vec![concept("tech", 1.5), concept("coming", 2.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[1].idf, 2.0);
-        // Nor is "go right" what a condition is asked about.
-        let question = "what would have to go right for the stock to climb back?";
-        let mut concepts = vec![
-            concept("go", 2.0),
-            concept("right", 1.0),
-            concept("stock", 1.0),
-            concept("climb back", 3.0),
-        ];
-        weigh_frame(&mut concepts, expected(question), question);
-        let idf: Vec<f32> = concepts.iter().map(|c| c.idf).collect();
-        assert_eq!(idf, [2.0 * KNOWN_WEIGHT, KNOWN_WEIGHT, 1.0, 3.0]);
-        // Who said it, in a question about what was said: the answer may say "he".
-        let question = "what did the boss say about global AI spending?";
-        let mut concepts = vec![concept("boss", 2.0), concept("global", 1.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[0].idf, 2.0 * KNOWN_WEIGHT);
-        assert_eq!(concepts[1].idf, 1.0);
-        // Not when the question asks who.
-        let question = "who's the boss of the cloud unit?";
-        let mut concepts = vec![concept("boss", 2.0), concept("cloud", 1.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[0].idf, 2.0);
-        // Who used a term, and how, in a question asking what it means; not the term itself.
-        let question = "what's the superintelligence thing wu keeps talking about in his speech?";
-        let mut concepts = vec![
-            concept("superintelligence", 3.0),
-            concept("wu", 2.0),
-            concept("keeps", 2.0),
-            concept("talking", 1.0),
-            concept("speech", 2.0),
-        ];
-        weigh_frame(&mut concepts, expected(question), question);
-        let idf: Vec<f32> = concepts.iter().map(|c| c.idf).collect();
         assert_eq!(
-            idf,
+            framed(
+                "what tech is coming next?",
+                &[("tech", 1.5), ("coming", 2.0)]
+            ),
+            [1.5, 2.0]
+        );
+        // Nor is "go right" what a condition is asked about.
+        assert_eq!(
+            framed(
+                "what would have to go right for the stock to climb back?",
+                &[
+                    ("go", 2.0),
+                    ("right", 1.0),
+                    ("stock", 1.0),
+                    ("climb back", 3.0)
+                ]
+            ),
+            [2.0 * KNOWN_WEIGHT, KNOWN_WEIGHT, 1.0, 3.0]
+        );
+        // Who said it, in a question about what was said: the answer may say "he".
+        assert_eq!(
+            framed(
+                "what did the boss say about global AI spending?",
+                &[("boss", 2.0), ("global", 1.0)]
+            ),
+            [2.0 * KNOWN_WEIGHT, 1.0]
+        );
+        // Not when the question asks who.
+        assert_eq!(
+            framed(
+                "who's the boss of the cloud unit?",
+                &[("boss", 2.0), ("cloud", 1.0)]
+            ),
+            [2.0, 1.0]
+        );
+        // Who used a term, and how, in a question asking what it means; not the term itself.
+        assert_eq!(
+            framed(
+                "what's the superintelligence thing wu keeps talking about in his speech?",
+                &[
+                    ("superintelligence", 3.0),
+                    ("wu", 2.0),
+                    ("keeps", 2.0),
+                    ("talking", 1.0),
+                    ("speech", 2.0),
+                ]
+            ),
             [
                 3.0,
                 2.0 * KNOWN_WEIGHT,
@@ -2848,41 +2864,55 @@ mod tests {
                 2.0 * KNOWN_WEIGHT
             ]
         );
-        let question = "ASI in wu's speech: what does it mean?";
-        let mut concepts = vec![concept("asi", 3.0), concept("wu", 2.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[1].idf, 2.0 * KNOWN_WEIGHT);
-        let question = "what does superintelligence mean?";
-        let mut concepts = vec![concept("superintelligence", 3.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[0].idf, 3.0);
+        assert_eq!(
+            framed(
+                "ASI in wu's speech: what does it mean?",
+                &[("asi", 3.0), ("wu", 2.0)]
+            ),
+            [3.0, 2.0 * KNOWN_WEIGHT]
+        );
+        assert_eq!(
+            framed(
+                "what does superintelligence mean?",
+                &[("superintelligence", 3.0)]
+            ),
+            [3.0]
+        );
         // The date asked for is the kind of answer, not a word of it ("Year-to-date").
-        let question = "What day did they announce it? like the actual date";
-        let mut concepts = vec![concept("announce", 2.0), concept("date", 3.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[0].idf, 2.0);
-        assert_eq!(concepts[1].idf, 3.0 * KNOWN_WEIGHT);
+        assert_eq!(
+            framed(
+                "What day did they announce it? like the actual date",
+                &[("announce", 2.0), ("date", 3.0)]
+            ),
+            [2.0, 3.0 * KNOWN_WEIGHT]
+        );
         // "What share of" asks for a part, not about shares; "a share" is still one.
-        let question = "what share of that raise goes to the cloud side?";
-        let mut concepts = vec![concept("share", 2.0), concept("raise", 3.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[0].idf, 2.0 * KNOWN_WEIGHT);
-        assert_eq!(concepts[1].idf, 3.0);
-        let question = "how much is a share worth now?";
-        let mut concepts = vec![concept("share", 2.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[0].idf, 2.0);
+        assert_eq!(
+            framed(
+                "what share of that raise goes to the cloud side?",
+                &[("share", 2.0), ("raise", 3.0)]
+            ),
+            [2.0 * KNOWN_WEIGHT, 3.0]
+        );
+        assert_eq!(
+            framed("how much is a share worth now?", &[("share", 2.0)]),
+            [2.0]
+        );
         // The news something moved on, whatever the question asks.
-        let question = "naura - how much did it move on the baba news";
-        let mut concepts = vec![concept("naura", 3.0), concept("baba", 3.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[0].idf, 3.0);
-        assert_eq!(concepts[1].idf, 3.0 * KNOWN_WEIGHT);
-        let question = "abmedia says baba hk ripped how much after the capex announcement?";
-        let mut concepts = vec![concept("baba", 3.0), concept("capex", 2.0)];
-        weigh_frame(&mut concepts, expected(question), question);
-        assert_eq!(concepts[0].idf, 3.0);
-        assert_eq!(concepts[1].idf, 2.0 * KNOWN_WEIGHT);
+        assert_eq!(
+            framed(
+                "naura - how much did it move on the baba news",
+                &[("naura", 3.0), ("baba", 3.0)]
+            ),
+            [3.0, 3.0 * KNOWN_WEIGHT]
+        );
+        assert_eq!(
+            framed(
+                "abmedia says baba hk ripped how much after the capex announcement?",
+                &[("baba", 3.0), ("capex", 2.0)]
+            ),
+            [3.0, 2.0 * KNOWN_WEIGHT]
+        );
         // Not news the question asks about.
         assert!(news_named(&["what", "news", "did", "the", "stock", "move", "on"]).is_empty());
     }
